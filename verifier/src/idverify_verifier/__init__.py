@@ -1,0 +1,1 @@
+"""Offline verification of idverify entitlement tokens (scaffold)."""
