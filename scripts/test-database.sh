@@ -7,6 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL"; exit 0; fi
+# One database name per checkout, so test runs in two checkouts on one server
+# (a CI clone next to a working tree) never share a test database.
+name="idverify_$(printf '%s' "$PWD" | sha1sum | cut -c1-10)"
 
 can_connect() {
   .venv/bin/python - "$1" <<'PY' >/dev/null 2>&1
@@ -16,7 +19,7 @@ PY
 }
 
 local_url="postgres://postgres@127.0.0.1:5432/postgres"
-if can_connect "$local_url"; then echo "postgres://postgres@127.0.0.1:5432/idverify"; exit 0; fi
+if can_connect "$local_url"; then echo "postgres://postgres@127.0.0.1:5432/$name"; exit 0; fi
 
 bindir=""
 for dir in $(command -v pg_ctl >/dev/null 2>&1 && dirname "$(command -v pg_ctl)") /usr/lib/postgresql/*/bin; do
@@ -45,4 +48,4 @@ fi
 "${run_as[@]}" "$bindir/pg_ctl" -D "$cluster" -o "-p $port -k /tmp -c listen_addresses=127.0.0.1" \
   -l "$cluster/server.log" -w start >/dev/null
 echo "$cluster" > var/test-pg.started
-echo "postgres://postgres@127.0.0.1:$port/idverify"
+echo "postgres://postgres@127.0.0.1:$port/$name"
