@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
-from accounts.models import ApiKey, Membership, Organization, User
+from accounts.models import ApiKey, Membership, Organization, Sponsorship, User
 
 
 class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -68,3 +68,11 @@ class ApiKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(Sponsorship)
+class SponsorshipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["user", "organization", "status", "starts_at", "expires_at", "revoked_at"]
+    list_filter = ["status"]
+    search_fields = ["user__email", "organization__legal_name"]
+    readonly_fields = ["public_id", "user", "organization", "sponsored_by", "basis", "starts_at"]

@@ -143,3 +143,51 @@ class ApiKey(models.Model):
     def is_usable(self, now: Any = None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class Sponsorship(models.Model):
+    """An organisation's signed statement that a member is a U.S. person per its records.
+
+    A second route to verification level L2 (the first is a checked document).
+    It counts only while the organisation is verified, the period has not
+    ended and nobody revoked it.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        REVOKED = "revoked", "Revoked"
+        SUSPENDED = "suspended", "Suspended with the organisation"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sponsorships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="sponsorships"
+    )
+    sponsored_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="sponsorships_given"
+    )
+    basis = models.CharField(
+        max_length=300,
+        help_text='What the organisation relies on, e.g. "I-9 on file, U.S. citizen".',
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    starts_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                condition=models.Q(status="active"),
+                name="accounts_one_active_sponsorship_per_org",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("starts_at")),
+                name="accounts_sponsorship_period_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} sponsors {self.user} ({self.status})"

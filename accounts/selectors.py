@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import datetime
 
-from accounts.models import ApiKey, Membership, Organization, User
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import ApiKey, Membership, Organization, Sponsorship, User
 from idverify.errors import NotFound
 from idverify.ids import uuid_or_not_found
 
@@ -63,3 +66,23 @@ def membership_list(*, viewer: User, organization: Organization) -> QuerySet[Mem
 
 def api_key_list(*, viewer: User) -> QuerySet[ApiKey]:
     return ApiKey.objects.filter(user=viewer).order_by("-created_at")
+
+
+def sponsorship_active(*, user: User, at: datetime | None = None) -> Sponsorship | None:
+    """The sponsorship that currently vouches for the user, if any (latest expiry first).
+
+    Only a verified organisation's unexpired, unrevoked sponsorship counts.
+    """
+    now = at or timezone.now()
+    return (
+        Sponsorship.objects.filter(
+            user=user,
+            status=Sponsorship.Status.ACTIVE,
+            starts_at__lte=now,
+            expires_at__gt=now,
+            organization__status=Organization.Status.VERIFIED,
+        )
+        .select_related("organization")
+        .order_by("-expires_at")
+        .first()
+    )

@@ -5,10 +5,13 @@ Call ``XFactory.create(...)`` (typed: returns the model) rather than ``XFactory(
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
-from accounts.models import Membership, Organization, User
+from accounts.models import Membership, Organization, Sponsorship, User
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -44,3 +47,14 @@ class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(OrganizationFactory)
     role = Membership.Role.MEMBER
+
+
+class SponsorshipFactory(factory.django.DjangoModelFactory[Sponsorship]):
+    class Meta:
+        model = Sponsorship
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    sponsored_by = factory.SubFactory(UserFactory)
+    basis = "I-9 on file, U.S. citizen"
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=365))
