@@ -100,6 +100,7 @@ class Membership(models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", "Member"
         ORG_ADMIN = "org_admin", "Organisation admin"
+        SIGNING_OFFICIAL = "signing_official", "Signing official"
         COMPLIANCE_OFFICER = "compliance_officer", "Compliance officer"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
