@@ -1,6 +1,8 @@
-"""U.S.-person attestations and the identity documents that evidence them.
+"""U.S.-person attestations, the declarations they sign, and the identity documents
+that evidence them.
 
-Core fields only; the onboarding flow adds what it records on top.
+A document's image is short-lived (encrypted at rest, deleted after review or
+after the retention period); its check results stay with the record.
 """
 
 from __future__ import annotations
@@ -48,6 +50,25 @@ class DocumentType(models.TextChoices):
     OTHER = "other", "Other document"
 
 
+class Declaration(models.Model):
+    """A version of the legal declaration a person signs; never edited once published.
+
+    The SHA-256 of the exact text is stored beside it and copied onto every
+    attestation, so the words a person agreed to can be proven later.
+    """
+
+    version = models.CharField(max_length=32, unique=True)
+    text = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"declaration {self.version}"
+
+
 class Attestation(models.Model):
     """A person's signed statement of their U.S.-person status (or that they are not one)."""
 
@@ -78,6 +99,18 @@ class Attestation(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.ACTIVE)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=300, blank=True)
+    signed_from_ip = models.GenericIPAddressField(null=True, blank=True)
+    # What the location signals and the places policy said at signing (audit record).
+    geo_signal = models.ForeignKey(
+        "geo.GeoSignal", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Codes of the location signals that were not clean at signing (e.g. geo.anonymizer).
+    geo_reasons = models.JSONField(default=list, blank=True)
+    # A compliance officer who approved a document of this person settled the flag.
+    geo_cleared_at = models.DateTimeField(null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
 
     class Meta:
         constraints = [
@@ -91,6 +124,49 @@ class Attestation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} attests {self.status} ({self.state})"
+
+
+class ReviewReason(models.TextChoices):
+    """Why a document waits for a compliance officer."""
+
+    NO_MRZ = "no_mrz", "The document has no machine-readable zone"
+    CHECKS_FAILED = "checks_failed", "Some automated checks failed"
+    STATUS_MISMATCH = "status_mismatch", "The document does not evidence the attested status"
+    GEO_FLAGGED = "geo_flagged", "Location signals were not clean when the attestation was signed"
+    REPEATED_FAILURES = "repeated_failures", "The machine-readable lines failed several times"
+    NAME_UNCONFIRMED = "name_unconfirmed", "The person did not confirm the name on the document"
+    PDF_UNREADABLE = "pdf_unreadable", "The PDF could not be turned into an image to read"
+
+
+class DecisionReason(models.TextChoices):
+    """A compliance officer's reason for approving or rejecting (a list, plus free text)."""
+
+    GENUINE_AND_MATCHING = "genuine_and_matching", "Approve: genuine and matches the attestation"
+    NAME_DIFFERENCE_EXPLAINED = (
+        "name_difference_explained",
+        "Approve: the name difference is explained (transliteration, marriage)",
+    )
+    LOCATION_EXPLAINED = "location_explained", "Approve: the location flag is explained"
+    UNREADABLE = "unreadable", "Reject: the document cannot be read"
+    WRONG_DOCUMENT = "wrong_document", "Reject: it does not evidence the attested status"
+    NAME_OR_BIRTH_DATE_MISMATCH = (
+        "name_or_birth_date_mismatch",
+        "Reject: the name or date of birth does not match",
+    )
+    EXPIRED = "expired", "Reject: the document has expired"
+    SUSPECTED_ALTERATION = "suspected_alteration", "Reject: the document appears altered"
+    OTHER = "other", "Other (explain in the note)"
+
+
+APPROVAL_REASONS = frozenset(
+    {
+        DecisionReason.GENUINE_AND_MATCHING,
+        DecisionReason.NAME_DIFFERENCE_EXPLAINED,
+        DecisionReason.LOCATION_EXPLAINED,
+        DecisionReason.OTHER,
+    }
+)
+REJECTION_REASONS = frozenset(set(DecisionReason) - APPROVAL_REASONS) | {DecisionReason.OTHER}
 
 
 class Document(models.Model):
@@ -122,8 +198,40 @@ class Document(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    # The uploaded file, AES-GCM encrypted under a random name in MEDIA_ROOT.
+    file_name = models.CharField(max_length=80, blank=True)
+    file_type = models.CharField(max_length=40, blank=True, help_text="Sniffed from the content")
+    file_size = models.PositiveIntegerField(null=True, blank=True)
+    retain_image_until = models.DateTimeField(null=True, blank=True)
+    image_deleted_at = models.DateTimeField(null=True, blank=True)
+    image_deleted_reason = models.CharField(max_length=40, blank=True)
+    # The machine-readable lines (typed or read), encrypted: they name the person.
+    mrz_sealed = models.BinaryField(null=True, blank=True)
+    mrz_source = models.CharField(max_length=16, blank=True, help_text="typed or ocr")
+    # What OCR read when it could not settle, encrypted; offered to the person to correct.
+    ocr_prefill_sealed = models.BinaryField(null=True, blank=True)
+    ocr_model = models.CharField(max_length=40, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    review_reasons = models.JSONField(default=list, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents_reviewed",
+    )
+    decision_reason = models.CharField(max_length=40, choices=DecisionReason.choices, blank=True)
+    decision_note = models.TextField(blank=True)
+
     class Meta:
-        indexes = [models.Index(fields=["user", "status"])]
+        indexes = [
+            models.Index(fields=["user", "status"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_document_type_display()} of {self.user} ({self.status})"
+
+    @property
+    def has_image(self) -> bool:
+        return bool(self.file_name) and self.image_deleted_at is None

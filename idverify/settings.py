@@ -321,3 +321,26 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# --- Onboarding: attestations, identity documents, review (attestations app) ---------
+IDV_ATTESTATION_VALIDITY_DAYS = env_int("IDV_ATTESTATION_VALIDITY_DAYS", 365, minimum=1)
+# Document images are deleted after review or after this many days, whichever is first.
+IDV_DOCUMENT_RETENTION_DAYS = env_int("IDV_DOCUMENT_RETENTION_DAYS", 30, minimum=1)
+IDV_DOCUMENT_MAX_BYTES = env_int("IDV_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+IDV_DOCUMENT_MAX_PIXELS = env_int("IDV_DOCUMENT_MAX_PIXELS", 40_000_000, minimum=10_000)
+IDV_DOCUMENT_MAX_DIMENSION = env_int("IDV_DOCUMENT_MAX_DIMENSION", 10_000, minimum=100)
+IDV_DOCUMENT_MAX_PDF_PAGES = env_int("IDV_DOCUMENT_MAX_PDF_PAGES", 10, minimum=1)
+# Failed automatic readings of one document before it goes to a person instead.
+IDV_DOCUMENT_MAX_ATTEMPTS = env_int("IDV_DOCUMENT_MAX_ATTEMPTS", 3, minimum=1)
+# Directory holding mrz.traineddata (operator-supplied); without it OCR uses `eng`.
+_shared_tessdata = BASE_DIR.parent / "shared" / "data" / "tesseract"
+IDV_TESSDATA_DIR = env_str("IDV_TESSDATA_DIR") or (
+    str(_shared_tessdata) if QUICKSTART and _shared_tessdata.is_dir() else None
+)
+CELERY_BEAT_SCHEDULE["purge-document-images"] = {
+    "task": "attestations.document_images_purge",
+    "schedule": 3600.0,
+}
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+    "attestations.context_processors.onboarding"
+)
