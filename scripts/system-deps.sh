@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: tesseract (MRZ OCR), the OCR-B font (synthetic
-# documents), Chromium and its driver (browser tests). Installed when missing
+# documents), Chromium and its driver (browser tests), poppler-utils (PDF pages to images). Installed when missing
 # and we are root with apt-get; otherwise we say exactly what to install.
 set -euo pipefail
 missing=()
@@ -8,6 +8,7 @@ command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr tesseract-ocr-en
 [ -f /usr/share/fonts/opentype/ocr-b/OCRB.otf ] || missing+=(fonts-ocr-b)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing Debian packages: ${missing[*]}"
