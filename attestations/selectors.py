@@ -7,11 +7,15 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import sponsorship_active
-from attestations.models import US_PERSON_STATUSES, Attestation, Document
+from accounts.selectors import is_compliance_officer, sponsorship_active
+from attestations.models import US_PERSON_STATUSES, Attestation, Declaration, Document
+from idverify import crypto
+from idverify.errors import NotFound, PermissionDenied
+from idverify.ids import uuid_or_not_found
 
 Basis = Literal["self", "document", "sponsorship", "both", "review"]
 
@@ -57,7 +61,8 @@ def attestation_current(*, user: User, at: datetime | None = None) -> Attestatio
 def verification_status(*, user: User, at: datetime | None = None) -> VerificationStatus:
     now = at or timezone.now()
     attestation = attestation_current(user=user, at=now)
-    if attestation is None or not attestation.geo_clean:
+    # A flag at signing counts until a compliance officer settles it by approving a document.
+    if attestation is None or not (attestation.geo_clean or attestation.geo_cleared_at):
         return NONE
     base = VerificationStatus(
         level=1,
@@ -98,3 +103,65 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
         organization_id=organization_id,
         attestation_expires_at=attestation.expires_at,
     )
+
+
+def declaration_current() -> Declaration:
+    """The declaration people sign now: the latest published version."""
+    declaration = Declaration.objects.order_by("-published_at", "-id").first()
+    if declaration is None:
+        raise NotFound("No declaration is published; run `manage.py migrate`.")
+    return declaration
+
+
+def document_list(*, viewer: User) -> QuerySet[Document]:
+    """The viewer's own documents, newest first."""
+    return Document.objects.filter(user=viewer).order_by("-created_at", "-id")
+
+
+def document_get(*, viewer: User, public_id: object) -> Document:
+    """A document its owner or a compliance officer may see; anyone else gets "not found".
+
+    404 rather than 403, so nobody learns that someone else's document id exists.
+    """
+    wanted = uuid_or_not_found(public_id, what="document")
+    documents = Document.objects.select_related("user", "attestation", "reviewed_by")
+    if not is_compliance_officer(viewer):
+        documents = documents.filter(user=viewer)
+    try:
+        return documents.get(public_id=wanted)
+    except Document.DoesNotExist:
+        raise NotFound("No such document.") from None
+
+
+def review_queue(*, viewer: User) -> QuerySet[Document]:
+    """Documents waiting for a compliance officer, oldest first (officers only)."""
+    if not is_compliance_officer(viewer):
+        raise PermissionDenied("Only compliance officers review documents.")
+    return (
+        Document.objects.filter(status=Document.Status.NEEDS_REVIEW)
+        .select_related("user", "attestation")
+        .order_by("created_at", "id")
+    )
+
+
+def mrz_purpose(document: Document) -> str:
+    return f"document-mrz:{document.public_id}"
+
+
+def ocr_prefill_purpose(document: Document) -> str:
+    return f"document-ocr-prefill:{document.public_id}"
+
+
+def document_mrz_text(*, document: Document) -> str:
+    """The document's machine-readable lines (typed or read), decrypted; "" if none."""
+    if not document.mrz_sealed:
+        return ""
+    return crypto.decrypt(bytes(document.mrz_sealed), purpose=mrz_purpose(document)).decode()
+
+
+def document_ocr_prefill(*, document: Document) -> str:
+    """What OCR read when it could not settle, to prefill the typing form; "" if nothing."""
+    if not document.ocr_prefill_sealed:
+        return ""
+    sealed = bytes(document.ocr_prefill_sealed)
+    return crypto.decrypt(sealed, purpose=ocr_prefill_purpose(document)).decode()

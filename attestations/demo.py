@@ -1,0 +1,112 @@
+"""Demo attestations and documents for the quick start (``manage.py seed_demo``).
+
+A verified U.S. citizen (a passport that passed its checks: level 2), a
+person who is not a U.S. person, and a document waiting in the review queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.demo import DEMO_PASSWORD, DemoLogin, demo_user
+from accounts.models import User
+from attestations.models import (
+    Attestation,
+    Document,
+    DocumentType,
+    ReviewReason,
+    UsPersonStatus,
+)
+from attestations.selectors import declaration_current
+
+
+def _attest(
+    user: User, *, status: str, given: str, family: str, born: dt.date, citizenships: list[str]
+) -> Attestation:
+    current = Attestation.objects.filter(user=user, state=Attestation.State.ACTIVE).first()
+    if current is not None:
+        return current
+    declaration = declaration_current()
+    now = timezone.now()
+    return Attestation.objects.create(
+        user=user,
+        status=status,
+        given_names=given,
+        family_name=family,
+        date_of_birth=born,
+        country_of_birth=citizenships[0],
+        citizenships=citizenships,
+        signature_name=f"{given} {family}",
+        perjury_acknowledged=True,
+        declaration_version=declaration.version,
+        declaration_sha256=declaration.sha256,
+        signed_at=now,
+        expires_at=now + timedelta(days=settings.IDV_ATTESTATION_VALIDITY_DAYS),
+        geo_clean=True,
+    )
+
+
+@transaction.atomic
+def seed() -> list[DemoLogin]:
+    citizen = demo_user("citizen@demo.example", "Riley Citizen")
+    attestation = _attest(
+        citizen,
+        status=UsPersonStatus.US_CITIZEN,
+        given="Riley",
+        family="Citizen",
+        born=dt.date(1988, 5, 4),
+        citizenships=["US"],
+    )
+    Document.objects.get_or_create(
+        user=citizen,
+        attestation=attestation,
+        document_type=DocumentType.US_PASSPORT,
+        defaults={
+            "status": Document.Status.PASSED,
+            "supports_status": UsPersonStatus.US_CITIZEN,
+            "document_expires_on": timezone.now().date() + timedelta(days=5 * 365),
+            "checks": [
+                {"name": "demo", "passed": True, "message": "Demo document: no real checks ran."}
+            ],
+            "decided_at": timezone.now(),
+        },
+    )
+
+    visitor = demo_user("visitor@demo.example", "Kim Visitor")
+    _attest(
+        visitor,
+        status=UsPersonStatus.NOT_US_PERSON,
+        given="Kim",
+        family="Visitor",
+        born=dt.date(1992, 1, 9),
+        citizenships=["DE"],
+    )
+
+    pending = demo_user("pending@demo.example", "Sam Pending")
+    pending_attestation = _attest(
+        pending,
+        status=UsPersonStatus.US_CITIZEN,
+        given="Sam",
+        family="Pending",
+        born=dt.date(1979, 11, 23),
+        citizenships=["US"],
+    )
+    Document.objects.get_or_create(
+        user=pending,
+        attestation=pending_attestation,
+        document_type=DocumentType.BIRTH_CERTIFICATE,
+        defaults={
+            "status": Document.Status.NEEDS_REVIEW,
+            "review_reasons": [ReviewReason.NO_MRZ],
+        },
+    )
+    return [
+        DemoLogin("verified U.S. citizen (level 2)", citizen.email, DEMO_PASSWORD),
+        DemoLogin("not a U.S. person (level 1)", visitor.email, DEMO_PASSWORD),
+        DemoLogin("document waiting for review", pending.email, DEMO_PASSWORD),
+    ]

@@ -1,0 +1,106 @@
+"""Applying the MRZ library's checks to a document and deciding where it goes next.
+
+- every check passes (and location was clean at signing): ``passed``;
+- the lines do not validate (a typo, a misread): ``needs_input``, the person
+  types them again; after IDV_DOCUMENT_MAX_ATTEMPTS it goes to review instead
+  of locking anyone out;
+- the lines validate but disagree with the attestation: ``needs_review``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+
+from attestations.models import Attestation, Document, ReviewReason
+from attestations.mrz import (
+    Check,
+    Claim,
+    MrzInputError,
+    check_claim,
+    check_to_json,
+    parse_mrz,
+)
+from attestations.mrz import DocumentType as MrzDocumentType
+from attestations.mrz import Status as MrzStatus
+from attestations.selectors import mrz_purpose
+from idverify import crypto
+
+_STATUS_CHECKS = frozenset({"document_supports_status", "document_type_matches"})
+
+
+def _claim(attestation: Attestation, document: Document) -> Claim:
+    return Claim(
+        status=MrzStatus(attestation.status),
+        family_name=attestation.family_name,
+        given_names=attestation.given_names,
+        birth_date=attestation.date_of_birth,
+        citizenships=tuple(attestation.citizenships),
+        document_type=MrzDocumentType(document.document_type),
+        today=timezone.now().date(),
+    )
+
+
+def _flagged_at_signing(attestation: Attestation) -> bool:
+    return not attestation.geo_clean and attestation.geo_cleared_at is None
+
+
+def _to_review(document: Document, reasons: list[str]) -> None:
+    document.status = Document.Status.NEEDS_REVIEW
+    document.review_reasons = sorted({*document.review_reasons, *reasons})
+
+
+def _failed_reading(document: Document, checks: list[Check]) -> None:
+    document.checks = [check_to_json(check) for check in checks]
+    document.failed_attempts += 1
+    if document.failed_attempts >= settings.IDV_DOCUMENT_MAX_ATTEMPTS:
+        _to_review(document, [ReviewReason.REPEATED_FAILURES])
+    else:
+        document.status = Document.Status.NEEDS_INPUT
+
+
+def mrz_apply(
+    *, document: Document, attestation: Attestation, mrz: str, source: str, name_confirmed: bool
+) -> None:
+    """Check ``mrz`` against the attestation and set the document's status (caller saves)."""
+    document.mrz_sealed = crypto.encrypt(mrz.encode(), purpose=mrz_purpose(document))
+    document.mrz_source = source
+    try:
+        reading = parse_mrz(mrz, today=timezone.now().date())
+    except MrzInputError as error:
+        _failed_reading(document, [Check(error.code, False, error.message)])
+        return
+    if reading.fields is None or not reading.valid:
+        _failed_reading(document, list(reading.checks))
+        return
+    claim_checks = check_claim(fields=reading.fields, claim=_claim(attestation, document))
+    document.checks = [check_to_json(check) for check in (*reading.checks, *claim_checks)]
+    document.document_expires_on = reading.fields.expiry_date.value
+    failed = {check.name for check in claim_checks if not check.passed}
+    reasons: list[str] = []
+    if failed & _STATUS_CHECKS:
+        reasons.append(ReviewReason.STATUS_MISMATCH)
+    if failed - _STATUS_CHECKS:
+        reasons.append(ReviewReason.CHECKS_FAILED)
+    if _flagged_at_signing(attestation):
+        reasons.append(ReviewReason.GEO_FLAGGED)
+    if not name_confirmed:
+        reasons.append(ReviewReason.NAME_UNCONFIRMED)
+    if reasons:
+        _to_review(document, reasons)
+        return
+    document.status = Document.Status.PASSED
+    document.supports_status = attestation.status
+    document.decided_at = timezone.now()
+
+
+def mrz_shape_error(mrz: str) -> str | None:
+    """A sentence saying why typed text cannot be an MRZ at all, or None if it can."""
+    try:
+        reading = parse_mrz(mrz, today=timezone.now().date())
+    except MrzInputError as error:
+        return error.message
+    if reading.fields is None:
+        failed = [check.message for check in reading.checks if not check.passed]
+        return failed[0] if failed else "This text is not a machine-readable zone."
+    return None
