@@ -1,0 +1,180 @@
+"""Web forms for the attestation steps, documents and review decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from attestations.countries import country_choices
+from attestations.models import DecisionReason, DocumentType, UsPersonStatus
+
+STATUS_HELP: dict[str, str] = {
+    UsPersonStatus.US_CITIZEN: (
+        "You were born in the United States or one of its territories, were born abroad to a "
+        "U.S.-citizen parent, or became a citizen by naturalisation."
+    ),
+    UsPersonStatus.US_NATIONAL: (
+        "You owe allegiance to the United States but are not a citizen, for example if you "
+        "were born in American Samoa or Swains Island."
+    ),
+    UsPersonStatus.LAWFUL_PERMANENT_RESIDENT: (
+        "You hold a green card (Permanent Resident Card, form I-551), including a conditional one."
+    ),
+    UsPersonStatus.REFUGEE: (
+        "You were admitted to the United States as a refugee (INA section 207), for example "
+        "with an I-94 showing refugee admission."
+    ),
+    UsPersonStatus.ASYLEE: (
+        "You were granted asylum in the United States (INA section 208). Having applied for "
+        "asylum is not enough; it must have been granted."
+    ),
+    UsPersonStatus.NOT_US_PERSON: (
+        "None of the above describes you. That is fine: many models are open to everyone, and "
+        "your answer is recorded so we can tell you which ones you may use."
+    ),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class IdentityForm(forms.Form):
+    given_names = forms.CharField(
+        label="Given names",
+        required=False,
+        max_length=200,
+        help_text="All of them, as on your passport or other identity document. Leave empty "
+        "if you have only one name.",
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    family_name = forms.CharField(
+        label="Family name",
+        max_length=200,
+        help_text="Your surname, as on your identity document.",
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        help_text="For example 1985-03-27.",
+        widget=DateInput(attrs={"autocomplete": "bday"}),
+    )
+    country_of_birth = forms.ChoiceField(
+        label="Country of birth", choices=[("", "Choose a country"), *country_choices()]
+    )
+    citizenships = forms.MultipleChoiceField(
+        label="Every country of which you are a citizen",
+        required=False,
+        choices=country_choices(),
+        help_text="Choose all of them: hold Ctrl (or Cmd) to choose more than one. Leave it "
+        "empty only if you are stateless.",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def clean_date_of_birth(self) -> dt.date:
+        value: dt.date = self.cleaned_data["date_of_birth"]
+        if value >= timezone.now().date():
+            raise forms.ValidationError("Your date of birth must be in the past.")
+        return value
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Which of these describes you?",
+        choices=UsPersonStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the status that describes you."},
+    )
+
+    def options(self) -> list[dict[str, Any]]:
+        """Each choice with its plain-language help, for the template."""
+        current = self["status"].value()
+        return [
+            {
+                "value": value,
+                "label": label,
+                "help": STATUS_HELP[value],
+                "id": f"id_status_{index}",
+                "checked": current == value,
+            }
+            for index, (value, label) in enumerate(UsPersonStatus.choices)
+        ]
+
+
+class DeclarationForm(forms.Form):
+    declaration_version = forms.CharField(widget=forms.HiddenInput)
+    signature_name = forms.CharField(
+        label="Type your full name as your signature",
+        max_length=400,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    perjury_acknowledged = forms.BooleanField(
+        label="I declare under penalty of perjury that this attestation is true and complete.",
+        error_messages={"required": "Confirm that you sign under penalty of perjury."},
+    )
+
+
+class DocumentForm(forms.Form):
+    document_type = forms.ChoiceField(
+        label="Kind of document",
+        choices=[("", "Choose a kind of document"), *DocumentType.choices],
+    )
+    file = forms.FileField(
+        label="Photo or scan of the document",
+        required=False,
+        help_text="JPEG, PNG or PDF. For a passport, the photo page with the two lines of "
+        "letters and < signs at the bottom.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+    mrz = forms.CharField(
+        label="Machine-readable lines (optional)",
+        required=False,
+        help_text="The lines of capital letters, digits and < signs at the bottom of the photo "
+        "page (2 lines on a passport, 3 on a card). Type them instead of, or as well as, "
+        "uploading a photo.",
+        widget=forms.Textarea(
+            attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )
+
+
+class MrzTypeForm(forms.Form):
+    mrz = forms.CharField(
+        label="Machine-readable lines",
+        help_text="Each line on its own row, exactly as printed, including every < sign.",
+        widget=forms.Textarea(
+            attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )
+    name_confirmed = forms.BooleanField(label="", required=False)
+
+    def __init__(self, *args: Any, attested_name: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "name_confirmed"
+        ].label = f"The name on this document is {attested_name}, as in my attestation."
+        self.fields["name_confirmed"].help_text = (
+            "Leave this unticked if the name differs (for example after marriage): a "
+            "compliance officer will look at it."
+        )
+
+
+class ReviewDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("", "Choose"), ("approve", "Approve"), ("reject", "Reject")],
+    )
+    reason = forms.ChoiceField(
+        label="Reason", choices=[("", "Choose a reason"), *DecisionReason.choices]
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=2000,
+        help_text="Shown to the person with a rejection, and kept in the audit log. "
+        "Required when the reason is “Other”.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
