@@ -1,0 +1,162 @@
+"""Reading the MRZ from an uploaded image: settles, asks the person, or sends to review."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from accounts.models import User
+from attestations.models import Document, DocumentType, ReviewReason
+from attestations.ocr import OcrEngineError, OcrOutcome, OcrStatus, OcrTimings
+from attestations.selectors import document_ocr_prefill
+from attestations.services import document_ocr_run, document_submit
+from audit.models import AuditEvent
+from tests.attestations import images
+from tests.attestations.factories import AttestationFactory
+from tests.attestations.mrz_samples import corrupt, td3
+
+pytestmark = pytest.mark.django_db
+
+TIMINGS = OcrTimings(decode=0.0, locate=0.0, ocr=0.0, total=0.0)
+
+
+@dataclass
+class ScriptedReader:
+    """Stands in for tesseract: the OCR seam, answering what the test scripts."""
+
+    status: OcrStatus
+    lines: tuple[str, ...] = ()
+    error: Exception | None = None
+    seen: list[bytes] = field(default_factory=list)
+
+    def read(self, image: bytes) -> OcrOutcome:
+        self.seen.append(image)
+        if self.error:
+            raise self.error
+        return OcrOutcome(self.status, self.lines, "mrz", TIMINGS)
+
+
+@pytest.fixture
+def uploaded(stranger: User, django_capture_on_commit_callbacks: Callable[..., Any]) -> Document:
+    AttestationFactory.create(user=stranger)
+    # Without a broker the task would run in-process on commit; here it must not yet.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        document = document_submit(
+            user=stranger, document_type=DocumentType.US_PASSPORT, file_data=images.jpeg()
+        )
+    assert len(callbacks) == 1  # the reading task is queued after commit
+    assert document.status == Document.Status.PROCESSING
+    return document
+
+
+def test_a_settled_reading_is_checked_like_typed_lines(uploaded: Document) -> None:
+    reader = ScriptedReader(OcrStatus.READ, tuple(td3().split("\n")))
+    document = document_ocr_run(document_public_id=str(uploaded.public_id), reader=reader)
+    assert reader.seen == [images.jpeg()]  # decrypted before reading
+    assert document.status == Document.Status.PASSED
+    assert document.mrz_source == "ocr"
+    assert document.ocr_model == "mrz"
+    assert AuditEvent.objects.filter(action="document.read").count() == 1
+
+
+def test_an_unsettled_reading_asks_the_person_prefilled_with_what_was_read(
+    uploaded: Document,
+) -> None:
+    guess = tuple(corrupt(td3(), line=2, position=3).split("\n"))
+    reader = ScriptedReader(OcrStatus.UNSETTLED, guess)
+    document = document_ocr_run(document_public_id=str(uploaded.public_id), reader=reader)
+    assert document.status == Document.Status.NEEDS_INPUT
+    assert document_ocr_prefill(document=document) == "\n".join(guess)
+
+
+def test_no_mrz_found_or_an_engine_failure_still_lets_the_person_type(
+    stranger: User, uploaded: Document
+) -> None:
+    document = document_ocr_run(
+        document_public_id=str(uploaded.public_id), reader=ScriptedReader(OcrStatus.NO_MRZ)
+    )
+    assert document.status == Document.Status.NEEDS_INPUT
+    second = document_submit(
+        user=stranger, document_type=DocumentType.US_PASSPORT, file_data=images.png()
+    )
+    Document.objects.filter(pk=second.pk).update(status=Document.Status.PROCESSING)
+    failing = ScriptedReader(OcrStatus.READ, error=OcrEngineError("tesseract crashed"))
+    document = document_ocr_run(document_public_id=str(second.public_id), reader=failing)
+    assert document.status == Document.Status.NEEDS_INPUT
+
+
+def test_reading_twice_changes_nothing_the_second_time(uploaded: Document) -> None:
+    reader = ScriptedReader(OcrStatus.READ, tuple(td3().split("\n")))
+    document_ocr_run(document_public_id=str(uploaded.public_id), reader=reader)
+    document_ocr_run(document_public_id=str(uploaded.public_id), reader=reader)
+    assert len(reader.seen) == 1
+    assert AuditEvent.objects.filter(action="document.read").count() == 1
+
+
+def test_a_pdf_goes_to_review_when_it_cannot_be_rendered(
+    stranger: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    AttestationFactory.create(user=stranger)
+    document = document_submit(
+        user=stranger, document_type=DocumentType.US_PASSPORT, file_data=images.pdf()
+    )
+    Document.objects.filter(pk=document.pk).update(status=Document.Status.PROCESSING)
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # poppler-utils not installed
+    reader = ScriptedReader(OcrStatus.READ)
+    document = document_ocr_run(document_public_id=str(document.public_id), reader=reader)
+    assert document.status == Document.Status.NEEDS_REVIEW
+    assert document.review_reasons == [ReviewReason.PDF_UNREADABLE]
+    assert reader.seen == []
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_a_pdf_is_read_from_its_first_page_rendered_as_an_image(stranger: User) -> None:
+    AttestationFactory.create(user=stranger)
+    document = document_submit(
+        user=stranger, document_type=DocumentType.US_PASSPORT, file_data=images.pdf()
+    )
+    Document.objects.filter(pk=document.pk).update(status=Document.Status.PROCESSING)
+    reader = ScriptedReader(OcrStatus.NO_MRZ)
+    document_ocr_run(document_public_id=str(document.public_id), reader=reader)
+    assert len(reader.seen) == 1
+    assert reader.seen[0].startswith(b"\x89PNG")
+
+
+def test_repeated_failed_typing_goes_to_review_instead_of_locking_out(
+    uploaded: Document, stranger: User, settings: Any
+) -> None:
+    from attestations.services import document_mrz_submit
+
+    settings.IDV_DOCUMENT_MAX_ATTEMPTS = 2
+    document_ocr_run(
+        document_public_id=str(uploaded.public_id), reader=ScriptedReader(OcrStatus.NO_MRZ)
+    )
+    wrong = corrupt(td3(), line=2, position=1)
+    first = document_mrz_submit(
+        user=stranger, document_public_id=uploaded.public_id, mrz=wrong, name_confirmed=True
+    )
+    assert first.status == Document.Status.NEEDS_INPUT
+    second = document_mrz_submit(
+        user=stranger, document_public_id=uploaded.public_id, mrz=wrong, name_confirmed=True
+    )
+    assert second.status == Document.Status.NEEDS_REVIEW
+    assert second.review_reasons == [ReviewReason.REPEATED_FAILURES]
+
+
+def test_a_name_the_person_does_not_confirm_goes_to_review(
+    uploaded: Document, stranger: User
+) -> None:
+    from attestations.services import document_mrz_submit
+
+    document_ocr_run(
+        document_public_id=str(uploaded.public_id), reader=ScriptedReader(OcrStatus.NO_MRZ)
+    )
+    document = document_mrz_submit(
+        user=stranger, document_public_id=uploaded.public_id, mrz=td3(), name_confirmed=False
+    )
+    assert document.status == Document.Status.NEEDS_REVIEW
+    assert document.review_reasons == [ReviewReason.NAME_UNCONFIRMED]

@@ -1,0 +1,195 @@
+"""A person onboards in a real browser: sign-up, attestation, document, status.
+
+Every page passes axe-core (WCAG 2.1 A/AA) and is saved as a screenshot.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.mail import EmailMessage
+
+from accounts.models import User
+from attestations.models import Attestation, Document
+from tests.attestations.mrz_samples import corrupt, td3
+from tests.support.browser import axe_check, browser_login
+from tests.support.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser]
+
+NEW_PASSWORD = "a-long-new-passphrase-2026"
+
+
+@pytest.fixture(autouse=True)
+def _local_addresses_count_as_clean(settings: Any) -> None:
+    # The browser reaches the live server from 127.0.0.1, which has no GeoIP location.
+    settings.IDV_GEO_ALLOW_LOCAL = True
+
+
+def _confirmation_link(message: EmailMessage) -> str:
+    match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+)", str(message.body))
+    assert match, message.body
+    return match.group(1)
+
+
+def test_sign_up_attest_add_a_document_and_see_the_level(
+    page: Any, mailoutbox: list[EmailMessage]
+) -> None:
+    page.goto("/accounts/signup/")
+    axe_check(page, "01-signup")
+    page.get_by_label("Email").fill("newcomer@example.com")
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Password (again)").fill(NEW_PASSWORD)
+    page.get_by_label("Password (again)").press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert "verify" in page.content().lower()
+    axe_check(page, "02-verification-sent")
+
+    page.goto(_confirmation_link(mailoutbox[-1]))
+    axe_check(page, "03-confirm-email")
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state("networkidle")
+
+    page.goto("/status/")
+    assert "Level 0" in page.locator("main").inner_text()
+    axe_check(page, "04-status-level-0")
+    page.get_by_role("link", name="Start").click()
+
+    # Step 1, with an error first: the summary links to the field.
+    page.get_by_role("button", name="Continue").click()
+    summary = page.get_by_role("alert")
+    assert "There is a problem" in summary.inner_text()
+    axe_check(page, "05-attest-identity-errors")
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_family_name"
+
+    page.get_by_label("Given names").fill("Anna Maria")
+    page.get_by_label("Family name").fill("Eriksson")
+    page.get_by_label("Date of birth").fill("1974-08-12")
+    page.get_by_label("Country of birth").select_option("US")
+    page.get_by_label("Every country of which you are a citizen").select_option(["US", "SE"])
+    axe_check(page, "06-attest-identity")
+    page.get_by_label("Family name").press("Enter")
+
+    # Step 2 with the keyboard only: the radio group, then Enter.
+    axe_check(page, "07-attest-status")
+    assert "naturalisation" in page.locator("main").inner_text()
+    page.get_by_label("U.S. citizen", exact=True).focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+
+    # Going back to an earlier step, and back again with the browser, keeps the answers.
+    page.get_by_role("link", name="Change your details").click()
+    assert page.get_by_label("Family name").input_value() == "Eriksson"
+    page.go_back()
+    page.wait_for_load_state("networkidle")
+
+    axe_check(page, "08-attest-declaration")
+    text = page.locator("main").inner_text()
+    assert "penalty of perjury" in text
+    assert "U.S. citizen" in text
+    fingerprint = page.locator(".fingerprint").inner_text()
+    assert re.fullmatch(r"[0-9a-f]{64}", fingerprint)
+    page.get_by_label("Type your full name as your signature").fill("Anna Maria Eriksson")
+    page.get_by_label(re.compile("I declare under penalty of perjury")).focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Sign the attestation").click()
+    page.wait_for_load_state("networkidle")
+
+    assert "Level 1" in page.locator("main").inner_text()
+    axe_check(page, "09-status-level-1")
+    attestation = Attestation.objects.get(user__email="newcomer@example.com")
+    assert attestation.declaration_sha256 == fingerprint
+    assert attestation.citizenships == ["SE", "US"]
+
+    page.get_by_role("link", name="Upload a document").click()
+    axe_check(page, "10-document-new")
+    page.get_by_label("Kind of document").select_option("us_passport")
+    page.get_by_label("Machine-readable lines (optional)").fill(corrupt(td3(), line=2, position=14))
+    page.get_by_role("button", name="Send the document").click()
+    page.wait_for_load_state("networkidle")
+
+    # A typo: never a dead end, the lines come back to be corrected.
+    assert "Type the machine-readable lines" in page.locator("main").inner_text()
+    axe_check(page, "11-document-type-mrz")
+    page.get_by_label("Machine-readable lines", exact=True).fill(td3())
+    page.get_by_role("button", name="Check the lines").click()
+    page.wait_for_load_state("networkidle")
+    assert "passed every check" in page.locator("main").inner_text()
+    axe_check(page, "12-document-passed")
+
+    page.goto("/status/")
+    assert "Level 2" in page.locator("main").inner_text()
+    axe_check(page, "13-status-level-2")
+
+
+def test_two_factor_authentication_can_be_set_up_and_is_asked_at_sign_in(
+    page: Any, stranger: User
+) -> None:
+    browser_login(page, stranger.email, PASSWORD)
+    page.goto("/accounts/2fa/")
+    axe_check(page, "20-mfa-index")
+    page.goto("/accounts/2fa/totp/activate/")
+    axe_check(page, "21-reauthenticate")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_load_state("networkidle")
+    axe_check(page, "21-mfa-activate")
+    secret = page.locator("#authenticator_secret").input_value()
+    page.get_by_label("Authenticator code").fill(_totp(secret))
+    page.get_by_role("button", name="Activate").click()
+    page.wait_for_load_state("networkidle")
+    page.goto("/accounts/2fa/recovery-codes/")
+    axe_check(page, "22-mfa-recovery-codes")
+    codes = page.locator("#recovery_codes").input_value().split()
+    assert len(codes) >= 5
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state("networkidle")
+    browser_login(page, stranger.email, PASSWORD)
+    assert "Two-Factor Authentication" in page.locator("main").inner_text()
+    axe_check(page, "23-mfa-authenticate")
+    page.get_by_label("Code").fill(codes[0])
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state("networkidle")
+    page.goto("/account/")
+    assert stranger.email in page.locator("main").inner_text()
+
+
+def _totp(secret: str) -> str:
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    import time
+
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    counter = struct.pack(">Q", int(time.time()) // 30)
+    digest = hmac.new(key, counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
+
+
+def test_a_document_without_an_mrz_waits_for_review_and_the_person_is_told(
+    page: Any, stranger: User
+) -> None:
+    from attestations.models import DocumentType
+    from attestations.services import document_submit
+    from tests.attestations import images
+    from tests.attestations.factories import AttestationFactory
+
+    AttestationFactory.create(user=stranger)
+    document = document_submit(
+        user=stranger, document_type=DocumentType.BIRTH_CERTIFICATE, file_data=images.png()
+    )
+    browser_login(page, stranger.email, PASSWORD)
+    page.goto(f"/documents/{document.public_id}/")
+    assert "compliance officer will look" in page.locator("main").inner_text()
+    axe_check(page, "30-document-needs-review")
+    page.get_by_role("button", name="Delete the image now").click()
+    page.wait_for_load_state("networkidle")
+    assert "image was deleted" in page.locator("main").inner_text()
+    assert not Document.objects.get(pk=document.pk).has_image
