@@ -15,7 +15,7 @@ run:
 	@$(QUICKSTART) $(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/v1/docs/)"
 	@$(QUICKSTART) exec .venv/bin/gunicorn idverify.wsgi:application \
-	    --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
+	    --bind $(HOST):$(PORT) --workers 2 --threads 4 --log-level warning
 
 ## The whole test suite against PostgreSQL (installs what it needs). ARGS are passed to pytest.
 test:
