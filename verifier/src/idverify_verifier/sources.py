@@ -3,6 +3,9 @@
 Failures never replace what the verifier holds (last-known-good); they are counted
 and logged. Revocation freshness advances only on a successful fetch (200 with an
 authentic document, or 304).
+
+``Sources`` is the network half of ``Verifier`` and reads and installs its state
+directly; the split only keeps each module small.
 """
 
 from __future__ import annotations
@@ -283,6 +286,10 @@ class Sources:
                     if now - self._last_kid_refetch >= self._kid_refetch_interval:
                         self._last_kid_refetch = now
                         self._poll_jwks()
+                        # Without keys no revocation document could be checked either;
+                        # fetch it now rather than fail stale until the next poll.
+                        if self._revocations_url is not None and verifier._revocations is None:
+                            self._poll_revocations(self._revocations_url)
             check = verifier._checks.get(kid)
             if check is not None:
                 return check
