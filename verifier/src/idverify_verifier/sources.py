@@ -49,6 +49,7 @@ class Status:
     revocations_last_success: float | None
     fresh: bool
     failed_fetches: int
+    cached_tokens: int
 
 
 class Sources:
@@ -174,6 +175,7 @@ class Sources:
             revocations_last_success=self._revocations_last_success,
             fresh=fresh,
             failed_fetches=self._failed_fetches,
+            cached_tokens=len(verifier._cache),
         )
 
     # -- polling -----------------------------------------------------------------
