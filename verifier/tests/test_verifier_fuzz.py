@@ -158,7 +158,7 @@ def test_any_change_to_a_valid_token_is_refused(token: str) -> None:
         assert isinstance(result, InvalidToken)
 
 
-@FUZZ
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(json_values)
 def test_a_signed_revocation_document_of_any_shape_never_breaks_refresh(payload: Any) -> None:
     fetch = MemoryFetch()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -345,3 +347,24 @@ def test_close_stops_the_background_thread(
     requests = published.count(REVOCATIONS_PATH)
     time.sleep(0.2)
     assert published.count(REVOCATIONS_PATH) == requests
+
+
+def _verify_in_child(verifier: Verifier, token: str, results: Any) -> None:
+    results.put((code_of(verifier, token), verifier.status().running))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_worker_forked_after_start_runs_its_own_refresh_thread(
+    http_verifier: Callable[..., Verifier], factory: TokenFactory, published: IssuerServer
+) -> None:
+    """Pre-fork servers (gunicorn --preload) fork after start(); threads do not follow."""
+    verifier = http_verifier()
+    verifier.start()
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    child = context.Process(target=_verify_in_child, args=(verifier, factory.mint(), results))
+    child.start()
+    outcome = results.get(timeout=20)
+    child.join(timeout=20)
+    assert outcome == (None, True)
+    assert child.exitcode == 0

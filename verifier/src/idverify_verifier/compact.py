@@ -6,12 +6,10 @@ Every function here raises ``InvalidToken``; nothing else escapes, whatever the 
 from __future__ import annotations
 
 import binascii
-import json
-import json.scanner
-from collections.abc import Callable
-from typing import Any, Final, NoReturn
+from typing import Final
 
 from idverify_verifier.errors import InvalidToken
+from idverify_verifier.strictjson import malformed, parse_json_object
 
 MAX_TOKEN_BYTES: Final = 8192
 ALG: Final = "EdDSA"
@@ -24,10 +22,12 @@ KNOWN_FORBIDDEN_MEMBERS: Final = frozenset(
     {"crit", "jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256", "b64", "zip", "enc"}
 )
 
-_TO_STANDARD: Final = bytes.maketrans(b"-_", b"+/")
-_TO_URLSAFE: Final = bytes.maketrans(b"+/", b"-_")
 _ALPHABET: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-_ALPHABET_AND_DOT: Final = _ALPHABET + b"."
+# base64url -> standard base64, with the standard alphabet's own '+' and '/' (and '=')
+# sent to '*', which strict decoding refuses like any other stranger: one pass over
+# the bytes both translates and lets the decoder enforce the base64url alphabet.
+_TO_STRICT_STANDARD: Final = bytes.maketrans(b"-_+/=", b"+/***")
+_TO_URLSAFE: Final = bytes.maketrans(b"+/", b"-_")
 # The last character of a segment whose length is 2 (or 3) mod 4 carries 4 (or 2)
 # unused bits, which a canonical encoder leaves at zero.
 _CANONICAL_LAST: Final[tuple[frozenset[int], ...]] = (
@@ -40,36 +40,6 @@ _CANONICAL_LAST: Final[tuple[frozenset[int], ...]] = (
 _PADDING: Final = (b"", b"", b"==", b"=")
 
 
-class _DuplicateKeyError(ValueError):
-    pass
-
-
-def _reject_constant(name: str) -> NoReturn:
-    # json accepts NaN, Infinity and -Infinity by default; JSON itself does not.
-    raise ValueError(f"non-standard JSON constant {name}")
-
-
-def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        raise _DuplicateKeyError("duplicate member name")
-    return obj
-
-
-_DECODER: Final = json.JSONDecoder(
-    object_pairs_hook=_unique_object, parse_constant=_reject_constant
-)
-# The C scanner behind JSONDecoder.decode, minus the whitespace handling it does in
-# Python; typeshed types the scanner's context as the scanner class, hence the ignore.
-_scan_once: Final[Callable[[str, int], tuple[Any, int]]] = json.scanner.make_scanner(
-    _DECODER  # type: ignore[arg-type]
-)
-
-
-def malformed(message: str) -> InvalidToken:
-    return InvalidToken("malformed", message)
-
-
 def b64url_decode(segment: bytes) -> bytes:
     """Decode unpadded base64url, accepting only the one canonical spelling of the bytes.
 
@@ -79,39 +49,19 @@ def b64url_decode(segment: bytes) -> bytes:
     remainder = len(segment) & 3
     if remainder == 1:
         raise malformed("a base64url segment has an impossible length")
-    if segment.translate(None, _ALPHABET):
-        raise malformed("a segment has characters outside the base64url alphabet")
     if remainder and segment[-1] not in _CANONICAL_LAST[remainder]:
         raise malformed("a segment has non-zero trailing bits (not canonical base64url)")
     try:
-        return binascii.a2b_base64(segment.translate(_TO_STANDARD) + _PADDING[remainder])
-    except (binascii.Error, ValueError):  # pragma: no cover - the checks above exclude it
-        raise malformed("a segment is not base64url") from None
+        # Strict decoding refuses whatever the table did not map into the alphabet.
+        return binascii.a2b_base64(
+            segment.translate(_TO_STRICT_STANDARD) + _PADDING[remainder], strict_mode=True
+        )
+    except binascii.Error:
+        raise malformed("a segment has characters outside the base64url alphabet") from None
 
 
 def b64url_encode(raw: bytes) -> bytes:
     return binascii.b2a_base64(raw, newline=False).translate(_TO_URLSAFE).rstrip(b"=")
-
-
-def parse_json_object(raw: bytes, what: str) -> dict[str, Any]:
-    """Parse UTF-8 JSON that must be an object, refusing duplicate names and NaN/Infinity."""
-    try:
-        text = raw.decode("utf-8")
-        try:
-            value, end = _scan_once(text, 0)
-        except StopIteration:
-            end = -1
-        if end != len(text):
-            # Surrounding whitespace, or an error: the full decoder sorts either out.
-            value = _DECODER.decode(text)
-    except _DuplicateKeyError:
-        raise malformed(f"the {what} has a duplicate member name") from None
-    except (ValueError, RecursionError):
-        # ValueError covers UnicodeDecodeError, JSONDecodeError and oversized integers.
-        raise malformed(f"the {what} is not strict UTF-8 JSON") from None
-    if type(value) is not dict:
-        raise malformed(f"the {what} is not a JSON object")
-    return value
 
 
 def as_bytes(token: object) -> bytes:
@@ -131,16 +81,6 @@ def as_bytes(token: object) -> bytes:
     raise malformed("the token is not a string")
 
 
-def _decode_segment(segment: bytes) -> bytes:
-    """``b64url_decode`` for a segment whose alphabet has already been checked."""
-    remainder = len(segment) & 3
-    if not remainder:
-        return binascii.a2b_base64(segment.translate(_TO_STANDARD))
-    if remainder == 1 or segment[-1] not in _CANONICAL_LAST[remainder]:
-        raise malformed("a segment is not canonical unpadded base64url")
-    return binascii.a2b_base64(segment.translate(_TO_STANDARD) + _PADDING[remainder])
-
-
 def split(token: bytes) -> tuple[bytes, bytes, bytes, bytes]:
     """(header segment, payload bytes, signature bytes, signing input).
 
@@ -148,14 +88,12 @@ def split(token: bytes) -> tuple[bytes, bytes, bytes, bytes]:
     is only parsed as JSON once the signature has been checked. The header segment is
     left to ``parse_header`` (or to a cache of headers it has already accepted).
     """
-    if token.translate(None, _ALPHABET_AND_DOT):
-        raise malformed("the token has characters outside the base64url alphabet")
     parts = token.split(b".")
     if len(parts) != 3:
         raise malformed("a compact JWS has exactly three dot-separated segments")
     header_segment, payload_segment, signature_segment = parts
-    payload = _decode_segment(payload_segment)
-    signature = _decode_segment(signature_segment)
+    payload = b64url_decode(payload_segment)
+    signature = b64url_decode(signature_segment)
     signing_input = token[: len(header_segment) + 1 + len(payload_segment)]
     return header_segment, payload, signature, signing_input
 

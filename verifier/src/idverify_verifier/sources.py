@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from idverify_verifier.compact import REVOCATIONS_TYP, parse_header, parse_json_object, split
+from idverify_verifier.compact import REVOCATIONS_TYP, parse_header, split
 from idverify_verifier.errors import InvalidToken
 from idverify_verifier.http import Fetch, HttpResponse
 from idverify_verifier.keys import SignatureCheck, parse_jwks
@@ -28,6 +28,7 @@ from idverify_verifier.revocations import (
     RevocationState,
     parse_revocations,
 )
+from idverify_verifier.strictjson import parse_json_object
 
 if TYPE_CHECKING:
     from idverify_verifier.verifier import Verifier
@@ -35,6 +36,17 @@ if TYPE_CHECKING:
 log = logging.getLogger("idverify_verifier")
 
 _WHITESPACE = b" \t\r\n"
+
+
+_LIVE: weakref.WeakSet[Sources] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for sources in list(_LIVE):
+        sources._after_fork()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,21 +105,20 @@ class Sources:
         self._stop = threading.Event()
         self._pid: int | None = None
         self._closed = False
-        reference = weakref.ref(self)
-
-        def after_fork_in_child() -> None:
-            sources = reference()
-            if sources is not None:
-                sources._after_fork()
-
-        os.register_at_fork(after_in_child=after_fork_in_child)
+        # Read on every uncached verify, so a plain attribute rather than a property.
+        self.start_pending = jwks_url is not None or revocations_url is not None
+        _LIVE.add(self)
 
     def _after_fork(self) -> None:
-        # A lock held by another thread at fork time would stay held forever in the child.
+        # Threads do not survive fork: a worker forked after start() must start its own
+        # rather than go stale and fail closed. A lock held by another thread at fork
+        # time would stay held forever in the child, so all are made anew.
         self._lock = threading.RLock()
         self._start_lock = threading.Lock()
         self._verifier._cache_lock = threading.Lock()
         self._thread = None
+        self._pid = None
+        self.start_pending = self._needs_thread and not self._closed
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -115,21 +126,11 @@ class Sources:
     def _needs_thread(self) -> bool:
         return self._jwks_url is not None or self._revocations_url is not None
 
-    @property
-    def needs_start(self) -> bool:
-        return self._needs_thread and self._pid != os.getpid() and not self._closed
-
-    def ensure_running(self) -> None:
-        # The pid check restarts the thread in a worker forked after start() (threads
-        # do not survive fork), instead of letting that worker go stale and fail closed.
-        if self._needs_thread and self._pid != os.getpid() and not self._closed:
-            self.start()
-
     def start(self) -> Status:
         with self._start_lock:
             if self._closed:
                 raise RuntimeError("this verifier has been closed")
-            if self._pid == os.getpid() or not self._needs_thread:
+            if not self.start_pending:
                 return self.status()
             self.poll(force_jwks=True)
             self._stop = threading.Event()
@@ -138,11 +139,13 @@ class Sources:
             )
             self._thread.start()
             self._pid = os.getpid()
+            self.start_pending = False
         return self.status()
 
     def close(self) -> None:
         with self._start_lock:
             self._closed = True
+            self.start_pending = False
             self._stop.set()
             thread, self._thread = self._thread, None
         if thread is not None and thread is not threading.current_thread():

@@ -10,10 +10,10 @@ from typing import Any, Final, Self
 
 from idverify_verifier.claims import Claims, check_claims
 from idverify_verifier.compact import (
+    MAX_TOKEN_BYTES,
     TOKEN_TYP,
     as_bytes,
     parse_header,
-    parse_json_object,
     split,
 )
 from idverify_verifier.errors import InvalidToken
@@ -27,6 +27,7 @@ from idverify_verifier.keys import (
 )
 from idverify_verifier.revocations import RevocationState, check_revocation
 from idverify_verifier.sources import Sources, Status
+from idverify_verifier.strictjson import parse_json_object
 
 # A header segment is the same for every token signed with one key, so a handful of
 # entries covers real traffic; the cap only stops a flood of junk headers growing it.
@@ -128,7 +129,7 @@ class Verifier:
     @property
     def needs_start(self) -> bool:
         """True when the next verify would block on starting (first fetches, thread start)."""
-        return self._sources.needs_start
+        return self._sources.start_pending
 
     def __enter__(self) -> Self:
         self.start()
@@ -159,7 +160,9 @@ class Verifier:
         return self._verify_slow(token, entry)
 
     def _verify_slow(self, token: str | bytes, entry: _Entry | None) -> Claims:
-        self._sources.ensure_running()
+        sources = self._sources
+        if sources.start_pending:
+            sources.start()
         now = self._clock()
         if entry is not None:
             checks = self._checks
@@ -169,8 +172,12 @@ class Verifier:
             if not_before <= now < expires and self._cache.get(token) is entry:
                 return self._admit(token, claims, now, checks)
             self._cache.pop(token, None)
-        data = as_bytes(token)
-        key: str | bytes = token if isinstance(token, str) else data
+        if type(token) is str and len(token) <= MAX_TOKEN_BYTES and token.isascii():
+            data = token.encode("ascii")
+            key: str | bytes = token
+        else:
+            data = as_bytes(token)
+            key = token if isinstance(token, str) else data
         header_segment, payload, signature, signing_input = split(data)
         kid = self._headers.get(header_segment)
         if kid is None:
@@ -181,7 +188,7 @@ class Verifier:
         checks = self._checks
         check = checks.get(kid)
         if check is None:
-            check = self._sources.key_for(kid)
+            check = sources.key_for(kid)
             checks = self._checks
         if not check(signature, signing_input):
             raise InvalidToken("signature", "the signature does not match the token")

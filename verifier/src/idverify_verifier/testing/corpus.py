@@ -130,6 +130,19 @@ class _Builder:
             self.doc(users={SUB: now - 1}),
         )
         add("a token from a newer epoch than the tier's is accepted", f.mint(epoch=5), None)
+        add(
+            "unknown claims, even holding objects and braces, are accepted",
+            f.mint(note="{not an object}", extra={"a": [{"b": 1}], "c": {}}),
+            None,
+        )
+        add(
+            "JSON whitespace around and inside the payload is accepted",
+            self.signed(
+                self.f.header(),
+                b' \n{ "x" : 1 ,' + compact_json(self.f.claims())[1:] + b"\t\r\n",
+            ),
+            None,
+        )
 
     def encoding(self) -> None:
         add, valid, signed = self.add, self.valid, self.signed
@@ -177,6 +190,16 @@ class _Builder:
         add(
             "a duplicate member inside a claim is malformed",
             signed(self.f.header(), self.payload_plus(nested, usp=OMIT)),
+            "malformed",
+        )
+        add(
+            "a duplicate member inside an unknown claim is malformed",
+            signed(self.f.header(), self.payload_plus(b'"x":{"a":1,"a":2}')),
+            "malformed",
+        )
+        add(
+            "a duplicate member inside an array is malformed",
+            signed(self.f.header(), self.payload_plus(b'"x":[{"a":1,"a":2}]')),
             "malformed",
         )
         add(
