@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from idverify_verifier import InvalidToken, Verifier, urllib_fetch
 from idverify_verifier.testing import TokenFactory, jwk, jwks
-from idverify_verifier.testing.doubles import AUDIENCE, ISSUER, JWKS_PATH, KID, IssuerServer
+from idverify_verifier.testing.doubles import AUDIENCE, ISSUER, JWKS_PATH, KID, Clock, IssuerServer
 
 
 @pytest.mark.parametrize(
@@ -25,7 +25,14 @@ from idverify_verifier.testing.doubles import AUDIENCE, ISSUER, JWKS_PATH, KID, 
         ({"jwks": {"keys": "nope"}}, "'keys' list"),
         ({"jwks_url": "https://x.test/j", "issuer": ""}, "issuer"),
         ({"jwks_url": "https://x.test/j", "audience": ""}, "audience"),
-        ({"jwks_url": "https://x.test/j", "poll_interval": 60}, "poll_interval"),
+        (
+            {
+                "jwks_url": "https://x.test/j",
+                "revocations_url": "https://x.test/r",
+                "poll_interval": 60,
+            },
+            "poll_interval",
+        ),
         ({"jwks_url": "https://x.test/j", "leeway": -1}, "leeway"),
         ({"jwks_url": "https://x.test/j", "backend": "openssl"}, "backend"),
     ],
@@ -84,3 +91,25 @@ def test_the_default_fetch_refuses_an_oversized_answer(
 
 def test_the_default_fetch_reports_http_errors_as_statuses(server: IssuerServer) -> None:
     assert urllib_fetch()(server.base_url + "/missing", None).status == 404
+
+
+def test_a_closed_verifier_stops_fetching_and_fails_closed(
+    make_verifier: Callable[..., Verifier], factory: TokenFactory, clock: Clock
+) -> None:
+    never_started = make_verifier()
+    never_started.close()
+    with pytest.raises(InvalidToken) as refused:
+        never_started.verify(factory.mint())
+    assert refused.value.code == "jwks.unavailable"
+
+    verifier = make_verifier()
+    verifier.start()
+    verifier.close()
+    token = factory.mint()
+    assert verifier.verify(token).jti
+    clock.advance(61)
+    with pytest.raises(InvalidToken) as refused:
+        verifier.verify(token)
+    assert refused.value.code == "revocation.stale"
+    with pytest.raises(RuntimeError, match="closed"):
+        verifier.start()

@@ -27,7 +27,6 @@ _ALPHABET: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 # sent to '*', which strict decoding refuses like any other stranger: one pass over
 # the bytes both translates and lets the decoder enforce the base64url alphabet.
 _TO_STRICT_STANDARD: Final = bytes.maketrans(b"-_+/=", b"+/***")
-_TO_URLSAFE: Final = bytes.maketrans(b"+/", b"-_")
 # The last character of a segment whose length is 2 (or 3) mod 4 carries 4 (or 2)
 # unused bits, which a canonical encoder leaves at zero.
 _CANONICAL_LAST: Final[tuple[frozenset[int], ...]] = (
@@ -58,10 +57,6 @@ def b64url_decode(segment: bytes) -> bytes:
         )
     except binascii.Error:
         raise malformed("a segment has characters outside the base64url alphabet") from None
-
-
-def b64url_encode(raw: bytes) -> bytes:
-    return binascii.b2a_base64(raw, newline=False).translate(_TO_URLSAFE).rstrip(b"=")
 
 
 def as_bytes(token: object) -> bytes:

@@ -142,6 +142,15 @@ class Sources:
             self.start_pending = False
         return self.status()
 
+    def start_lazily(self) -> None:
+        """``start`` on behalf of a verify(), which may raise nothing but InvalidToken."""
+        try:
+            self.start()
+        except Exception:
+            # Closed meanwhile, or no thread to be had: verification carries on with what
+            # is held, and fails closed once that goes stale.
+            log.exception("idverify verifier could not start its refresh")
+
     def close(self) -> None:
         with self._start_lock:
             self._closed = True
@@ -281,7 +290,7 @@ class Sources:
     def key_for(self, kid: str) -> SignatureCheck:
         """The check for a kid not in the current key set: one rate-limited JWKS refetch."""
         verifier = self._verifier
-        if self._jwks_url is not None:
+        if self._jwks_url is not None and not self._closed:
             now = self._clock()
             if now - self._last_kid_refetch >= self._kid_refetch_interval:
                 with self._lock:
@@ -298,6 +307,6 @@ class Sources:
             check = verifier._checks.get(kid)
             if check is not None:
                 return check
-            if not self._jwks_loaded:
-                raise InvalidToken("jwks.unavailable", "the issuer's keys could not be fetched")
+        if not self._jwks_loaded:
+            raise InvalidToken("jwks.unavailable", "the issuer's keys could not be fetched")
         raise InvalidToken("key.unknown", "no published key has the token's kid")

@@ -73,7 +73,7 @@ class Verifier:
             raise ValueError("give exactly one of jwks_url and jwks")
         if leeway < 0 or max_revocation_age <= 0 or poll_interval <= 0:
             raise ValueError("leeway must be >= 0; max_revocation_age and poll_interval > 0")
-        if poll_interval >= max_revocation_age:
+        if revocations_url is not None and poll_interval >= max_revocation_age:
             raise ValueError("poll_interval must be shorter than max_revocation_age")
         self.issuer: Final = issuer
         self.audience: Final = audience
@@ -162,7 +162,7 @@ class Verifier:
     def _verify_slow(self, token: str | bytes, entry: _Entry | None) -> Claims:
         sources = self._sources
         if sources.start_pending:
-            sources.start()
+            sources.start_lazily()
         now = self._clock()
         if entry is not None:
             checks = self._checks
