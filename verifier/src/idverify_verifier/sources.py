@@ -209,6 +209,7 @@ class Sources:
         try:
             return self._fetch(url, etag)
         except Exception as error:
+            # The seam may be any callable: whatever it raises is just a failed fetch.
             self._failed(f"fetching {url} failed: {error!r}")
             return None
 
