@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from typing import Any
 
 import pytest
@@ -49,8 +49,11 @@ def call_wsgi(
         environ["HTTP_AUTHORIZATION"] = authorization
     seen: dict[str, Any] = {}
 
-    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: Any = None, /
+    ) -> Callable[[bytes], object]:
         seen["status"], seen["headers"] = int(status.split(maxsplit=1)[0]), dict(headers)
+        return lambda data: None
 
     middleware = WSGIMiddleware(wsgi_app, verifier, exempt_paths={"/healthz"})
     body = b"".join(middleware(environ, start_response))
@@ -129,7 +132,7 @@ def test_wsgi_lets_exempt_paths_through_without_a_token(verifier: Verifier) -> N
 # -- ASGI ------------------------------------------------------------------------
 
 
-async def asgi_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def asgi_app(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
     claims: Claims | None = scope.get(CLAIMS_KEY)
     if scope["type"] == "websocket":
         await send({"type": "websocket.accept"})
@@ -149,11 +152,11 @@ def call_asgi(
     sent: list[dict[str, Any]] = []
     inbound = [{"type": "websocket.connect"} if kind == "websocket" else {"type": "http.request"}]
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> MutableMapping[str, Any]:
         return inbound.pop(0) if inbound else {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(dict(message))
 
     asyncio.run(ASGIMiddleware(asgi_app, verifier)(scope, receive, send))
     return sent
@@ -229,13 +232,13 @@ def test_asgi_accepts_a_websocket_with_a_valid_token(
 def test_asgi_passes_lifespan_events_untouched(verifier: Verifier) -> None:
     calls: list[str] = []
 
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         calls.append(scope["type"])
 
-    async def nothing() -> dict[str, Any]:
+    async def nothing() -> MutableMapping[str, Any]:
         return {}
 
-    async def ignore(message: dict[str, Any]) -> None:
+    async def ignore(message: MutableMapping[str, Any]) -> None:
         return None
 
     asyncio.run(ASGIMiddleware(app, verifier)({"type": "lifespan"}, nothing, ignore))

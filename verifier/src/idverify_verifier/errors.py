@@ -61,7 +61,7 @@ UNAVAILABLE_CODES: Final[frozenset[ReasonCode]] = frozenset(
 )
 
 
-class InvalidToken(Exception):  # noqa: N818 - the public name is part of the package contract
+class InvalidToken(Exception):
     """A token was refused. ``code`` is one of ``REASON_CODES``; ``message`` is for people."""
 
     code: ReasonCode

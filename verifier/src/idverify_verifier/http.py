@@ -26,7 +26,7 @@ class HttpResponse(NamedTuple):
 Fetch = Callable[[str, str | None], HttpResponse]
 
 
-class ResponseTooLarge(Exception):  # noqa: N818 - reads as the condition it reports
+class ResponseTooLarge(Exception):
     pass
 
 
