@@ -124,8 +124,12 @@ def write_mmdb(
     description: str,
     networks: Iterable[tuple[str, Record]],
     build_epoch: int | None = None,
+    ip_version: Literal[4, 6] = 6,
 ) -> Path:
     """Write ``networks`` (CIDR, record) to ``path`` and return it.
+
+    ``ip_version=6`` (the default, like every current MaxMind database) puts
+    IPv4 networks at ``::/96``; ``4`` writes an IPv4-only tree.
 
     The file is written next to ``path`` and renamed over it, the way
     ``geoipupdate`` replaces databases, so a running reader never sees half
@@ -135,8 +139,8 @@ def write_mmdb(
     target = Path(path)
     writer = _Writer(
         build_epoch=build_epoch,
-        ip_version=6,
-        ipv4_compatible=True,
+        ip_version=ip_version,
+        ipv4_compatible=ip_version == 6,
         database_type=database_type,
         languages=["en"],
         description={"en": description},
