@@ -37,15 +37,37 @@ _LOCAL_IPV4 = (
 _GLOBAL_UNICAST_V6 = IPv6Network("2000::/3")
 
 
-def _ranges(cidrs: tuple[str, ...]) -> tuple[list[int], list[int]]:
-    nets = sorted(IPv4Network(c) for c in cidrs)
-    starts = [int(n.network_address) for n in nets]
-    ends = [int(n.broadcast_address) for n in nets]
-    return starts, ends
-
-
-_V4_STARTS, _V4_ENDS = _ranges(_LOCAL_IPV4)
+_LOCAL_V4_NETWORKS = sorted(IPv4Network(cidr) for cidr in _LOCAL_IPV4)
+_V4_STARTS = [int(n.network_address) for n in _LOCAL_V4_NETWORKS]
+_V4_ENDS = [int(n.broadcast_address) for n in _LOCAL_V4_NETWORKS]
 _V6_GLOBAL_TOP_BITS = int(_GLOBAL_UNICAST_V6.network_address) >> 125
+
+
+def _in_local_ranges(value: int) -> bool:
+    index = bisect_right(_V4_STARTS, value) - 1
+    return index >= 0 and value <= _V4_ENDS[index]
+
+
+def _first_octet_verdict(octet: int) -> bool | None:
+    block = IPv4Network((octet << 24, 8))
+    if any(block.subnet_of(network) for network in _LOCAL_V4_NETWORKS):
+        return True
+    if any(block.overlaps(network) for network in _LOCAL_V4_NETWORKS):
+        return None
+    return False
+
+
+# Per first octet: wholly local, wholly not, or look closer (None). Most
+# public addresses are settled by one index, which matters on every lookup.
+_FIRST_OCTET = tuple(_first_octet_verdict(octet) for octet in range(256))
+
+
+def is_local_ipv4(value: int) -> bool:
+    """:func:`is_local` for an IPv4 address given as its integer value."""
+    verdict = _FIRST_OCTET[value >> 24]
+    if verdict is None:
+        return _in_local_ranges(value)
+    return verdict
 
 
 def is_local(ip: IPAddress) -> bool:
@@ -59,8 +81,7 @@ def is_local(ip: IPAddress) -> bool:
     """
     value = int(ip)
     if ip.version == 4:
-        index = bisect_right(_V4_STARTS, value) - 1
-        return index >= 0 and value <= _V4_ENDS[index]
+        return is_local_ipv4(value)
     return (value >> 125) != _V6_GLOBAL_TOP_BITS
 
 
@@ -74,17 +95,18 @@ def normalize(ip: IPAddress) -> IPAddress:
     """
     if isinstance(ip, IPv4Address):
         return ip
+    # Integer tests instead of the ipaddress properties: this runs on every
+    # IPv6 lookup, and the properties cost several times as much.
+    value = int(ip)
+    top = value >> 112
+    if top == 0 and value >> 32 == 0xFFFF:
+        return IPv4Address(value & 0xFFFFFFFF)
+    if top == 0x2002:
+        return IPv4Address((value >> 80) & 0xFFFFFFFF)
+    if value >> 96 == 0x20010000:
+        return IPv4Address(~value & 0xFFFFFFFF)
     if ip.scope_id is not None:
-        ip = IPv6Address(int(ip))
-    mapped = ip.ipv4_mapped
-    if mapped is not None:
-        return mapped
-    embedded = ip.sixtofour
-    if embedded is not None:
-        return embedded
-    teredo = ip.teredo
-    if teredo is not None:
-        return teredo[1]
+        return IPv6Address(value)
     return ip
 
 

@@ -2,12 +2,11 @@
 
 Databases are refreshed by replacing the file (MaxMind's ``geoipupdate``
 writes a new file and renames it over the old one), so a change of
-``(st_mtime_ns, st_size, st_ino)`` means new data. The file is stat'ed at
-most once per ``check_interval`` seconds per process, never per lookup.
+``(st_mtime_ns, st_size, st_ino)`` means new data. A file that disappears
+or cannot be parsed makes the slot unavailable: lookups then say so
+instead of serving data nobody can vouch for.
 
-The open reader is swapped in as one immutable object, so lookups read it
-without a lock; the lock only keeps two threads from reopening at once. A
-replaced reader is not closed explicitly: another thread may be about to
+A replaced reader is not closed explicitly: another thread may be about to
 use it, and CPython unmaps it as soon as the last reference goes.
 """
 
@@ -15,9 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,6 +69,7 @@ def is_demo_description(description: dict[str, str]) -> bool:
 class OpenDatabase:
     reader: Reader
     info: DatabaseInfo
+    ip_version: int
 
 
 @dataclass(frozen=True)
@@ -121,68 +118,57 @@ def open_database(path: str, accepts: frozenset[DatabaseKind]) -> OpenDatabase:
         build_date=datetime.fromtimestamp(metadata.build_epoch, tz=UTC),
         demo=is_demo_description(metadata.description),
     )
-    return OpenDatabase(reader=reader, info=info)
+    return OpenDatabase(reader=reader, info=info, ip_version=metadata.ip_version)
 
 
 class ReloadingDatabase:
-    """A database slot: a path, the reader open on it, and why not if none."""
+    """A database slot: a path, the reader open on it, and why not if none.
+
+    Not thread-safe on its own: the owner serialises :meth:`check` calls
+    and decides how often to make them.
+    """
 
     def __init__(
-        self,
-        path: str | os.PathLike[str] | None,
-        *,
-        accepts: frozenset[DatabaseKind],
-        check_interval: float = 1.0,
-        clock: Callable[[], float] = time.monotonic,
+        self, path: str | os.PathLike[str] | None, *, accepts: frozenset[DatabaseKind]
     ) -> None:
         self._path = None if path is None or str(path) == "" else str(Path(path))
         self._accepts = accepts
-        self._interval = check_interval
-        self._clock = clock
-        self._lock = threading.Lock()
         self._signature: _Signature | None = None
-        self._next_check = float("-inf")
         error = None if self._path is not None else "not configured"
         self._state = DatabaseState(path=self._path, database=None, error=error)
 
     @property
-    def path(self) -> str | None:
-        return self._path
-
     def state(self) -> DatabaseState:
-        """The current state, reopening first if the file changed."""
-        path = self._path
-        if path is not None and self._clock() >= self._next_check:
-            self._refresh(path)
+        """The state as of the last :meth:`check`."""
         return self._state
 
-    def _refresh(self, path: str) -> None:
-        with self._lock:
-            now = self._clock()
-            if now < self._next_check:
-                return  # another thread refreshed while we waited
-            self._next_check = now + self._interval
-            try:
-                stat = os.stat(path)
-            except OSError as exc:
-                self._fail(None, f"cannot read {path}: {exc.strerror or exc}")
-                return
-            signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-            if signature == self._signature:
-                return
-            try:
-                opened = open_database(path, self._accepts)
-            except OPEN_ERRORS as exc:
-                self._fail(signature, f"cannot open {path}: {exc}")
-                return
-            self._signature = signature
-            self._state = DatabaseState(path=path, database=opened, error=None)
-            logger.info(
-                "GeoIP database opened: %s (%s, built %s)",
-                path,
-                opened.info.database_type,
-                opened.info.build_date.date().isoformat(),
-            )
+    def check(self) -> DatabaseState:
+        """Stat the file; reopen it if it changed since the last check."""
+        path = self._path
+        if path is None:
+            return self._state
+        try:
+            stat = os.stat(path)
+        except OSError as exc:
+            self._fail(None, f"cannot read {path}: {exc.strerror or exc}")
+            return self._state
+        signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        if signature == self._signature:
+            return self._state
+        try:
+            opened = open_database(path, self._accepts)
+        except OPEN_ERRORS as exc:
+            self._fail(signature, f"cannot open {path}: {exc}")
+            return self._state
+        self._signature = signature
+        self._state = DatabaseState(path=path, database=opened, error=None)
+        logger.info(
+            "GeoIP database opened: %s (%s, built %s)",
+            path,
+            opened.info.database_type,
+            opened.info.build_date.date().isoformat(),
+        )
+        return self._state
 
     def _fail(self, signature: _Signature | None, error: str) -> None:
         # Remember the signature of a file that failed to open, so an

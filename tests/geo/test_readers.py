@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import FrozenInstanceError, fields, replace
 from datetime import UTC, datetime
 from ipaddress import IPv4Address, IPv6Address
 from pathlib import Path
@@ -219,11 +220,18 @@ def test_signals_serialise_to_json_with_database_facts_and_the_disclaimer(
     assert "signal, not proof" in data["note"]
 
 
-def test_looked_up_signals_equal_constructed_ones_and_are_frozen(city_db: Path) -> None:
-    signals = MaxMindGeoReader(city_db).lookup(parse_ip("192.0.2.33"))
-    rebuilt = GeoSignals(**vars(signals))
+@pytest.mark.parametrize("address", ["192.0.2.33", "10.0.0.1", "203.0.113.1", None])
+def test_looked_up_signals_equal_constructed_ones_and_are_frozen(
+    city_db: Path, anonymous_db: Path, address: str | None
+) -> None:
+    reader = MaxMindGeoReader(city_db, anonymous_db)
+    signals = reader.lookup(None if address is None else parse_ip(address))
+    rebuilt = GeoSignals(**{f.name: getattr(signals, f.name) for f in fields(GeoSignals)})
     assert rebuilt == signals
-    with pytest.raises(AttributeError):
+    assert repr(rebuilt) == repr(signals)
+    assert rebuilt.to_dict() == signals.to_dict()
+    assert replace(signals, country="ZZ").country == "ZZ"
+    with pytest.raises(FrozenInstanceError):
         signals.country = "US"  # type: ignore[misc]
 
 
