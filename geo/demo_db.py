@@ -17,8 +17,8 @@ from pathlib import Path
 from geo.mmdb_build import Record, anonymous_record, location_record, write_mmdb
 
 DEMO_DESCRIPTION = "idverify DEMO data - not real geolocation"
-CITY_FILE = "idverify-demo-City.mmdb"
-ANONYMOUS_FILE = "idverify-demo-Anonymous-IP.mmdb"
+CITY_FILE = "demo-city.mmdb"
+ANONYMOUS_FILE = "demo-anonymous-ip.mmdb"
 
 
 @dataclass(frozen=True)
