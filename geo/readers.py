@@ -107,7 +107,7 @@ class MaxMindGeoReader:
 
     def lookup(self, ip: IPAddress | None) -> GeoSignals:
         snapshot = self._current()
-        # Fill the instance dict directly; see _Snapshot.template for why.
+        # Fill the instance dict directly; _template says why.
         signals: GeoSignals = _new_object(GeoSignals)
         values = signals.__dict__
         values.update(snapshot.template)
