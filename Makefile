@@ -1,0 +1,47 @@
+# The two commands: `make run` (quick start) and `make test` (whole suite).
+SHELL := /bin/bash
+PY := .venv/bin/python
+QUICKSTART := IDV_QUICKSTART=1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test check lint types migrations-check worker beat clean
+
+## Quick start: SQLite, tasks in-process, demo GeoIP data and demo people, on http://127.0.0.1:8000
+run:
+	@scripts/venv.sh requirements.txt
+	@$(QUICKSTART) $(PY) manage.py migrate --noinput
+	@$(QUICKSTART) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@$(QUICKSTART) $(PY) manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/v1/docs/)"
+	@$(QUICKSTART) exec .venv/bin/gunicorn idverify.wsgi:application \
+	    --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
+
+## The whole test suite against PostgreSQL (installs what it needs). ARGS are passed to pytest.
+test:
+	@scripts/test.sh $(ARGS)
+
+## Quality gates: lint, format, types, migrations.
+check: lint types migrations-check
+
+lint:
+	@scripts/venv.sh requirements-dev.txt
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+types:
+	@scripts/venv.sh requirements-dev.txt
+	$(QUICKSTART) IDV_VAR_DIR=$$(mktemp -d) .venv/bin/mypy .
+
+migrations-check:
+	@scripts/venv.sh requirements-dev.txt
+	$(QUICKSTART) IDV_VAR_DIR=$$(mktemp -d) $(PY) manage.py makemigrations --check --dry-run
+
+## Production-shaped processes (need CELERY_BROKER_URL etc., see README).
+worker:
+	$(PY) -m celery -A idverify worker --loglevel INFO
+beat:
+	$(PY) -m celery -A idverify beat --loglevel INFO
+
+clean:
+	rm -rf .venv var staticfiles node_modules .pytest_cache .mypy_cache .ruff_cache

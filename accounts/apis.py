@@ -1,0 +1,117 @@
+"""REST endpoints for the caller's own account, keys and organisations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.models import ApiKey, User
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - IsAuthenticated guarantees it
+    return user
+
+
+class MembershipOutput(serializers.Serializer[Any]):
+    organization = serializers.UUIDField(source="organization.public_id")
+    organization_name = serializers.CharField(source="organization.legal_name")
+    role = serializers.CharField()
+
+
+class MeApi(APIView):
+    class OutputSerializer(serializers.Serializer[Any]):
+        id = serializers.UUIDField(source="public_id")
+        email = serializers.EmailField()
+        full_name = serializers.CharField()
+        memberships = MembershipOutput(many=True)
+
+    @extend_schema(responses=OutputSerializer, summary="The signed-in user")
+    def get(self, request: Request) -> Response:
+        user = _user(request)
+        user_memberships = user.memberships.select_related("organization")
+        data = self.OutputSerializer(
+            {
+                "public_id": user.public_id,
+                "email": user.email,
+                "full_name": user.full_name,
+                "memberships": user_memberships,
+            }
+        ).data
+        return Response(data)
+
+
+class ApiKeyOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ApiKeyListCreateApi(APIView):
+    throttle_scope = "auth"
+
+    class InputSerializer(serializers.Serializer[Any]):
+        name = serializers.CharField(max_length=100)
+        expires_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    class CreatedSerializer(ApiKeyOutput):
+        key = serializers.CharField(help_text="The key itself. Shown only in this response.")
+
+    def get_throttles(self) -> list[Any]:
+        throttles = super().get_throttles()
+        if self.request.method == "POST":
+            throttles.append(ScopedRateThrottle())
+        return throttles
+
+    @extend_schema(responses=ApiKeyOutput(many=True), summary="Your API keys")
+    def get(self, request: Request) -> Response:
+        keys = selectors.api_key_list(viewer=_user(request))
+        return Response(ApiKeyOutput(keys, many=True).data)
+
+    @extend_schema(
+        request=InputSerializer, responses={201: CreatedSerializer}, summary="Create an API key"
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = services.api_key_create(user=_user(request), **serializer.validated_data)
+        data = dict(ApiKeyOutput(created.api_key).data)
+        data["key"] = created.plaintext
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class ApiKeyRevokeApi(APIView):
+    @extend_schema(responses={200: ApiKeyOutput}, summary="Revoke one of your API keys")
+    def delete(self, request: Request, key_id: str) -> Response:
+        key: ApiKey = services.api_key_revoke(user=_user(request), key_public_id=key_id)
+        return Response(ApiKeyOutput(key).data)
+
+
+class OrganizationMembersApi(APIView):
+    class OutputSerializer(serializers.Serializer[Any]):
+        user = serializers.UUIDField(source="user.public_id")
+        email = serializers.EmailField(source="user.email")
+        full_name = serializers.CharField(source="user.full_name")
+        role = serializers.CharField()
+
+    @extend_schema(responses=OutputSerializer(many=True), summary="Members of an organisation")
+    def get(self, request: Request, org_id: str) -> Response:
+        viewer = _user(request)
+        organization = selectors.organization_get(viewer=viewer, public_id=org_id)
+        members = selectors.membership_list(viewer=viewer, organization=organization)
+        return Response(self.OutputSerializer(members, many=True).data)

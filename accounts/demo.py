@@ -1,0 +1,62 @@
+"""Demo people and organisations for the quick start (``manage.py seed_demo``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from accounts.models import Membership, Organization, User
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - quick start only; seed_demo refuses elsewhere
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+
+
+def demo_user(email: str, full_name: str, *, is_staff: bool = False) -> User:
+    """Create or reset a demo user with a verified email and the demo password."""
+    user, _ = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
+    user.full_name = full_name
+    user.is_staff = is_staff
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _organization(legal_name: str, kind: str) -> Organization:
+    org, _ = Organization.objects.get_or_create(
+        legal_name=legal_name, defaults={"kind": kind, "status": Organization.Status.VERIFIED}
+    )
+    return org
+
+
+def _member(user: User, org: Organization, role: str) -> None:
+    Membership.objects.update_or_create(user=user, organization=org, defaults={"role": role})
+
+
+@transaction.atomic
+def seed() -> list[DemoLogin]:
+    operator = _organization("idverify Demo Operator", Organization.Kind.OPERATOR)
+    acme = _organization("Acme Robotics Inc.", Organization.Kind.CUSTOMER)
+
+    officer = demo_user("officer@operator.example", "Casey Compliance", is_staff=True)
+    _member(officer, operator, Membership.Role.COMPLIANCE_OFFICER)
+    admin = demo_user("admin@acme.example", "Alex Admin")
+    _member(admin, acme, Membership.Role.ORG_ADMIN)
+    user = demo_user("user@acme.example", "Jordan User")
+    _member(user, acme, Membership.Role.MEMBER)
+
+    return [
+        DemoLogin("compliance officer (operator)", officer.email, DEMO_PASSWORD),
+        DemoLogin("organisation admin (Acme Robotics)", admin.email, DEMO_PASSWORD),
+        DemoLogin("end user (Acme Robotics, not yet verified)", user.email, DEMO_PASSWORD),
+    ]

@@ -1,0 +1,125 @@
+"""Writes about people and their API keys. Each owns its transaction and audit record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import api_keys
+from accounts.models import ApiKey, Membership, Organization, User
+from audit.services import audit_record
+from idverify.errors import NotFound, ValidationFailed
+from idverify.ids import uuid_or_not_found
+
+MAX_KEYS_PER_USER = 50
+# Revoked or expired keys are kept this long for the owner's reference, then removed.
+PRUNE_AFTER = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class CreatedApiKey:
+    api_key: ApiKey
+    plaintext: str  # shown once, never stored
+
+
+def user_create(
+    *, email: str, password: str | None = None, full_name: str = "", actor: User | None = None
+) -> User:
+    email = email.strip().lower()
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationFailed(
+                "An account with this email address already exists.",
+                fields={"email": ["An account with this email address already exists."]},
+            )
+        user = User.objects.create_user(email=email, password=password, full_name=full_name)
+        audit_record(
+            action="user.created", actor=actor, subject_type="user", subject_id=user.public_id
+        )
+    return user
+
+
+def membership_set(
+    *, organization: Organization, user: User, role: str, actor: User | None
+) -> Membership:
+    if role not in Membership.Role.values:
+        raise ValidationFailed(f"Unknown role {role!r}.", fields={"role": ["Unknown role."]})
+    with transaction.atomic():
+        membership, created = Membership.objects.update_or_create(
+            user=user, organization=organization, defaults={"role": role}
+        )
+        audit_record(
+            action="membership.created" if created else "membership.changed",
+            actor=actor,
+            subject_type="user",
+            subject_id=user.public_id,
+            organization_id=organization.public_id,
+            data={"role": role},
+        )
+    return membership
+
+
+def api_key_create(*, user: User, name: str, expires_at: datetime | None = None) -> CreatedApiKey:
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(
+            fields={"name": ["Give the key a name, e.g. the program that uses it."]}
+        )
+    if len(name) > 100:
+        raise ValidationFailed(fields={"name": ["Use at most 100 characters."]})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationFailed(fields={"expires_at": ["The expiry must be in the future."]})
+    with transaction.atomic():
+        # Lock the user row: two concurrent creations cannot both pass the limit.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        live = ApiKey.objects.filter(user=user, revoked_at__isnull=True).count()
+        if live >= MAX_KEYS_PER_USER:
+            raise ValidationFailed(
+                f"You already have {live} active keys; revoke one you no longer use first."
+            )
+        plaintext = api_keys.generate()
+        key = ApiKey.objects.create(
+            user=user,
+            name=name,
+            prefix=api_keys.display_prefix(plaintext),
+            digest=api_keys.digest(plaintext),
+            expires_at=expires_at,
+        )
+        audit_record(
+            action="api_key.created",
+            actor=user,
+            subject_type="api_key",
+            subject_id=key.public_id,
+            data={"name": name, "expires_at": expires_at},
+        )
+    return CreatedApiKey(api_key=key, plaintext=plaintext)
+
+
+def api_key_revoke(*, user: User, key_public_id: str) -> ApiKey:
+    wanted = uuid_or_not_found(key_public_id, what="API key")
+    with transaction.atomic():
+        try:
+            key = ApiKey.objects.select_for_update().get(user=user, public_id=wanted)
+        except ApiKey.DoesNotExist:
+            raise NotFound("No such API key.") from None
+        if key.revoked_at is None:
+            key.revoked_at = timezone.now()
+            key.save(update_fields=["revoked_at"])
+            audit_record(
+                action="api_key.revoked",
+                actor=user,
+                subject_type="api_key",
+                subject_id=key.public_id,
+            )
+    return key
+
+
+def api_keys_prune(*, now: datetime | None = None) -> int:
+    """Delete keys revoked or expired more than PRUNE_AFTER ago. Safe to re-run."""
+    cutoff = (now or timezone.now()) - PRUNE_AFTER
+    deleted, _ = ApiKey.objects.filter(revoked_at__lt=cutoff).delete()
+    expired, _ = ApiKey.objects.filter(expires_at__lt=cutoff).delete()
+    return deleted + expired

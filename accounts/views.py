@@ -1,0 +1,76 @@
+"""The account page: profile, organisations and personal access tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.forms import ApiKeyCreateForm
+from accounts.models import User
+from idverify.errors import DomainError
+from idverify.forms import apply_domain_error
+
+
+def _render_account(
+    request: HttpRequest, user: User, form: ApiKeyCreateForm, new_key: str | None = None
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "api_keys": selectors.api_key_list(viewer=user),
+        "memberships": user.memberships.select_related("organization"),
+        "new_key": new_key,
+        "now": timezone.now(),
+    }
+    return render(request, "accounts/account.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@never_cache
+def account(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)  # noqa: S101 - login_required guarantees it
+    return _render_account(request, request.user, ApiKeyCreateForm())
+
+
+@login_required
+@never_cache
+@require_POST
+def api_key_create(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)  # noqa: S101
+    form = ApiKeyCreateForm(request.POST)
+    if not form.is_valid():
+        return _render_account(request, request.user, form)
+    days = form.cleaned_data["expires_in_days"]
+    try:
+        created = services.api_key_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            expires_at=timezone.now() + timedelta(days=days) if days else None,
+        )
+    except DomainError as error:
+        apply_domain_error(form, error)
+        return _render_account(request, request.user, form)
+    # Shown in this response only (never_cache: no-store), not kept in the session.
+    return _render_account(request, request.user, ApiKeyCreateForm(), new_key=created.plaintext)
+
+
+@login_required
+@require_POST
+def api_key_revoke(request: HttpRequest, key_id: str) -> HttpResponse:
+    assert isinstance(request.user, User)  # noqa: S101
+    try:
+        key = services.api_key_revoke(user=request.user, key_public_id=key_id)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, f"The key “{key.name}” is revoked; programs using it are refused."
+        )
+    return redirect("account")

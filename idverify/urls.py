@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from idverify import views
+
+# The admin signs in through the same login as everyone else (with its rate
+# limits and two-factor step), not through a second, weaker login form.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "idverify administration"
+
+handler400 = "idverify.views.bad_request"
+handler403 = "idverify.views.permission_denied"
+handler404 = "idverify.views.page_not_found"
+handler500 = "idverify.views.server_error"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("", include("attestations.urls")),
+    path("", include("entitlements.urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", views.ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("accounts.api_urls")),
+    path("api/v1/", include("attestations.api_urls")),
+    path("api/v1/", include("entitlements.api_urls")),
+]

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+from drf_spectacular.views import SpectacularSwaggerSplitView
+
+from idverify.health import run_checks
+from idverify.middleware import CONTENT_SECURITY_POLICY, is_api_path, json_error_response
+
+
+@csrf_exempt  # GET only; exempt so a stray POST gets 405, not a CSRF page
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@csrf_exempt
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    ready, checks = run_checks()
+    return JsonResponse(
+        {"status": "ok" if ready else "fail", "checks": checks}, status=200 if ready else 503
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "idverify/home.html")
+
+
+def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
+    if is_api_path(request.path):
+        return json_error_response(status)
+    if status == 500:
+        # Standalone template: whatever broke may break the site layout too.
+        return HttpResponse(loader.get_template(template).render(), status=500)
+    return render(request, template, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error(request, 400, "idverify/errors/400.html")
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error(request, 403, "idverify/errors/403.html")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error(request, 404, "idverify/errors/404.html")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(request, 500, "idverify/errors/500.html")
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI, served from our own static files (no CDN)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = super().get(request, *args, **kwargs)  # type: ignore[no-untyped-call]
+        # Swagger UI's page carries inline styles; allow those here and nowhere else.
+        response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+        )
+        return response

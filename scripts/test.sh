@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The whole test suite against PostgreSQL (see scripts/test-database.sh), a real
+# Redis broker for the queue tests, Chromium for the browser tests.
+# Extra arguments go to pytest: scripts/test.sh tests/accounts -k api_key
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p var artifacts
+scripts/venv.sh requirements-dev.txt
+scripts/system-deps.sh
+[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --silent
+
+DATABASE_URL="$(scripts/test-database.sh)"
+export DATABASE_URL
+stop_throwaway_cluster() {
+  if [ -f var/test-pg.started ]; then
+    cluster="$(cat var/test-pg.started)"
+    runner=(); [ "$(id -u)" = 0 ] && runner=(runuser -u postgres --)
+    bindir="$(dirname "$(command -v pg_ctl 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/pg_ctl | head -1)")"
+    "${runner[@]}" "$bindir/pg_ctl" -D "$cluster" -m fast stop >/dev/null 2>&1 || true
+    rm -f var/test-pg.started
+  fi
+}
+trap stop_throwaway_cluster EXIT
+
+export IDV_TEST_REDIS_URL="${IDV_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
+if ! .venv/bin/python -c "import redis,sys; redis.Redis.from_url(sys.argv[1], socket_timeout=2).ping()" \
+     "$IDV_TEST_REDIS_URL" >/dev/null 2>&1; then
+  if command -v redis-server >/dev/null 2>&1; then
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+    sleep 1
+  else
+    echo "No Redis at $IDV_TEST_REDIS_URL and no redis-server to start: the queue tests will fail." >&2
+  fi
+fi
+
+# Test-only secrets; real deployments are refused without their own.
+export SECRET_KEY="${SECRET_KEY:-test-only-secret-key-not-for-production-use-0123456789}"
+export IDV_KEY_ENCRYPTION_KEY="${IDV_KEY_ENCRYPTION_KEY:-dGVzdC1vbmx5LWtleS1lbmNyeXB0aW9uLWtleS0zMmI}"
+export IDV_BASE_URL="${IDV_BASE_URL:-http://testserver}"
+export ALLOWED_HOSTS="${ALLOWED_HOSTS:-testserver,localhost,127.0.0.1}"
+unset CELERY_BROKER_URL IDV_QUICKSTART
+
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+if [ "$status" = 5 ]; then
+  echo "pytest collected no tests: that is a failure, not a pass." >&2
+  exit 1
+fi
+exit "$status"

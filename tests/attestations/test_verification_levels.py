@@ -1,0 +1,120 @@
+"""Verification levels L0-L3, computed in one place, and how they drop."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Organization, Sponsorship, User
+from attestations.models import Attestation, Document, UsPersonStatus
+from attestations.selectors import verification_status
+from tests.attestations.factories import AttestationFactory, DocumentFactory
+from tests.support.factories import SponsorshipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_no_attestation_is_level_0(stranger: User) -> None:
+    status = verification_status(user=stranger)
+    assert (status.level, status.status, status.basis) == (0, None, None)
+    assert not status.is_us_person
+
+
+def test_a_clean_self_attestation_is_level_1(stranger: User) -> None:
+    AttestationFactory.create(user=stranger)
+    status = verification_status(user=stranger)
+    assert (status.level, status.status, status.basis) == (1, "us_citizen", "self")
+    assert status.is_us_person
+
+
+def test_an_attestation_flagged_at_signing_gives_no_level(stranger: User) -> None:
+    AttestationFactory.create(user=stranger, geo_clean=False)
+    assert verification_status(user=stranger).level == 0
+
+
+def test_an_expired_or_revoked_attestation_drops_to_level_0(stranger: User) -> None:
+    attestation = AttestationFactory.create(user=stranger)
+    assert (
+        verification_status(user=stranger, at=attestation.expires_at + timedelta(seconds=1)).level
+        == 0
+    )
+    Attestation.objects.filter(pk=attestation.pk).update(state=Attestation.State.REVOKED)
+    assert verification_status(user=stranger).level == 0
+
+
+def test_a_passed_document_supporting_the_status_is_level_2(stranger: User) -> None:
+    AttestationFactory.create(user=stranger)
+    DocumentFactory.create(user=stranger)
+    status = verification_status(user=stranger)
+    assert (status.level, status.basis) == (2, "document")
+
+
+def test_a_document_supporting_another_status_does_not_count(stranger: User) -> None:
+    AttestationFactory.create(user=stranger, status=UsPersonStatus.LAWFUL_PERMANENT_RESIDENT)
+    DocumentFactory.create(user=stranger, supports_status=UsPersonStatus.US_CITIZEN)
+    assert verification_status(user=stranger).level == 1
+
+
+def test_a_rejected_or_expired_document_does_not_count(stranger: User) -> None:
+    AttestationFactory.create(user=stranger)
+    DocumentFactory.create(user=stranger, status=Document.Status.REJECTED)
+    DocumentFactory.create(
+        user=stranger, document_expires_on=timezone.now().date() - timedelta(days=1)
+    )
+    assert verification_status(user=stranger).level == 1
+
+
+def test_sponsorship_by_a_verified_organisation_is_level_2(
+    stranger: User, org: Organization
+) -> None:
+    AttestationFactory.create(user=stranger)
+    SponsorshipFactory.create(user=stranger, organization=org)
+    status = verification_status(user=stranger)
+    assert (status.level, status.basis, status.organization_id) == (2, "sponsorship", org.public_id)
+
+
+def test_both_routes_make_level_3(stranger: User, org: Organization) -> None:
+    AttestationFactory.create(user=stranger)
+    DocumentFactory.create(user=stranger)
+    SponsorshipFactory.create(user=stranger, organization=org)
+    status = verification_status(user=stranger)
+    assert (status.level, status.basis) == (3, "both")
+
+
+def test_an_officer_approved_document_is_level_3(stranger: User) -> None:
+    AttestationFactory.create(user=stranger)
+    DocumentFactory.create(user=stranger, status=Document.Status.APPROVED)
+    assert (verification_status(user=stranger).level, verification_status(user=stranger).basis) == (
+        3,
+        "review",
+    )
+
+
+def test_a_revoked_expired_or_suspended_sponsorship_drops_the_level_at_once(
+    stranger: User, org: Organization
+) -> None:
+    AttestationFactory.create(user=stranger)
+    sponsorship = SponsorshipFactory.create(
+        user=stranger, organization=org, expires_at=timezone.now() + timedelta(days=30)
+    )
+    assert verification_status(user=stranger).level == 2
+    Organization.objects.filter(pk=org.pk).update(status=Organization.Status.SUSPENDED)
+    assert verification_status(user=stranger).level == 1
+    Organization.objects.filter(pk=org.pk).update(status=Organization.Status.VERIFIED)
+    assert verification_status(user=stranger, at=sponsorship.expires_at).level == 1
+    Sponsorship.objects.filter(pk=sponsorship.pk).update(status=Sponsorship.Status.REVOKED)
+    assert verification_status(user=stranger).level == 1
+
+
+def test_a_non_us_person_stays_at_level_1_whatever_else_they_have(
+    stranger: User, org: Organization
+) -> None:
+    AttestationFactory.create(
+        user=stranger, status=UsPersonStatus.NOT_US_PERSON, citizenships=["DE"]
+    )
+    SponsorshipFactory.create(user=stranger, organization=org)
+    status = verification_status(user=stranger)
+    assert (status.level, status.status) == (1, "not_us_person")
+    assert not status.is_us_person

@@ -1,0 +1,36 @@
+"""Shared fixtures: the people of documented access, API clients, the browser."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses
+# ORM calls from a thread with a running loop unless told this is deliberate.
+# Only the test process sets this, never the service.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["tests.support.people", "tests.support.browser"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache() -> None:
+    """Throttle and rate-limit counters must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path: object, settings: object) -> None:
+    settings.MEDIA_ROOT = str(tmp_path) + "/media"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings: object) -> None:
+    """Tests serve static files from the apps (no collectstatic manifest to look up)."""
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,0 +1,96 @@
+"""Headless Chromium (Debian's) driven by Playwright, with accessibility checks.
+
+``page`` opens a fresh browser context against the live server. ``axe_check``
+runs axe-core (WCAG 2.1 A/AA rules) on the current page and fails on any
+violation, and saves a screenshot of the page as a CI artifact.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail(
+        "Chromium is not installed (Debian package `chromium`); scripts/system-deps.sh installs it."
+    )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any, transactional_db: None) -> Iterator[Any]:
+    # bypass_csp: axe-core is injected as an inline script, which our CSP rightly forbids.
+    context = browser.new_context(base_url=live_server.url, locale="en-US", bypass_csp=True)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def browser_login(page: Any, email: str, password: str) -> None:
+    """Sign in through the real login form, as a person would."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name=re.compile("sign in", re.IGNORECASE)).click()
+    page.wait_for_load_state("networkidle")
+
+
+def axe_check(page: Any, name: str) -> None:
+    """Fail on any WCAG 2.1 A/AA violation axe-core finds; save a screenshot either way."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")
+    page.screenshot(path=str(SCREENSHOTS / f"{safe}.png"), full_page=True)
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `npm ci` (scripts/test.sh does it).")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag',
+              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    violations = [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+    ]
+    assert not violations, f"Accessibility violations on {name}:\n" + json.dumps(
+        violations, indent=2
+    )
