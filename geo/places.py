@@ -16,7 +16,8 @@ from typing import Literal
 
 from geo.signals import GeoSignals, JSONValue
 
-_PLACE_CODE = re.compile(r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?")
+PLACE_CODE_PATTERN = r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?"
+_PLACE_CODE = re.compile(PLACE_CODE_PATTERN)
 
 MatchVia = Literal["country", "subdivision", "registered_country", "represented_country"]
 
