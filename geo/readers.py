@@ -106,7 +106,9 @@ class MaxMindGeoReader:
         return GeoDatabases(city=self._city.state, anonymous=self._anonymous.state)
 
     def lookup(self, ip: IPAddress | None) -> GeoSignals:
-        snapshot = self._current()
+        if self._clock() >= self._next_check:  # _current(), inlined: runs per lookup
+            self._refresh()
+        snapshot = self._snapshot
         # Fill the instance dict directly; _template says why.
         signals: GeoSignals = _new_object(GeoSignals)
         values = signals.__dict__

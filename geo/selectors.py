@@ -13,7 +13,7 @@ from geo.addresses import IPNetwork
 from geo.client_ip import client_ip, parse_trusted_proxies
 from geo.models import EmbargoedPlace
 from geo.places import PlaceRule
-from geo.readers import MaxMindGeoReader, reader_for
+from geo.readers import GeoReader, reader_for
 from geo.signals import GeoSignals
 
 PLACE_RULES_CACHE_KEY = "geo:embargoed-place-rules:v1"
@@ -36,8 +36,8 @@ def embargoed_place_rules_forget() -> None:
     cache.delete(PLACE_RULES_CACHE_KEY)
 
 
-def geo_reader() -> MaxMindGeoReader:
-    """The process-wide reader for the configured databases."""
+def geo_reader() -> GeoReader:
+    """The process-wide reader for the configured databases (the seam)."""
     return reader_for(settings.IDV_GEOIP_CITY_DB, settings.IDV_GEOIP_ANONYMOUS_DB)
 
 
