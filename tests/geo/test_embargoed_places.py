@@ -15,7 +15,7 @@ from accounts.models import User
 from geo.models import EmbargoedPlace
 from geo.selectors import embargoed_place_rules
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_places")]
 
 PLACE_PERMISSIONS = ["view_embargoedplace", "change_embargoedplace", "add_embargoedplace"]
 

@@ -15,7 +15,7 @@ from geo.selectors import embargoed_place_rules
 from geo.services import geosignal_record
 from geo.signals import SIGNAL_NOT_PROOF, GeoSignals
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_places")]
 
 
 def crimea_signals(tmp_path: Path) -> GeoSignals:
