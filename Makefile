@@ -11,6 +11,7 @@ PORT ?= 8000
 run:
 	@scripts/venv.sh requirements.txt
 	@$(QUICKSTART) $(PY) manage.py migrate --noinput
+	@$(QUICKSTART) $(PY) manage.py geoip_demo_db >/dev/null
 	@$(QUICKSTART) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(QUICKSTART) $(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/v1/docs/)"
