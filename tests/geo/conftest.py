@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 
 from geo.mmdb_build import anonymous_record, location_record
 from tests.geo.helpers import ManualClock
@@ -45,16 +43,3 @@ def anonymous_db(tmp_path: Path) -> Path:
             "198.51.100.16/28": anonymous_record("is_hosting_provider"),
         },
     )
-
-
-@pytest.fixture
-def seeded_places(db: None) -> None:
-    """The embargoed places as the data migration seeds them.
-
-    Tests that use a transactional database empty every table when they
-    finish, seeded rows included, and a reused test database is not
-    migrated again; so tests that rely on the seed run the migration's own
-    seed function (idempotent) rather than trusting the table.
-    """
-    migration = importlib.import_module("geo.migrations.0002_seed_embargoed_places")
-    migration.seed(django_apps, None)

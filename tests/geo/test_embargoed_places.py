@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from audit.models import AuditEvent
 from geo.models import EmbargoedPlace
 from geo.selectors import embargoed_place_rules
 
@@ -106,6 +107,10 @@ def test_a_compliance_officer_edits_a_place_and_the_rules_follow(officer_client:
     assert response.status_code == 302
     rule = next(rule for rule in embargoed_place_rules() if rule.code == "UA-14")
     assert (rule.note, rule.as_of) == ("Reviewed by counsel.", date(2026, 12, 1))
+    event = AuditEvent.objects.get(action="geo.place_changed", subject_id="UA-14")
+    assert event.actor_label
+    assert set(event.data["changed"]) >= {"note", "as_of"}
+    assert event.data["now"]["note"] == "Reviewed by counsel."
 
 
 def test_the_admin_rejects_a_bad_code_beside_the_field(officer_client: Client) -> None:
