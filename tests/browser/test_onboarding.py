@@ -17,7 +17,12 @@ from tests.attestations.mrz_samples import corrupt, td3
 from tests.support.browser import axe_check, browser_login
 from tests.support.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser]
+# serialized_rollback: the rows data migrations wrote (declaration, embargoed places)
+# come back after each test, for the tests that follow.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 NEW_PASSWORD = "a-long-new-passphrase-2026"
 

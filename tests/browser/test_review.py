@@ -14,7 +14,12 @@ from tests.attestations.factories import AttestationFactory
 from tests.support.browser import axe_check, browser_login
 from tests.support.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser]
+# serialized_rollback: the rows data migrations wrote (declaration, embargoed places)
+# come back after each test, for the tests that follow.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_an_officer_rejects_with_a_reason_and_the_person_sees_what_to_do(
