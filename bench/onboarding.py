@@ -213,7 +213,7 @@ def main() -> None:
         "IDV_VAR_DIR": str(workdir),
         "DJANGO_SETTINGS_MODULE": "idverify.settings",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "ERROR",
         "STATIC_ROOT": str(workdir / "static"),
     }
     for name in ("DATABASE_URL", "CELERY_BROKER_URL", "DEBUG"):
