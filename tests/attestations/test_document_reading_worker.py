@@ -48,7 +48,7 @@ def test_a_photographed_passport_is_read_and_passes_in_a_worker_process(
         "IDV_TESSDATA_DIR": str(find_mrz_tessdata()),
     }
     with celery_worker(tmp_path, extra_env=env) as worker, broker_app():
-        document_read_mrz.apply_async(args=[str(document.public_id)], queue=worker.queue)
+        document_read_mrz.apply_async(args=(str(document.public_id),), queue=worker.queue)
         deadline = time.monotonic() + 120
         while Document.objects.get(pk=document.pk).status == Document.Status.PROCESSING:
             if time.monotonic() > deadline or worker.process.poll() is not None:
