@@ -198,3 +198,29 @@ def test_a_document_without_an_mrz_waits_for_review_and_the_person_is_told(
     page.wait_for_load_state("networkidle")
     assert "image was deleted" in page.locator("main").inner_text()
     assert not Document.objects.get(pk=document.pk).has_image
+
+
+def test_a_forgotten_password_is_reset_through_the_emailed_link(
+    page: Any, stranger: User, mailoutbox: list[EmailMessage]
+) -> None:
+    page.goto("/accounts/password/reset/")
+    axe_check(page, "50-password-reset")
+    page.get_by_label("Email").fill(stranger.email)
+    page.get_by_label("Email").press("Enter")
+    page.wait_for_load_state("networkidle")
+    axe_check(page, "51-password-reset-sent")
+    link = re.search(
+        r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", str(mailoutbox[-1].body)
+    )
+    assert link
+    page.goto(link.group(1))
+    page.wait_for_load_state("networkidle")
+    axe_check(page, "52-password-reset-new")
+    page.get_by_label("New Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("New Password (again)").fill(NEW_PASSWORD)
+    page.get_by_label("New Password (again)").press("Enter")
+    page.wait_for_load_state("networkidle")
+    axe_check(page, "53-password-reset-done")
+    browser_login(page, stranger.email, NEW_PASSWORD)
+    page.goto("/status/")
+    assert "Your verification status" in page.locator("main").inner_text()
