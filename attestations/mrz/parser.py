@@ -141,7 +141,10 @@ def _format_problems(fmt: MrzFormat, layout: _Layout) -> list[str]:
         problems.append(f"{layout.code.where()} (document code): {code[0]!r} is not a letter")
     elif code[0] == "V" and fmt is not MrzFormat.TD1:
         problems.append("this is a visa MRZ, which is not an identity document this service reads")
-    expect(_Slot(code[1], 1, 2), _LETTERS | {FILLER}, "document code", "a letter or <")
+    # The second character may be a digit: the I-551 card begins C1 or C2.
+    expect(
+        _Slot(code[1], 1, 2), _LETTERS | _DIGITS | {FILLER}, "document code", "a letter, digit or <"
+    )
     expect(layout.issuer, _LETTERS | {FILLER}, "issuing state", "a letter or <")
     expect(layout.nationality, _LETTERS | {FILLER}, "nationality", "a letter or <")
     if not layout.issuer.text.strip(FILLER):
