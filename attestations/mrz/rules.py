@@ -21,9 +21,14 @@ class DocumentRule:
     statuses: frozenset[Status]
     confirmed: bool
     note: str
+    exclude_issuers: frozenset[str] = frozenset()
 
     def applies_to(self, *, document_code: str, issuer: str) -> bool:
-        return document_code.startswith(self.code_prefix) and self.issuer in (ANY_ISSUER, issuer)
+        if not document_code.startswith(self.code_prefix):
+            return False
+        if self.issuer == ANY_ISSUER:
+            return issuer not in self.exclude_issuers
+        return self.issuer == issuer
 
 
 class DocumentRulesError(ValueError):
@@ -44,6 +49,9 @@ def _rule(index: int, entry: Any) -> DocumentRule:
             statuses=frozenset(Status(status) for status in entry["statuses"]),
             confirmed=bool(entry.get("confirmed", False)),
             note=str(entry.get("note", "")),
+            exclude_issuers=frozenset(
+                str(code).upper() for code in entry.get("exclude_issuers", [])
+            ),
         )
     except KeyError as missing:
         raise DocumentRulesError(f"{where} lacks {missing}") from None

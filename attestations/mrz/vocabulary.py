@@ -42,7 +42,10 @@ class DocumentType(StrEnum):
     @property
     def phrase(self) -> str:
         """The label with its article: "a U.S. passport", "an I-94 ..."."""
-        article = "an" if self.label[0] in "AEIOU" else "a"
+        if self is DocumentType.OTHER:
+            return "another kind of document"
+        # By sound, not spelling: "a U.S. passport", "an I-94".
+        article = "an" if self is DocumentType.I94 else "a"
         return f"{article} {self.label}"
 
 

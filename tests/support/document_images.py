@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import random
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,54 +21,49 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from attestations.mrz.checkdigit import check_digit
 
 OCR_B_FONT = Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf")
+_REPOSITORY = Path(__file__).resolve().parents[2]
 DPI = 300
 # ICAO 9303 prints the MRZ at 10 characters per inch.
 CHAR_PITCH_PX = DPI / 10
 LINE_PITCH_PX = round(4.23 / 25.4 * DPI)
 
+# ICAO Doc 9303 specimens (public test vectors, see DOMAIN.md).
+ICAO_TD3 = (
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+)
+ICAO_TD3_OLDER = (
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L898902C<3UTO6908061F9406236ZE184226B<<<<<14",
+)
+ICAO_TD2 = (
+    "I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<",
+    "D231458907UTO7408122F1204159<<<<<<<6",
+)
+ICAO_TD1 = (
+    "I<UTOD231458907<<<<<<<<<<<<<<<",
+    "7408122F1204159UTO<<<<<<<<<<<6",
+    "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+)
+# ICAO 9303 Part 5's example of a document number longer than nine characters.
+ICAO_TD1_OVERFLOW = (
+    "I<UTOD23145890<7349<<<<<<<<<<<",
+    "3407127M9507122UTO<<<<<<<<<<<2",
+    "STEVENSON<<PETER<JOHN<<<<<<<<<",
+)
+
+
 Kind = Literal["TD1", "TD3"]
 
 _SURNAMES = (
-    "ERIKSSON",
-    "GARCIA<MARQUEZ",
-    "NGUYEN",
-    "OCONNOR",
-    "VAN<DER<BERG",
-    "MUELLER",
-    "SMITH",
-    "KOWALSKI",
-    "OKAFOR",
-    "TANAKA",
-    "DUBOIS",
-    "ROSSI",
-    "JOHANSSON<LINDQVIST",
-    "PATEL",
-    "KIM",
-    "ABERNATHY<WORTHINGTON<SMYTHE",
-    "LI",
-    "SCHWARZENEGGER",
-    "MCALLISTER",
-    "HERNANDEZ",
-)
+    "ERIKSSON", "GARCIA<MARQUEZ", "NGUYEN", "OCONNOR", "VAN<DER<BERG", "MUELLER", "SMITH",
+    "KOWALSKI", "OKAFOR", "TANAKA", "DUBOIS", "ROSSI", "JOHANSSON<LINDQVIST", "PATEL", "KIM",
+    "ABERNATHY<WORTHINGTON<SMYTHE", "LI", "SCHWARZENEGGER", "MCALLISTER", "HERNANDEZ",
+)  # fmt: skip
 _GIVEN = (
-    "ANNA",
-    "MARIA",
-    "JOHN",
-    "PETER",
-    "WEI",
-    "FATIMA",
-    "OLUWASEUN",
-    "JOSE",
-    "ELIZABETH",
-    "CHRISTOPHER",
-    "YUKI",
-    "AMELIE",
-    "MOHAMMED",
-    "GRACE",
-    "ALEXANDER",
-    "ZOE",
-    "IVAN",
-)
+    "ANNA", "MARIA", "JOHN", "PETER", "WEI", "FATIMA", "OLUWASEUN", "JOSE", "ELIZABETH",
+    "CHRISTOPHER", "YUKI", "AMELIE", "MOHAMMED", "GRACE", "ALEXANDER", "ZOE", "IVAN",
+)  # fmt: skip
 _STATES = ("USA", "UTO", "DEU", "FRA", "GBR", "CAN", "MEX", "IND", "NGA", "JPN", "D<<")
 
 
@@ -119,6 +115,25 @@ def td3_lines(data: MrzData) -> tuple[str, str]:
         + personal_cd
     )
     composite = check_digit(body[0:10] + body[13:20] + body[21:43])
+    return line1, body + composite
+
+
+def td2_lines(data: MrzData) -> tuple[str, str]:
+    """A number longer than 9 characters overflows into the optional field, as on TD1."""
+    line1 = _pad(data.document_code, 2) + _pad(data.issuer, 3) + _name_field(data, 31)
+    if len(data.number) > 9:
+        number_part = data.number[:9] + "<"
+        optional = data.number[9:] + check_digit(data.number) + "<" + data.optional
+    else:
+        number = _pad(data.number, 9)
+        number_part, optional = number + check_digit(number), data.optional
+    birth, expiry = _yymmdd(data.birth), _yymmdd(data.expiry)
+    body = (
+        number_part + _pad(data.nationality, 3)
+        + birth + check_digit(birth) + data.sex + expiry + check_digit(expiry)
+        + _pad(optional, 7)
+    )  # fmt: skip
+    composite = check_digit(body[0:10] + body[13:20] + body[21:35])
     return line1, body + composite
 
 
@@ -325,3 +340,15 @@ def document_sample(
     degradation = random_degradation(rng) if degraded else Degradation()
     image = render_document(lines, seed=rng.getrandbits(32), degradation=degradation)
     return Sample(kind=kind, lines=lines, image=image, degradation=degradation)
+
+
+def find_mrz_tessdata() -> Path | None:
+    """The directory holding mrz.traineddata: $IDV_TESSDATA_DIR, else the project's
+    shared data beside the repository (a clone or a worktree one level deeper)."""
+    configured = os.environ.get("IDV_TESSDATA_DIR")
+    candidates = [Path(configured)] if configured else []
+    candidates += [
+        _REPOSITORY.parent / "shared" / "data" / "tesseract",
+        _REPOSITORY.parent.parent / "shared" / "data" / "tesseract",
+    ]
+    return next((path for path in candidates if (path / "mrz.traineddata").is_file()), None)
