@@ -17,14 +17,22 @@ WORKING_LONG_SIDE = 2400
 Gray = npt.NDArray[np.uint8]
 
 
+def _too_many_pixels(start: str, max_pixels: int) -> str:
+    return (
+        f"{start} more than the {max_pixels / 1_000_000:g} megapixels we accept. "
+        "Send a smaller photo of the document."
+    )
+
+
 def _open(data: bytes, *, max_pixels: int) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        # Pillow's own guard fired while reading the header: far beyond our limit.
         raise ImageRejectedError(
-            "image_too_large", "This image has too many pixels to read safely."
+            "image_too_large", _too_many_pixels("This image has", max_pixels)
         ) from None
     except UnidentifiedImageError:
         raise ImageRejectedError(
@@ -39,8 +47,7 @@ def _open(data: bytes, *, max_pixels: int) -> Image.Image:
     if width * height > max_pixels:
         raise ImageRejectedError(
             "image_too_large",
-            f"This image has {width} x {height} pixels, more than the {max_pixels // 1_000_000} "
-            "megapixels we accept. Send a smaller photo of the document.",
+            _too_many_pixels(f"This image has {width} x {height} pixels,", max_pixels),
         )
     if width < 1 or height < 1:
         raise ImageRejectedError("image_unreadable", "This image has no pixels.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 
 from attestations.ocr.config import Model, TesseractConfig
@@ -40,22 +41,24 @@ def run_tesseract(image_png: bytes, *, config: TesseractConfig, model: Model) ->
         "OMP_THREAD_LIMIT": "1",
         "LC_ALL": "C",
     }
-    try:
-        completed = subprocess.run(  # noqa: S603 - fixed argument list, no shell
-            command,
-            input=image_png,
-            capture_output=True,
-            timeout=config.timeout_seconds,
-            env=environment,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise OcrEngineError(
-            f"tesseract took longer than {config.timeout_seconds} s and was stopped"
-        ) from None
-    except OSError as error:
-        raise OcrEngineError(f"tesseract could not be started: {error}") from None
-    if completed.returncode != 0:
-        detail = completed.stderr.decode("utf-8", "replace").strip()[-500:]
-        raise OcrEngineError(f"tesseract exited with status {completed.returncode}: {detail}")
-    return completed.stdout.decode("utf-8", "replace")
+    # Its own session, so that a timeout stops everything it started, not just itself.
+    with subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(image_png, timeout=config.timeout_seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise OcrEngineError(
+                f"tesseract took longer than {config.timeout_seconds} s and was stopped"
+            ) from None
+    if process.returncode != 0:
+        detail = stderr.decode("utf-8", "replace").strip()[-500:]
+        raise OcrEngineError(f"tesseract exited with status {process.returncode}: {detail}")
+    return stdout.decode("utf-8", "replace")
