@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 from PIL import Image, ImageOps
 
 from attestations.ocr.config import Model, TesseractConfig, select_model
@@ -26,6 +27,11 @@ NO_MRZ_MESSAGE = (
     "We could not find an MRZ (the lines of letters, digits and < at the bottom of the "
     "document) in this image. Type it in, or send a sharper photo of the whole page."
 )
+
+
+# A reading that passes no more checks than this is not a misread MRZ but no MRZ
+# at all, or one seen upside down.
+_NONSENSE = 2
 
 
 def _utc_today() -> dt.date:
@@ -65,22 +71,40 @@ class TesseractMrzReader:
         self.model: Model = select_model(self.config)
         self._today = today
 
-    def _ocr(self, region: MrzRegion, glyph_height: int, today: dt.date) -> OcrPass:
+    def _ocr(self, region: MrzRegion, glyph_height: int, today: dt.date, flipped: bool) -> OcrPass:
         text = run_tesseract(
             _scaled_png(region, glyph_height), config=self.config, model=self.model
         )
         found = interpret(text, line_count=region.line_count, today=today)
         if found is None:
-            return OcrPass(glyph_height=glyph_height, text=text, lines=(), valid=False)
+            return OcrPass(glyph_height, text, (), valid=False, upside_down=flipped)
         return OcrPass(
-            glyph_height=glyph_height, text=text, lines=found.lines, valid=found.reading.valid
+            glyph_height,
+            text,
+            found.lines,
+            valid=found.reading.valid,
+            checks_passed=found.passed,
+            upside_down=flipped,
         )
 
-    def _best_guess(self, passes: Sequence[OcrPass]) -> tuple[str, ...]:
-        for attempt in passes:
-            if attempt.valid:
-                return attempt.lines
-        return next((attempt.lines for attempt in passes if attempt.lines), ())
+    def _read_region(
+        self, region: MrzRegion, today: dt.date, *, flipped: bool = False
+    ) -> tuple[tuple[OcrPass, ...], tuple[str, ...] | None]:
+        """Passes until two valid ones agree or the glyph heights run out."""
+        first, second, *later = self.config.glyph_heights
+        # The first two passes run side by side: two tesseract processes, two cores.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            passes = tuple(
+                pool.map(lambda height: self._ocr(region, height, today, flipped), (first, second))
+            )
+        agreed = _agreed(passes)
+        for height in later:
+            # A third pass helps two near-misses agree; it cannot rescue nonsense.
+            if agreed is not None or max(p.checks_passed for p in passes) <= _NONSENSE:
+                break
+            passes = (*passes, self._ocr(region, height, today, flipped))
+            agreed = _agreed(passes)
+        return passes, agreed
 
     def read(self, image: bytes) -> OcrOutcome:
         started = time.perf_counter()
@@ -106,22 +130,16 @@ class TesseractMrzReader:
         if region is None:
             return outcome(OcrStatus.NO_MRZ, (), (), NO_MRZ_MESSAGE)
         today = self._today()
-        first, *more = self.config.glyph_heights
-        second, *later = more
-        # The first two passes run side by side: two tesseract processes, two cores.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            passes = tuple(
-                pool.map(lambda height: self._ocr(region, height, today), (first, second))
-            )
-        agreed = _agreed(passes)
-        for height in later:
-            if agreed is not None:
-                break
-            passes = (*passes, self._ocr(region, height, today))
-            agreed = _agreed(passes)
+        passes, agreed = self._read_region(region, today)
+        if agreed is None and max(attempt.checks_passed for attempt in passes) <= _NONSENSE:
+            # A page scanned upside down: its MRZ lines are found but read as nonsense.
+            flipped = locate_mrz(np.ascontiguousarray(gray[::-1, ::-1]))
+            if flipped is not None:
+                more, agreed = self._read_region(flipped, today, flipped=True)
+                passes = (*passes, *more)
         if agreed is not None:
             return outcome(OcrStatus.READ, agreed, passes, READ_MESSAGE)
-        guess = self._best_guess(passes)
-        if not guess:
+        best = max(passes, key=lambda attempt: (attempt.valid, attempt.checks_passed))
+        if not best.lines:
             return outcome(OcrStatus.NO_MRZ, (), passes, NO_MRZ_MESSAGE)
-        return outcome(OcrStatus.UNSETTLED, guess, passes, UNSETTLED_MESSAGE)
+        return outcome(OcrStatus.UNSETTLED, best.lines, passes, UNSETTLED_MESSAGE)

@@ -31,6 +31,8 @@ class OcrPass:
     text: str
     lines: tuple[str, ...]
     valid: bool
+    checks_passed: int = 0
+    upside_down: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import stat
 import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from attestations.ocr import (
     ImageRejectedError,
@@ -21,6 +23,7 @@ from attestations.ocr import (
 from attestations.ocr.tesseract import tesseract_command
 from tests.support.document_images import (
     document_sample,
+    encode,
     find_mrz_tessdata,
     render_without_mrz,
     with_exif_orientation,
@@ -88,6 +91,17 @@ def test_a_sideways_phone_photo_is_read_after_its_exif_orientation(
 
     assert outcome.status is OcrStatus.READ
     assert outcome.lines == sample.lines
+
+
+def test_a_page_scanned_upside_down_is_read(mrz_reader: TesseractMrzReader) -> None:
+    sample = document_sample(9, kind="TD3", degraded=False)
+    upside_down = Image.open(io.BytesIO(sample.image)).rotate(180)
+
+    outcome = mrz_reader.read(encode(upside_down))
+
+    assert outcome.status is OcrStatus.READ
+    assert outcome.lines == sample.lines
+    assert any(attempt.upside_down for attempt in outcome.passes)
 
 
 def test_an_image_without_an_mrz_asks_the_person_to_type_it(
