@@ -147,6 +147,11 @@ def bench_ocr(reader: TesseractMrzReader, samples: list[tuple[str, Sample]]) -> 
                 tally.exact += 1
             else:
                 tally.wrong += 1
+                print(
+                    f"  WRONGLY ACCEPTED ({group}, {sample.degradation}):\n"
+                    f"    document: {sample.lines}\n    accepted: {outcome.lines}",
+                    file=sys.stderr,
+                )
         else:
             tally.typing += 1
             tally.prefill_exact += exact

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from functools import cache
 
 from attestations.mrz.types import MrzName
 
@@ -61,6 +62,7 @@ def _words(part: str) -> str:
     return " ".join(word for word in part.split(FILLER) if word)
 
 
+@cache
 def _char_spellings(char: str) -> tuple[str, ...]:
     upper = char.upper()
     if char in _SPELLINGS or upper in _SPELLINGS:

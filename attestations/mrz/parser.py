@@ -179,9 +179,8 @@ def _check_digit_check(name: str, label: str, value: str, shown: str, hint: str)
     )
 
 
-def _personal_number_check(layout: _Layout) -> Check:
-    assert layout.optional_cd is not None  # noqa: S101 - only called for TD3
-    value, shown = layout.optional.text, layout.optional_cd.text
+def _personal_number_check(number: _Slot, check: _Slot) -> Check:
+    value, shown = number.text, check.text
     if not value.strip(FILLER) and shown in (FILLER, "0"):
         return Check("personal_number_check_digit", True, "There is no personal number.")
     return _check_digit_check(
@@ -274,8 +273,8 @@ def parse_mrz(raw: str | Sequence[str], *, today: dt.date) -> MrzReading:
             f"the expiry date {layout.expiry.text}",
         ),
     ]
-    if fmt is MrzFormat.TD3:
-        checks.append(_personal_number_check(layout))
+    if layout.optional_cd is not None:  # only TD3 has a personal number check digit
+        checks.append(_personal_number_check(layout.optional, layout.optional_cd))
     checks.append(
         _check_digit_check(
             "composite_check_digit",

@@ -4,7 +4,9 @@ OCR of the MRZ makes two kinds of mistakes that the MRZ itself lets us undo:
 a letter read in a position that only holds digits (``O`` for ``0``), or the
 other way round, and a filler run read one ``<`` too long or too short. Both
 repairs are only offered to the parser: a reading is kept only when every check
-digit then validates.
+digit then validates. The name, the issuer, the nationality and the sex are
+covered by no check digit, so a reading is acceptable only when the engine was
+confident of every line and the name line needed no refitting.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from attestations.mrz import MrzFormat, MrzReading, parse_mrz
 from attestations.mrz.checkdigit import FILLER, MRZ_ALPHABET
+from attestations.ocr.types import OcrLine
 
 _TO_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1",
                            "Z": "2", "S": "5", "G": "6", "T": "7", "B": "8"})  # fmt: skip
@@ -55,17 +59,17 @@ _KINDS = {
 }
 
 
-def mrz_like_lines(text: str) -> list[str]:
-    """Lines of OCR output with spaces removed, long enough to be part of an MRZ."""
-    lines = []
-    for raw in text.upper().splitlines():
-        line = "".join(char for char in raw if char in MRZ_ALPHABET)
-        if len(line) >= 20:
-            lines.append(line)
-    return lines
+def mrz_like_lines(lines: Sequence[OcrLine]) -> list[OcrLine]:
+    """Lines of OCR output reduced to the MRZ alphabet, long enough to be part of an MRZ."""
+    kept = []
+    for line in lines:
+        text = "".join(char for char in line.text.upper() if char in MRZ_ALPHABET)
+        if len(text) >= 20:
+            kept.append(OcrLine(text, line.confidence))
+    return kept
 
 
-def _guess_format(lines: list[str]) -> MrzFormat:
+def _guess_format(lines: Sequence[str]) -> MrzFormat:
     if len(lines) == 3:
         return MrzFormat.TD1
     mean = sum(len(line) for line in lines) / len(lines)
@@ -102,36 +106,61 @@ def _length_variants(line: str, width: int) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Interpretation:
+    """One reading of an OCR output.
+
+    ``trusted`` is False when the name line had to be refitted to its length (an
+    inserted or dropped letter in the name could pass every check unseen);
+    ``confidence`` is the engine's confidence in its least certain line.
+    """
+
     lines: tuple[str, ...]
     reading: MrzReading
+    trusted: bool
+    confidence: float
+    min_confidence: float
 
     @property
     def passed(self) -> int:
         return sum(check.passed for check in self.reading.checks)
 
+    @property
+    def acceptable(self) -> bool:
+        return self.trusted and self.confidence >= self.min_confidence and self.reading.valid
 
-def interpret(text: str, *, line_count: int, today: dt.date) -> Interpretation | None:
-    """The best MRZ reading of one OCR output: valid if any variant validates.
+
+def interpret(
+    ocr_lines: Sequence[OcrLine], *, line_count: int, today: dt.date, min_confidence: float
+) -> Interpretation | None:
+    """The best MRZ reading of one OCR output: acceptable if any variant is.
 
     None when the output does not have ``line_count`` MRZ-like lines.
     """
-    lines = mrz_like_lines(text)
-    if len(lines) < line_count:
+    found = mrz_like_lines(ocr_lines)
+    if len(found) < line_count:
         return None
     # Stray text above the MRZ comes first; the MRZ is the last lines of the crop.
-    lines = lines[-line_count:]
+    found = found[-line_count:]
+    lines = [line.text for line in found]
     fmt = _guess_format(lines)
     kinds = _KINDS[fmt]
     per_line = [_length_variants(line, fmt.line_length) for line in lines]
+    name_line = 2 if fmt is MrzFormat.TD1 else 0
+    trusted = len(lines[name_line]) == fmt.line_length
+    confidence = min(line.confidence for line in found)
     best: Interpretation | None = None
     for combination in itertools.islice(itertools.product(*per_line), _MAX_VARIANTS):
         fixed = tuple(
             _fix_kinds(line, kinds.digits[index], kinds.letters[index])
             for index, line in enumerate(combination)
         )
-        candidate = Interpretation(lines=fixed, reading=parse_mrz(fixed, today=today))
-        if candidate.reading.valid:
+        candidate = Interpretation(
+            fixed, parse_mrz(fixed, today=today), trusted, confidence, min_confidence
+        )
+        if candidate.acceptable:
             return candidate
-        if best is None or candidate.passed > best.passed:
+        if best is None or (candidate.reading.valid, candidate.passed) > (
+            best.reading.valid,
+            best.passed,
+        ):
             best = candidate
     return best

@@ -15,7 +15,7 @@ from attestations.ocr.config import Model, TesseractConfig, select_model
 from attestations.ocr.correct import interpret
 from attestations.ocr.image import decode_grayscale
 from attestations.ocr.locate import MrzRegion, locate_mrz
-from attestations.ocr.tesseract import run_tesseract
+from attestations.ocr.tesseract import parse_tsv, run_tesseract
 from attestations.ocr.types import OcrOutcome, OcrPass, OcrStatus, OcrTimings
 
 READ_MESSAGE = "The MRZ was read and every check digit validates."
@@ -72,18 +72,24 @@ class TesseractMrzReader:
         self._today = today
 
     def _ocr(self, region: MrzRegion, glyph_height: int, today: dt.date, flipped: bool) -> OcrPass:
-        text = run_tesseract(
-            _scaled_png(region, glyph_height), config=self.config, model=self.model
+        tsv = run_tesseract(_scaled_png(region, glyph_height), config=self.config, model=self.model)
+        lines = parse_tsv(tsv)
+        text = "\n".join(line.text for line in lines)
+        found = interpret(
+            lines,
+            line_count=region.line_count,
+            today=today,
+            min_confidence=self.config.min_line_confidence,
         )
-        found = interpret(text, line_count=region.line_count, today=today)
         if found is None:
             return OcrPass(glyph_height, text, (), valid=False, upside_down=flipped)
         return OcrPass(
             glyph_height,
             text,
             found.lines,
-            valid=found.reading.valid,
+            valid=found.acceptable,
             checks_passed=found.passed,
+            confidence=found.confidence,
             upside_down=flipped,
         )
 

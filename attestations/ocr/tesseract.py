@@ -9,6 +9,7 @@ import subprocess
 
 from attestations.ocr.config import Model, TesseractConfig
 from attestations.ocr.errors import OcrEngineError
+from attestations.ocr.types import OcrLine
 
 MRZ_WHITELIST = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 
@@ -29,11 +30,37 @@ def tesseract_command(config: TesseractConfig, model: Model) -> list[str]:
         # The MRZ is not language: word lists only pull readings towards words.
         "-c", "load_system_dawg=0",
         "-c", "load_freq_dawg=0",
+        # Words with their confidence (TSV) rather than plain text.
+        "-c", "tessedit_create_tsv=1",
+        "-c", "tessedit_create_txt=0",
     ]  # fmt: skip
 
 
+def parse_tsv(tsv: str) -> tuple[OcrLine, ...]:
+    """Tesseract's TSV output, grouped into lines in reading order."""
+    words: dict[tuple[str, str, str, str], list[tuple[str, float]]] = {}
+    for row in tsv.splitlines()[1:]:
+        columns = row.split("\t")
+        # level 5 is a word; columns: level page block paragraph line word x y w h conf text
+        if len(columns) < 12 or columns[0] != "5" or not columns[11].strip():
+            continue
+        try:
+            confidence = float(columns[10])
+        except ValueError:
+            continue
+        key = (columns[1], columns[2], columns[3], columns[4])
+        words.setdefault(key, []).append((columns[11].strip(), confidence))
+    return tuple(
+        OcrLine(
+            text="".join(text for text, _ in line),
+            confidence=min(confidence for _, confidence in line),
+        )
+        for line in words.values()
+    )
+
+
 def run_tesseract(image_png: bytes, *, config: TesseractConfig, model: Model) -> str:
-    """The text tesseract reads in ``image_png``; OcrEngineError if it cannot run."""
+    """Tesseract's TSV reading of ``image_png``; OcrEngineError if it cannot run."""
     command = tesseract_command(config, model)
     environment = {
         "PATH": os.environ.get("PATH", os.defpath),

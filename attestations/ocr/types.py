@@ -24,14 +24,28 @@ class OcrTimings:
 
 
 @dataclass(frozen=True, slots=True)
+class OcrLine:
+    """A line of text as read, spaces removed, with the confidence (0-100) of its least
+    certain word: one doubtful character makes the whole line doubtful."""
+
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
 class OcrPass:
-    """One OCR run at one glyph height, for review and debugging."""
+    """One OCR run at one glyph height, for review and debugging.
+
+    ``valid``: every check passed, the engine was confident of every line and
+    nothing unverifiable (the name) was repaired.
+    """
 
     glyph_height: int
     text: str
     lines: tuple[str, ...]
     valid: bool
     checks_passed: int = 0
+    confidence: float = 0.0
     upside_down: bool = False
 
 
