@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from attestations.ocr.image import decode_grayscale
@@ -57,3 +58,22 @@ def test_the_crop_holds_the_lines_and_little_else() -> None:
 @pytest.mark.parametrize("seed", range(3))
 def test_a_card_without_an_mrz_yields_no_region(seed: int) -> None:
     assert locate_mrz(decode_grayscale(render_without_mrz(seed=seed), **LIMITS)) is None
+
+
+def test_pure_noise_yields_no_region() -> None:
+    noise = np.random.default_rng(7).integers(0, 256, size=(900, 1200), dtype=np.uint8)
+
+    assert locate_mrz(noise) is None
+
+
+@pytest.mark.parametrize("size", [(1, 1), (3, 5000), (4000, 3)])
+def test_degenerate_image_sizes_yield_no_region(size: tuple[int, int]) -> None:
+    assert locate_mrz(np.zeros(size, dtype=np.uint8)) is None
+
+
+def test_the_same_seed_renders_the_same_document() -> None:
+    first = document_sample(11, kind="TD1", degraded=True)
+    second = document_sample(11, kind="TD1", degraded=True)
+
+    assert first == second
+    assert first.image != document_sample(12, kind="TD1", degraded=True).image
