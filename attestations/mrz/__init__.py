@@ -17,7 +17,13 @@ from attestations.mrz.consistency import (
 )
 from attestations.mrz.normalise import MrzInputError, normalise_mrz
 from attestations.mrz.parser import parse_mrz
-from attestations.mrz.report import JsonValue, check_to_json, fields_to_json, mrz_report
+from attestations.mrz.report import (
+    JsonValue,
+    check_to_json,
+    fields_to_json,
+    mrz_check_report,
+    mrz_report,
+)
 from attestations.mrz.rules import (
     DocumentRule,
     DocumentRulesError,
@@ -50,6 +56,7 @@ __all__ = [
     "document_supports_status",
     "document_type_matches",
     "fields_to_json",
+    "mrz_check_report",
     "mrz_report",
     "name_matches",
     "nationality_consistent",

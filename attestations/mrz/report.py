@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TypeAlias
 
+from attestations.mrz.consistency import Claim, check_claim
+from attestations.mrz.parser import parse_mrz
+from attestations.mrz.rules import DocumentRule
 from attestations.mrz.types import Check, MrzDate, MrzFields, MrzReading
 
 JsonValue: TypeAlias = str | int | float | bool | list["JsonValue"] | dict[str, "JsonValue"] | None
@@ -45,3 +49,20 @@ def mrz_report(*, reading: MrzReading, claim_checks: Sequence[Check] = ()) -> di
         "fields": fields_to_json(reading.fields) if reading.fields else None,
         "checks": [check_to_json(check) for check in checks],
     }
+
+
+def mrz_check_report(
+    raw: str | Sequence[str],
+    *,
+    today: dt.date,
+    claim: Claim | None = None,
+    rules: tuple[DocumentRule, ...] | None = None,
+) -> dict[str, JsonValue]:
+    """Parse, check against ``claim`` when given, and report: what ``mrz_check`` prints."""
+    reading = parse_mrz(raw, today=today)
+    claim_checks = (
+        check_claim(fields=reading.fields, claim=claim, rules=rules)
+        if claim is not None and reading.fields is not None
+        else ()
+    )
+    return mrz_report(reading=reading, claim_checks=claim_checks)

@@ -15,6 +15,7 @@ from attestations.mrz import (
     check_claim,
     default_document_rules,
     document_supports_status,
+    mrz_check_report,
     mrz_report,
     parse_document_rules,
     parse_mrz,
@@ -84,6 +85,31 @@ def test_the_report_of_text_that_is_no_mrz_has_no_fields_and_says_why() -> None:
             }
         ],
     }
+
+
+def test_one_call_parses_checks_the_claim_and_reports_for_the_command() -> None:
+    claim = Claim(
+        status=Status.NOT_US_PERSON,
+        family_name="Eriksson",
+        given_names="Anna Maria",
+        birth_date=dt.date(1974, 8, 12),
+        citizenships=("UTO",),
+        document_type=DocumentType.OTHER,
+        today=dt.date(2011, 1, 1),
+    )
+
+    with_claim = mrz_check_report("\n".join(ICAO_TD3), today=dt.date(2011, 1, 1), claim=claim)
+    without = mrz_check_report(list(ICAO_TD3), today=TODAY)
+
+    checks = with_claim["checks"]
+    assert isinstance(checks, list)
+    assert len(checks) == 13
+    # UTO is ICAO's fictional state: no ISO code names it, so no citizenship matches it.
+    failed = [check["name"] for check in checks if isinstance(check, dict) and not check["passed"]]
+    assert failed == ["nationality_consistent"]
+    assert with_claim["passed"] is False
+    assert isinstance(without["checks"], list)
+    assert len(without["checks"]) == 7
 
 
 def test_the_shipped_rule_table_keeps_unconfirmed_rules_marked() -> None:
