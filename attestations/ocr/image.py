@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import warnings
 
 import numpy as np
 import numpy.typing as npt
@@ -26,9 +25,9 @@ def _too_many_pixels(start: str, max_pixels: int) -> str:
 
 def _open(data: bytes, *, max_pixels: int) -> Image.Image:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data))
+    # The warning is caught too for runs where warnings are errors. (Changing the
+    # warning filters here is not an option: they are process-wide, not per thread.)
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         # Pillow's own guard fired while reading the header: far beyond our limit.
         raise ImageRejectedError(
@@ -59,8 +58,8 @@ def decode_grayscale(data: bytes, *, max_pixels: int, max_bytes: int) -> Gray:
     if len(data) > max_bytes:
         raise ImageRejectedError(
             "image_too_large",
-            f"This file is {len(data) // 1_000_000} MB; we accept up to "
-            f"{max_bytes // 1_000_000} MB.",
+            f"This file is {len(data) / 1_000_000:.1f} MB; we accept up to "
+            f"{max_bytes / 1_000_000:g} MB.",
         )
     image = _open(data, max_pixels=max_pixels)
     long_side = max(image.size)
