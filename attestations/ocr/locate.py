@@ -16,7 +16,6 @@ from PIL import Image, ImageFilter
 
 from attestations.ocr.image import Gray
 
-Floats = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
 Affine = tuple[float, float, float, float, float, float]
 
