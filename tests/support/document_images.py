@@ -345,12 +345,9 @@ def document_sample(
 
 
 def find_mrz_tessdata() -> Path | None:
-    """The directory holding mrz.traineddata: $IDV_TESSDATA_DIR, else the project's
-    shared data beside the repository (a clone or a worktree one level deeper)."""
+    """The directory holding mrz.traineddata: $IDV_TESSDATA_DIR, else the copy the
+    repository ships for the quick start and tests (share/tesseract)."""
     configured = os.environ.get("IDV_TESSDATA_DIR")
     candidates = [Path(configured)] if configured else []
-    candidates += [
-        _REPOSITORY.parent / "shared" / "data" / "tesseract",
-        _REPOSITORY.parent.parent / "shared" / "data" / "tesseract",
-    ]
+    candidates.append(_REPOSITORY / "share" / "tesseract")
     return next((path for path in candidates if (path / "mrz.traineddata").is_file()), None)
