@@ -336,9 +336,9 @@ IDV_DOCUMENT_MAX_PDF_PAGES = env_int("IDV_DOCUMENT_MAX_PDF_PAGES", 10, minimum=1
 # Failed automatic readings of one document before it goes to a person instead.
 IDV_DOCUMENT_MAX_ATTEMPTS = env_int("IDV_DOCUMENT_MAX_ATTEMPTS", 3, minimum=1)
 # Directory holding mrz.traineddata (operator-supplied); without it OCR uses `eng`.
-_shared_tessdata = BASE_DIR.parent / "shared" / "data" / "tesseract"
+# The quick start uses the copy the repository ships in share/tesseract.
 IDV_TESSDATA_DIR = env_str("IDV_TESSDATA_DIR") or (
-    str(_shared_tessdata) if QUICKSTART and _shared_tessdata.is_dir() else None
+    str(BASE_DIR / "share" / "tesseract") if QUICKSTART else None
 )
 CELERY_BEAT_SCHEDULE["purge-document-images"] = {
     "task": "attestations.document_images_purge",

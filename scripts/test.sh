@@ -39,10 +39,8 @@ export IDV_KEY_ENCRYPTION_KEY="${IDV_KEY_ENCRYPTION_KEY:-dGVzdC1vbmx5LWtleS1lbmN
 export IDV_BASE_URL="${IDV_BASE_URL:-http://testserver}"
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-testserver,localhost,127.0.0.1}"
 unset CELERY_BROKER_URL IDV_QUICKSTART
-# The operator-supplied MRZ OCR model, when the shared data sits beside the checkout.
-if [ -z "${IDV_TESSDATA_DIR:-}" ] && [ -f ../shared/data/tesseract/mrz.traineddata ]; then
-  export IDV_TESSDATA_DIR="$(cd ../shared/data/tesseract && pwd)"
-fi
+# The MRZ OCR model the repository ships, as an operator would configure it.
+export IDV_TESSDATA_DIR="${IDV_TESSDATA_DIR:-$PWD/share/tesseract}"
 
 set +e
 .venv/bin/python -m pytest "$@"

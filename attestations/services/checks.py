@@ -16,7 +16,6 @@ from attestations.models import Attestation, Document, ReviewReason
 from attestations.mrz import (
     Check,
     Claim,
-    MrzInputError,
     check_claim,
     check_to_json,
     parse_mrz,
@@ -65,11 +64,7 @@ def mrz_apply(
     """Check ``mrz`` against the attestation and set the document's status (caller saves)."""
     document.mrz_sealed = crypto.encrypt(mrz.encode(), purpose=mrz_purpose(document))
     document.mrz_source = source
-    try:
-        reading = parse_mrz(mrz, today=timezone.now().date())
-    except MrzInputError as error:
-        _failed_reading(document, [Check(error.code, False, error.message)])
-        return
+    reading = parse_mrz(mrz, today=timezone.now().date())
     if reading.fields is None or not reading.valid:
         _failed_reading(document, list(reading.checks))
         return
@@ -96,10 +91,7 @@ def mrz_apply(
 
 def mrz_shape_error(mrz: str) -> str | None:
     """A sentence saying why typed text cannot be an MRZ at all, or None if it can."""
-    try:
-        reading = parse_mrz(mrz, today=timezone.now().date())
-    except MrzInputError as error:
-        return error.message
+    reading = parse_mrz(mrz, today=timezone.now().date())
     if reading.fields is None:
         failed = [check.message for check in reading.checks if not check.passed]
         return failed[0] if failed else "This text is not a machine-readable zone."

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from attestations.mrz import MrzInputError, mrz_report, parse_mrz
+from attestations.mrz import mrz_check_report
 
 
 class Command(BaseCommand):
@@ -30,16 +30,7 @@ class Command(BaseCommand):
         ]
         if not lines:
             raise CommandError("Give the MRZ lines as arguments or on standard input.")
-        try:
-            reading = parse_mrz(lines, today=timezone.now().date())
-        except MrzInputError as error:
-            report: dict[str, Any] = {
-                "passed": False,
-                "fields": None,
-                "checks": [{"name": error.code, "passed": False, "message": error.message}],
-            }
-        else:
-            report = dict(mrz_report(reading=reading))
+        report = mrz_check_report(lines, today=timezone.now().date())
         self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
         if not report["passed"]:
             sys.exit(1)
