@@ -181,7 +181,12 @@ class DocumentForm(forms.Form):
         "page (2 lines on a passport, 3 on a card). Type them instead of, or as well as, "
         "uploading a photo.",
         widget=forms.Textarea(
-            attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "characters"}
+            attrs={
+                "rows": 3,
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+                "class": "mrz-input",
+            }
         ),
     )
 
@@ -191,7 +196,12 @@ class MrzTypeForm(forms.Form):
         label="Machine-readable lines",
         help_text="Each line on its own row, exactly as printed, including every < sign.",
         widget=forms.Textarea(
-            attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "characters"}
+            attrs={
+                "rows": 3,
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+                "class": "mrz-input",
+            }
         ),
     )
     name_confirmed = forms.BooleanField(label="", required=False)

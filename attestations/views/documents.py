@@ -83,8 +83,9 @@ def _document_page(request: HttpRequest, form: DocumentForm, *, status: int) -> 
 
 def _detail(request: HttpRequest, document: Document, form: MrzTypeForm | None) -> HttpResponse:
     user = signed_in(request)
+    ocr_guess = document_ocr_prefill(document=document)
     if form is None and document.status == Document.Status.NEEDS_INPUT:
-        prefill = document_ocr_prefill(document=document) or document_mrz_text(document=document)
+        prefill = ocr_guess or document_mrz_text(document=document)
         form = _mrz_form(document, initial={"mrz": prefill, "name_confirmed": True})
     context = {
         "document": document,
@@ -94,6 +95,7 @@ def _detail(request: HttpRequest, document: Document, form: MrzTypeForm | None) 
             DecisionReason(document.decision_reason).label if document.decision_reason else ""
         ),
         "is_owner": document.user_id == user.pk,
+        "prefilled_from_ocr": bool(ocr_guess),
     }
     status = 400 if form is not None and form.errors else 200
     return render(request, "attestations/document_detail.html", context, status=status)

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from django.db import connection
 
@@ -78,6 +79,9 @@ def _reset_pools() -> None:
         pool.force_close_all()
     setattr(app, "_pool", None)  # noqa: B010
     setattr(app.amqp, "_producer_pool", None)  # noqa: B010
+    # kombu also caches producer pools per connection process-wide; without this a
+    # second broker test in the same run gets a pool closed by the first.
+    kombu.pools.reset()
 
 
 @contextmanager
