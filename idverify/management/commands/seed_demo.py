@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 # Each app that has demo data provides ``<app>.demo.seed() -> list[DemoLogin]``;
 # they run in this order because later ones build on earlier ones' people.
-SEEDERS = ["accounts.demo"]
+SEEDERS = ["accounts.demo", "entitlements.demo"]
 
 
 class Command(BaseCommand):
