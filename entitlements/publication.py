@@ -20,8 +20,9 @@ from django.urls import reverse
 
 from entitlements import jws
 from entitlements.models import RevocationState, SigningKey
-from entitlements.services.keys import active_signer, published_keys
+from entitlements.services.keys import SigningKeyUnavailable, active_signer, published_keys
 from entitlements.services.revocations import lock_revocation_state, republish
+from idverify.errors import Unavailable
 
 JWKS_CACHE_SECONDS = 5.0
 
@@ -66,8 +67,14 @@ def _initial_state() -> RevocationState:
 
 
 def revocation_document() -> SignedDocument:
+    """The signed document for the current serial; ``Unavailable`` when nothing can sign it."""
     global _document  # noqa: PLW0603
-    signer = active_signer()
+    try:
+        signer = active_signer()
+    except SigningKeyUnavailable as exc:
+        raise Unavailable(
+            "The revocation document cannot be signed right now; /readyz says why."
+        ) from exc
     serial = RevocationState.objects.filter(pk=1).values_list("serial", flat=True).first()
     cached = _document
     if cached is not None and cached.serial == serial and cached.kid == signer.kid:

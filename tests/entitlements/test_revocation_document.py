@@ -15,10 +15,12 @@ from pytest_django.fixtures import Settings
 from accounts.models import User
 from entitlements import jws, publication
 from entitlements.models import IssuedToken, RevocationState
+from entitlements.services.keys import signing_keys_rotate
 from entitlements.services.revocations import token_revoke, user_revoke
 from entitlements.services.tiers import tier_directive_set
 from entitlements.services.tokens import token_issue
 from tests.entitlements.support import person, signals, tier
+from tests.support.api import assert_api_error
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +123,17 @@ def test_the_serial_stays_ahead_even_if_the_state_row_goes_back(
     RevocationState.objects.update(serial=5)  # a restore from an old backup
     tier_directive_set(actor=officer, slug="fable-5", state="open", reason="After restore")
     assert verified_payload(client, fetch(client).content)["serial"] > held  # type: ignore[operator]
+
+
+def test_without_a_usable_signing_key_the_document_is_unavailable_not_an_error(
+    client: Client, settings: Settings
+) -> None:
+    tier("fable-5")
+    signing_keys_rotate()
+    settings.IDV_KEY_ENCRYPTION_KEY = "A" * 43  # the key in the database no longer opens
+    response = fetch(client)
+    assert_api_error(response, 503, "unavailable")
+    assert "/readyz" in response.json()["error"]["message"]
 
 
 def test_the_document_needs_no_credentials_and_is_not_throttled(client: Client) -> None:

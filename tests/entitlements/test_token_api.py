@@ -18,6 +18,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from entitlements import jws
 from entitlements.models import DecisionReason, DecisionRecord, IssuedToken, SigningKey
+from entitlements.services.keys import signing_keys_rotate
 from geo.models import GeoSignal
 from tests.entitlements.support import CUBA, US_CALIFORNIA, US_VPN, person, tier
 from tests.support.api import assert_api_error
@@ -189,3 +190,13 @@ def test_each_request_gets_a_new_jti(api_client_for: ApiClientFor) -> None:
     jtis = {ask(client).json()["claims"]["jti"] for _ in range(3)}
     assert len(jtis) == 3
     assert all(uuid.UUID(jti).version == 4 for jti in jtis)
+
+
+@pytest.mark.usefixtures("fable")
+def test_without_a_usable_signing_key_issuance_is_unavailable(
+    api_client_for: ApiClientFor, settings: Settings
+) -> None:
+    signing_keys_rotate()
+    settings.IDV_KEY_ENCRYPTION_KEY = "A" * 43  # the stored key no longer opens
+    assert_api_error(ask(api_client_for(person(2))), 503, "unavailable")
+    assert not IssuedToken.objects.exists()
