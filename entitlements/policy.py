@@ -9,8 +9,13 @@ can do next.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import User
 from attestations.models import US_PERSON_STATUSES
@@ -27,6 +32,8 @@ LEVEL_TOO_LOW = "level.too_low"
 US_PERSON_REQUIRED = "us_person.required"
 SPONSORSHIP_REQUIRED = "sponsorship.required"
 USER_REVOKED = "user.revoked"
+USER_TOKENS_JUST_REVOKED = "user.tokens_just_revoked"
+ONE_SECOND = timedelta(seconds=1)
 # Geo reasons keep the geo app's own codes (geo.embargoed_country, geo.anonymizer, ...).
 
 NEXT_STEP = {
@@ -124,22 +131,32 @@ def _evidence_reasons(tier: ModelTier, status: VerificationStatus) -> list[Reaso
     return reasons
 
 
-def _revocation_reasons(user: User) -> list[Reason]:
-    block = (
-        UserRevocation.objects.filter(user=user, blocks_issuance=True, lifted_at__isnull=True)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    if block is None:
-        return []
-    return [
-        Reason(
-            USER_REVOKED,
-            f"A compliance officer withdrew your access to models on {block:%Y-%m-%d}. "
-            "Contact your compliance team to have it restored.",
-        )
-    ]
+def _revocation_reasons(user: User, now: datetime) -> list[Reason]:
+    """A withdrawal by an officer, or a cutoff still ahead (a token signed now would die)."""
+    rows = UserRevocation.objects.filter(
+        # A token signed within the cutoff's second would carry iat <= cutoff.
+        Q(blocks_issuance=True, lifted_at__isnull=True) | Q(cutoff_at__gte=now - ONE_SECOND),
+        user=user,
+    ).values_list("blocks_issuance", "lifted_at", "created_at", "cutoff_at")
+    blocked = [created for blocks, lifted, created, _ in rows if blocks and lifted is None]
+    if blocked:
+        return [
+            Reason(
+                USER_REVOKED,
+                f"A compliance officer withdrew your access to models on {max(blocked):%Y-%m-%d}. "
+                "Contact your compliance team to have it restored.",
+            )
+        ]
+    if rows:
+        wait = max(1, math.ceil((max(row[3] for row in rows) - now).total_seconds()) + 1)
+        return [
+            Reason(
+                USER_TOKENS_JUST_REVOKED,
+                "Your tokens were revoked a moment ago because your evidence changed. "
+                f"Ask again in {wait} seconds.",
+            )
+        ]
+    return []
 
 
 def decide(user: User, tier: ModelTier, signals: GeoSignals) -> Decision:
@@ -154,7 +171,7 @@ def decide(user: User, tier: ModelTier, signals: GeoSignals) -> Decision:
         local_allowed=local_addresses_allowed(),
     )
     reasons = [
-        *_revocation_reasons(user),
+        *_revocation_reasons(user, timezone.now()),
         *_directive_reasons(tier, status),
         *_evidence_reasons(tier, status),
         *(Reason(r.code, r.message) for r in geo.blocking_reasons),

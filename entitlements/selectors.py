@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -110,14 +110,21 @@ class UserOverview:
 
 
 def live_tokens(*, user: User, now: datetime | None = None) -> QuerySet[IssuedToken]:
+    """Tokens a verifier would still accept: unexpired, unrevoked, of the tier's epoch."""
     now = now or timezone.now()
-    return (
+    tokens = (
         IssuedToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
         # A directive change since issuance voided it (the tier moved to a new epoch).
         .filter(epoch__gte=F("tier__epoch"))
         .select_related("tier")
         .order_by("-issued_at")
     )
+    cutoff = UserRevocation.objects.filter(user=user).aggregate(latest=Max("cutoff_at"))["latest"]
+    if cutoff is not None:
+        # Verifiers void iat <= cutoff, in whole seconds.
+        first_live = cutoff.replace(microsecond=0) + timedelta(seconds=1)
+        tokens = tokens.filter(issued_at__gte=first_live)
+    return tokens
 
 
 def user_overview(*, viewer: User, public_id: str) -> UserOverview:

@@ -27,6 +27,7 @@ from idverify.ids import uuid_or_not_found
 # Longest token lifetime plus a generous verifier leeway: a cutoff or a revoked
 # jti older than this can no longer match a token anyone would accept.
 KEEP_LISTED = timedelta(seconds=900 + 300)
+CUTOFF_MARGIN = timedelta(seconds=2)
 
 
 def require_officer(actor: User, what: str) -> None:
@@ -125,8 +126,15 @@ def token_revoke(*, actor: User, jti: str, reason: str) -> IssuedToken:
 def _void_user_tokens(
     *, user: User, actor: User | None, reason: str, blocks_issuance: bool, now: datetime
 ) -> tuple[UserRevocation, int]:
+    # The cutoff reaches a little past now: a request that read the person's evidence
+    # before this commits may still sign a token in the next second, and must not
+    # outlive the revocation. Issuance refuses until the cutoff has passed.
     revocation = UserRevocation.objects.create(
-        user=user, cutoff_at=now, blocks_issuance=blocks_issuance, reason=reason, actor=actor
+        user=user,
+        cutoff_at=now + CUTOFF_MARGIN,
+        blocks_issuance=blocks_issuance,
+        reason=reason,
+        actor=actor,
     )
     live = IssuedToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
     count = live.update(revoked_at=now, revoked_via="user", revoked_reason=reason, revoked_by=actor)

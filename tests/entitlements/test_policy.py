@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db.models import F
 from pytest_django.fixtures import Settings
 
 from accounts.models import User
 from attestations.models import UsPersonStatus
-from entitlements.models import DirectiveState, ModelTier
+from entitlements.models import DirectiveState, ModelTier, UserRevocation
 from entitlements.policy import decide
 from entitlements.services.revocations import user_revocation_lift, user_revoke, users_tokens_void
 from entitlements.services.tiers import tier_directive_set
@@ -162,10 +164,21 @@ def test_a_revoked_person_is_refused_until_an_officer_restores_access(officer: U
     assert denied.reason_codes == ["user.revoked"]
     assert "Contact your compliance team" in denied.reasons[0].message
     user_revocation_lift(actor=officer, user=user, reason="Review closed")
+    let_the_cutoff_pass(user)
     assert decide(user, fable, signals()).allowed
 
 
-def test_voiding_tokens_after_a_sponsorship_change_does_not_refuse_new_ones() -> None:
+def let_the_cutoff_pass(user: User) -> None:
+    UserRevocation.objects.filter(user=user).update(
+        cutoff_at=F("cutoff_at") - timedelta(seconds=10)
+    )
+
+
+def test_voiding_tokens_after_a_sponsorship_change_refuses_only_for_a_moment() -> None:
     user, fable = person(2), tier(**FABLE)
     users_tokens_void(users=[user], reason="Sponsorship revoked")
+    moment = decide(user, fable, signals())
+    assert moment.reason_codes == ["user.tokens_just_revoked"]
+    assert "Ask again in" in moment.reasons[0].message
+    let_the_cutoff_pass(user)
     assert decide(user, fable, signals()).allowed

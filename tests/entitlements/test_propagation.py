@@ -123,4 +123,4 @@ def test_a_revoked_sponsorship_reaches_a_running_verifier(
     # Without the sponsorship the member is level 1 now: a new token is refused.
     status, body = call(f"{server}/api/v1/tokens", key_for(member), {"model": "fable-5"})
     assert status == 403
-    assert [r["code"] for r in body["reasons"]] == ["level.too_low"]
+    assert "level.too_low" in [r["code"] for r in body["reasons"]]

@@ -103,7 +103,8 @@ def test_revoked_people_and_jtis_are_listed_while_their_tokens_can_live(
     payload = verified_payload(client, fetch(client).content)
     assert payload["jtis"] == {token.claims["jti"]: token.claims["exp"]}  # type: ignore[index]
     cutoff = payload["users"][str(other.public_id)]  # type: ignore[index]
-    assert abs(cutoff - time.time()) < 5
+    # A moment past the revocation, so tokens being signed as it commits die too.
+    assert time.time() <= cutoff <= time.time() + 3
 
 
 def test_expired_entries_drop_out_at_the_next_change(client: Client, officer: User) -> None:
