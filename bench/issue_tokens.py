@@ -58,7 +58,7 @@ def server_env(port: int, var_dir: Path) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(48),
         "IDV_KEY_ENCRYPTION_KEY": secrets.token_urlsafe(32)[:43],
         "IDV_BASE_URL": f"http://127.0.0.1:{port}",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "IDV_VAR_DIR": str(var_dir),
         "IDV_TRUSTED_PROXIES": "127.0.0.1/32",
         "IDV_GEOIP_CITY_DB": str(var_dir / "geoip" / "demo-city.mmdb"),
@@ -121,6 +121,31 @@ def create_fixtures(clients: int, var_dir: Path) -> Fixtures:
     operator = OrganizationFactory.create(kind="operator", legal_name="Bench operator")
     officer = MembershipFactory.create(organization=operator, role="compliance_officer").user
     return Fixtures(person_keys=keys, officer_key=api_key_create(user=officer, name="b").plaintext)
+
+
+def statements_per_request(key: str) -> dict[str, int]:
+    """SQL statements one request of each kind sends, counted in process (for the report)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(
+        HTTP_AUTHORIZATION=f"Bearer {key}", HTTP_X_FORWARDED_FOR=US_ADDRESS, REMOTE_ADDR="127.0.0.1"
+    )
+
+    def send(name: str) -> None:
+        if name == "tokens":
+            client.post("/api/v1/tokens", {"model": "fable-5"}, "application/json")
+        else:
+            client.get("/api/v1/me")
+
+    counts = {}
+    for name in ("tokens", "me"):
+        send(name)  # warm: first-use work (signer, caches) is not what is measured
+        with CaptureQueriesContext(connection) as queries:
+            send(name)
+        counts[name] = len(queries.captured_queries)
+    return counts
 
 
 class Server:
@@ -265,6 +290,7 @@ def main() -> None:
         recreate_database(env)
         setup_django(env)
         fixtures = create_fixtures(args.clients, var_dir)
+        statements = statements_per_request(fixtures.person_keys[0])
         server = Server(env, port, workers=args.workers, threads=args.threads)
         try:
             token_requests = [
@@ -299,11 +325,14 @@ def main() -> None:
         f"{os.cpu_count()} CPUs, PostgreSQL, best of {args.rounds} x {args.seconds:.0f} s"
     )
     print()
-    print(f"{'endpoint':<28}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'requests':>10}")
+    print(
+        f"{'endpoint':<28}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'requests':>10}"
+        f"{'SQL/req':>9}"
+    )
     for label, run in (("POST /api/v1/tokens", tokens), ("GET /api/v1/me (baseline)", me)):
         print(
             f"{label:<28}{run.rate:>12.1f}{run.percentile(0.50):>10.1f}"
-            f"{run.percentile(0.99):>10.1f}{len(run.latencies):>10}"
+            f"{run.percentile(0.99):>10.1f}{len(run.latencies):>10}{statements[run.name]:>9}"
         )
     print()
     print(
