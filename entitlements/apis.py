@@ -69,6 +69,9 @@ class ReasonSerializer(serializers.Serializer[Any]):
 @method_decorator(never_cache, name="dispatch")
 class TokenCreateApi(APIView):
     class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "TokenRequest"
+
         model = serializers.CharField(max_length=64, help_text="The model tier slug, e.g. fable-5.")
         jkt = serializers.CharField(
             max_length=64,
@@ -78,6 +81,9 @@ class TokenCreateApi(APIView):
         )
 
     class OutputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "Token"
+
         token = serializers.CharField()
         expires_at = serializers.DateTimeField()
         claims = serializers.DictField()
@@ -178,6 +184,9 @@ class RevocationsApi(APIView):
     # Lenient on purpose: the service checks who asks before it says what is wrong
     # with the input, so a non-officer learns nothing about which ids exist.
     class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "RevocationRequest"
+
         jti = serializers.CharField(required=False, max_length=64, help_text="A token's jti.")
         user = serializers.CharField(required=False, max_length=64, help_text="A user's id.")
         organization = serializers.CharField(
@@ -188,6 +197,9 @@ class RevocationsApi(APIView):
         )
 
     class OutputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "Revocation"
+
         revoked = serializers.ChoiceField(choices=["jti", "user", "organization"])
         serial = serializers.IntegerField()
 
@@ -243,6 +255,9 @@ class IntrospectApi(APIView):
     parser_classes = [parsers.FormParser, parsers.MultiPartParser]
 
     class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "IntrospectionRequest"
+
         # Blank is a token like any other that is not valid: {"active": false}.
         token = serializers.CharField(max_length=16384, trim_whitespace=False, allow_blank=True)
         token_type_hint = serializers.CharField(required=False)
@@ -306,6 +321,9 @@ class TierListApi(APIView):
 class TierDirectiveApi(APIView):
     # Lenient on purpose, as for revocations: the service checks the officer first.
     class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "DirectiveRequest"
+
         state = serializers.CharField(
             required=False,
             default="",
@@ -317,6 +335,9 @@ class TierDirectiveApi(APIView):
         )
 
     class OutputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "Directive"
+
         slug = serializers.CharField()
         state = serializers.CharField(source="directive_state")
         epoch = serializers.IntegerField()

@@ -6,7 +6,7 @@ class EntitlementsConfig(AppConfig):
     verbose_name = "Entitlements"
 
     def ready(self) -> None:
-        # Registers the system checks and the readiness check.
-        from entitlements import checks, readiness, receivers  # noqa: F401
+        # Registers the system checks, the readiness check and the schema extension.
+        from entitlements import checks, readiness, receivers, schema  # noqa: F401
 
         receivers.connect()
