@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from geo.addresses import IPNetwork
+from geo.addresses import IPAddress, IPNetwork
 from geo.client_ip import client_ip, parse_trusted_proxies
 from geo.models import EmbargoedPlace
 from geo.places import PlaceRule
@@ -56,6 +56,11 @@ def local_addresses_allowed() -> bool:
     return bool(settings.IDV_GEO_ALLOW_LOCAL)
 
 
+def request_client_ip(request: HttpRequest) -> IPAddress | None:
+    """The client's address, believing X-Forwarded-For only from trusted proxies."""
+    return client_ip(request.META, trusted_proxies())
+
+
 def request_signals(request: HttpRequest) -> GeoSignals:
     """Geo signals for the client behind ``request``."""
-    return geo_reader().lookup(client_ip(request.META, trusted_proxies()))
+    return geo_reader().lookup(request_client_ip(request))
