@@ -23,13 +23,16 @@ from rest_framework.views import APIView
 
 from entitlements.models import ModelClient
 from entitlements.services.clients import model_client_authenticate
+from geo.selectors import request_client_ip
 
 REALM = 'Basic realm="introspection"'
 
 
 def _failure_key(request: Request) -> str:
+    # Per real client: behind a reverse proxy REMOTE_ADDR is the proxy, shared by all.
+    client = request_client_ip(request._request) or "unknown"
     minute = int(timezone.now().timestamp() // 60)
-    return f"introspect-authfail:{request.META.get('REMOTE_ADDR', 'unknown')}:{minute}"
+    return f"introspect-authfail:{client}:{minute}"
 
 
 def _count_failure(request: Request) -> None:

@@ -218,6 +218,21 @@ def test_repeated_wrong_secrets_are_throttled(
     assert introspect(client, token, credentials).status_code == 429
 
 
+def test_behind_a_proxy_one_clients_failures_do_not_lock_out_the_others(
+    client: Client, fable: ModelTier, credentials: tuple[str, str], settings: Settings
+) -> None:
+    settings.IDV_TRUSTED_PROXIES = ["127.0.0.1/32"]
+    settings.IDV_AUTH_FAILURES_PER_MINUTE = 3
+    client_id, _ = credentials
+    token = issue(fable)
+    guesser = {"Authorization": basic(client_id, "wrong"), "X-Forwarded-For": "203.0.113.7"}
+    for _ in range(4):
+        client.post("/api/v1/introspect", {"token": token}, headers=guesser)
+    honest = {"Authorization": basic(*credentials), "X-Forwarded-For": "203.0.113.8"}
+    response = client.post("/api/v1/introspect", {"token": token}, headers=honest)
+    assert response.json()["active"] is True
+
+
 def test_a_person_cannot_introspect_with_their_api_key(
     api_client_for: Callable[[User | None], APIClient], fable: ModelTier
 ) -> None:
