@@ -12,6 +12,7 @@ run:
 	@scripts/venv.sh requirements.txt
 	@$(QUICKSTART) $(PY) manage.py migrate --noinput
 	@$(QUICKSTART) $(PY) manage.py geoip_demo_db >/dev/null
+	@$(QUICKSTART) $(PY) manage.py rotate_signing_keys --if-due
 	@$(QUICKSTART) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(QUICKSTART) $(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/v1/docs/)"

@@ -1,5 +1,21 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from entitlements import apis, views
+
+urlpatterns = [
+    path(".well-known/jwks.json", apis.JwksApi.as_view(), name="jwks"),
+    path(".well-known/idverify", apis.MetadataApi.as_view(), name="idverify-metadata"),
+    path("console/", views.console, name="console"),
+    path("console/tiers/<str:slug>/directive", views.directive_change, name="console-directive"),
+    path("console/users/", views.user_search, name="console-user-search"),
+    path("console/users/<str:public_id>/", views.user_detail, name="console-user"),
+    path("console/users/<str:public_id>/revoke", views.user_revoke, name="console-user-revoke"),
+    path("console/users/<str:public_id>/restore", views.user_restore, name="console-user-restore"),
+    path(
+        "console/users/<str:public_id>/tokens/<str:jti>/revoke",
+        views.token_revoke,
+        name="console-token-revoke",
+    ),
+]

@@ -347,3 +347,12 @@ CELERY_BEAT_SCHEDULE["purge-document-images"] = {
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
     "attestations.context_processors.onboarding"
 )
+# --- Entitlements --------------------------------------------------------------------
+# Token lifetime in seconds: default 10 minutes, at most 15 (system check entitlements.E001).
+IDV_TOKEN_LIFETIME_SECONDS = env_int("IDV_TOKEN_LIFETIME_SECONDS", 600, minimum=1)
+# The periodic task rotates the signing key once the active one is this old.
+IDV_SIGNING_KEY_ROTATION_DAYS = env_int("IDV_SIGNING_KEY_ROTATION_DAYS", 30, minimum=1)
+CELERY_BEAT_SCHEDULE["rotate-signing-keys"] = {
+    "task": "entitlements.rotate_signing_keys",
+    "schedule": 3600.0,
+}

@@ -11,6 +11,14 @@ from idverify.health import CheckResult
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _signing_key() -> None:
+    """A ready service has a token signing key (its absence is tested in tests/entitlements)."""
+    from entitlements.services.keys import signing_keys_rotate
+
+    signing_keys_rotate()
+
+
 @pytest.fixture
 def extra_check() -> Iterator[None]:
     before = health.registered_checks()

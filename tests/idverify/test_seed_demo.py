@@ -21,8 +21,9 @@ def test_seed_demo_is_idempotent_and_prints_working_logins(settings: object) -> 
     call_command("seed_demo", stdout=out)
     counts = (User.objects.count(), Membership.objects.count())
     call_command("seed_demo", stdout=out)
+    # Each app's seeder adds its own people; running again adds nobody.
     assert (User.objects.count(), Membership.objects.count()) == counts
-    assert Membership.objects.count() == 3
+    assert counts >= (3, 3)
     text = out.getvalue()
     for email in ("officer@operator.example", "admin@acme.example", "user@acme.example"):
         assert email in text

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 # Each app that has demo data provides ``<app>.demo.seed() -> list[DemoLogin]``;
 # they run in this order because later ones build on earlier ones' people.
-SEEDERS = ["accounts.demo", "attestations.demo"]
+SEEDERS = ["accounts.demo", "attestations.demo", "entitlements.demo"]
 
 
 class Command(BaseCommand):
@@ -30,9 +30,12 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a published password; it runs only in the "
                 "quick start (IDV_QUICKSTART=1)."
             )
-        logins = []
+        # A later seeder may describe a person an earlier one made (e.g. what they
+        # may use): keep each login once, in first-seen order, with the latest label.
+        logins: dict[str, Any] = {}
         for module_name in SEEDERS:
-            logins += importlib.import_module(module_name).seed()
+            for login in importlib.import_module(module_name).seed():
+                logins[login.email] = login
         self.stdout.write("Demo logins (all share the demo password):")
-        for login in logins:
+        for login in logins.values():
             self.stdout.write(f"  {login.role:<48} {login.email:<32} {login.password}")

@@ -1,0 +1,356 @@
+"""The entitlements HTTP contract (DESIGN.md): tokens, keys, metadata, tiers, revocations.
+
+Views are thin: validate, call one service or selector, serialise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import parsers, permissions, renderers, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from entitlements import jws, publication, selectors
+from entitlements.authentication import IsModelClient, ModelClientAuthentication
+from entitlements.introspection import introspect
+from entitlements.models import DirectiveState, ModelClient, ModelTier
+from entitlements.services.keys import JWKS_MAX_AGE
+from entitlements.services.revocations import revocation_create
+from entitlements.services.tiers import tier_directive_set
+from entitlements.services.tokens import token_issue
+from geo.selectors import request_signals
+from idverify.errors import ValidationFailed
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - IsAuthenticated guarantees it
+    return user
+
+
+def _django_request(request: Request) -> HttpRequest:
+    # geo reads the client address from the Django request DRF wraps.
+    return request._request
+
+
+class JwtRenderer(renderers.BaseRenderer):
+    """Lets clients ask for ``application/jwt``; the views answer with ready bytes."""
+
+    media_type = "application/jwt"
+    format = "jwt"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        rendered: bytes = renderers.JSONRenderer().render(data)
+        return rendered
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+@method_decorator(never_cache, name="dispatch")
+class TokenCreateApi(APIView):
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "TokenRequest"
+
+        model = serializers.CharField(max_length=64, help_text="The model tier slug, e.g. fable-5.")
+        jkt = serializers.CharField(
+            max_length=64,
+            required=False,
+            allow_blank=True,
+            help_text="Optional RFC 7638 thumbprint of your key; binds the token to it (cnf.jkt).",
+        )
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "Token"
+
+        token = serializers.CharField()
+        expires_at = serializers.DateTimeField()
+        claims = serializers.DictField()
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: OutputSerializer,
+            403: OpenApiResponse(
+                inline_serializer(
+                    "EntitlementDenied",
+                    {
+                        "error": inline_serializer(
+                            "EntitlementDeniedError",
+                            {"code": serializers.CharField(), "message": serializers.CharField()},
+                        ),
+                        "reasons": ReasonSerializer(many=True),
+                    },
+                ),
+                description="Refused: every reason, each with a stable code and a sentence.",
+            ),
+        },
+        summary="Ask for an entitlement token for one model",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        slug = serializer.validated_data["model"]
+        tier = ModelTier.objects.filter(slug=slug).first()
+        if tier is None:
+            raise ValidationFailed(
+                fields={"model": [f"There is no model called {slug!r}. See GET /api/v1/tiers."]}
+            )
+        outcome = token_issue(
+            user=_user(request),
+            tier=tier,
+            signals=request_signals(_django_request(request)),
+            jkt=serializer.validated_data.get("jkt"),
+        )
+        if outcome.token is None:
+            reasons = [reason.as_dict() for reason in outcome.decision.reasons]
+            return Response(
+                {
+                    "error": {
+                        "code": "entitlement_denied",
+                        "message": " ".join(reason["message"] for reason in reasons),
+                    },
+                    "reasons": reasons,
+                },
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        data = self.OutputSerializer(
+            {"token": outcome.token, "expires_at": outcome.expires_at, "claims": outcome.claims}
+        ).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class JwksApi(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [permissions.AllowAny]
+    # Verifiers behind one address all fetch this; it is cheap and cached.
+    throttle_classes: list[Any] = []
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="Public signing keys (JWKS)")
+    def get(self, request: Request) -> Response:
+        response = Response(publication.jwks())
+        response["Cache-Control"] = f"public, max-age={JWKS_MAX_AGE}"
+        return response
+
+
+class MetadataApi(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes: list[Any] = []
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="Service metadata for verifiers")
+    def get(self, request: Request) -> Response:
+        response = Response(publication.metadata())
+        response["Cache-Control"] = "public, max-age=3600"
+        return response
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    tags = [tag.strip() for tag in header.split(",")]
+    return any(tag == "*" or tag.removeprefix("W/") == etag for tag in tags)
+
+
+class RevocationsApi(APIView):
+    """GET the signed document (anyone); POST a revocation (compliance officers).
+
+    One path with two operations by contract, so one view: each method keeps
+    its own permissions and stays a few lines.
+    """
+
+    renderer_classes = [renderers.JSONRenderer, JwtRenderer]
+    throttle_classes: list[Any] = []
+
+    # Lenient on purpose: the service checks who asks before it says what is wrong
+    # with the input, so a non-officer learns nothing about which ids exist.
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "RevocationRequest"
+
+        jti = serializers.CharField(required=False, max_length=64, help_text="A token's jti.")
+        user = serializers.CharField(required=False, max_length=64, help_text="A user's id.")
+        organization = serializers.CharField(
+            required=False, max_length=64, help_text="An organisation's id."
+        )
+        reason = serializers.CharField(
+            required=False, default="", allow_blank=True, max_length=500, help_text="Required."
+        )
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "Revocation"
+
+        revoked = serializers.ChoiceField(choices=["jti", "user", "organization"])
+        serial = serializers.IntegerField()
+
+    def get_permissions(self) -> list[Any]:
+        if self.request.method in ("GET", "HEAD"):
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_authenticators(self) -> list[Any]:
+        # Pollers need no credentials; a stray session must not make them pay for CSRF.
+        if getattr(self, "request", None) is not None and self.request.method in ("GET", "HEAD"):
+            return []
+        return super().get_authenticators()
+
+    @extend_schema(
+        responses={
+            (200, "application/jwt"): OpenApiTypes.STR,
+            304: OpenApiResponse(description="Not modified (If-None-Match matched)."),
+        },
+        summary="The signed revocation document (poll with If-None-Match)",
+    )
+    def get(self, request: Request) -> HttpResponse:
+        document = publication.revocation_document()
+        headers = {"ETag": document.etag, "Cache-Control": "no-cache"}
+        if _etag_matches(request.headers.get("If-None-Match", ""), document.etag):
+            return HttpResponse(status=304, headers=headers)
+        return HttpResponse(document.body, content_type="application/jwt", headers=headers)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: OutputSerializer},
+        summary="Revoke a token, a person or an organisation's sponsorships",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        kind, serial = revocation_create(actor=_user(request), **serializer.validated_data)
+        return Response(
+            self.OutputSerializer({"revoked": kind, "serial": serial}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@method_decorator(sensitive_post_parameters("token", "client_secret"), name="dispatch")
+@method_decorator(never_cache, name="dispatch")
+class IntrospectApi(APIView):
+    """RFC 7662 for model APIs: is this token valid for my tier, right now?"""
+
+    authentication_classes = [ModelClientAuthentication]
+    permission_classes = [IsModelClient]
+    # Model APIs call this at traffic rates; failed logins are limited instead.
+    throttle_classes: list[Any] = []
+    parser_classes = [parsers.FormParser, parsers.MultiPartParser]
+
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "IntrospectionRequest"
+
+        # Blank is a token like any other that is not valid: {"active": false}.
+        token = serializers.CharField(max_length=16384, trim_whitespace=False, allow_blank=True)
+        token_type_hint = serializers.CharField(required=False)
+
+    @extend_schema(
+        request={"application/x-www-form-urlencoded": InputSerializer},
+        responses={200: OpenApiTypes.OBJECT},
+        summary="Introspect an entitlement token (RFC 7662, model API clients)",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        client = request.auth
+        assert isinstance(client, ModelClient)  # noqa: S101 - IsModelClient guarantees it
+        claims = introspect(token=serializer.validated_data["token"], audience=client.tier.slug)
+        if claims is None:
+            return Response({"active": False})
+        body: dict[str, Any] = {
+            "active": True,
+            "token_type": jws.TOKEN_TYP,
+            "iss": claims.iss,
+            "sub": claims.sub,
+            "aud": claims.aud,
+            "iat": claims.iat,
+            "nbf": claims.nbf,
+            "exp": claims.exp,
+            "jti": claims.jti,
+            "usp": claims.usp._asdict(),
+            "org": claims.org,
+            "geo": claims.geo._asdict(),
+            "epoch": claims.epoch,
+        }
+        if claims.cnf_jkt is not None:
+            body["cnf"] = {"jkt": claims.cnf_jkt}
+        return Response(body)
+
+
+class TierOutputSerializer(serializers.Serializer[Any]):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    min_level = serializers.IntegerField()
+    us_person_required = serializers.BooleanField()
+    sponsorship_required = serializers.BooleanField()
+    anonymizers_allowed = serializers.BooleanField()
+    block_embargoed_places = serializers.BooleanField()
+    blocked_places = serializers.ListField(child=serializers.CharField())
+    directive_state = serializers.CharField()
+    directive_set_at = serializers.DateTimeField(allow_null=True)
+    epoch = serializers.IntegerField()
+
+
+class TierListApi(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=TierOutputSerializer(many=True), summary="Model tiers")
+    def get(self, request: Request) -> Response:
+        return Response(TierOutputSerializer(selectors.tier_list(), many=True).data)
+
+
+class TierDirectiveApi(APIView):
+    # Lenient on purpose, as for revocations: the service checks the officer first.
+    class InputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "DirectiveRequest"
+
+        state = serializers.CharField(
+            required=False,
+            default="",
+            allow_blank=True,
+            help_text="One of: " + ", ".join(DirectiveState.values) + ".",
+        )
+        reason = serializers.CharField(
+            required=False, default="", allow_blank=True, max_length=500, help_text="Required."
+        )
+
+    class OutputSerializer(serializers.Serializer[Any]):
+        class Meta:
+            ref_name = "Directive"
+
+        slug = serializers.CharField()
+        state = serializers.CharField(source="directive_state")
+        epoch = serializers.IntegerField()
+        reason = serializers.CharField(source="directive_reason")
+        set_at = serializers.DateTimeField(source="directive_set_at")
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: OutputSerializer},
+        summary="Set a model's directive (compliance officers)",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tier = tier_directive_set(actor=_user(request), slug=slug, **serializer.validated_data)
+        return Response(self.OutputSerializer(tier).data)

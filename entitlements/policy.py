@@ -1,0 +1,196 @@
+"""``decide``: the one place that says whether a person may use a model tier.
+
+Pure apart from reading the person's current evidence (verification level,
+sponsorship, revocations); the caller supplies the request's geo signals and
+records the outcome. Reason codes are stable and machine-readable; every
+message is a sentence the refused person understands, ending with what they
+can do next.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from attestations.models import US_PERSON_STATUSES
+from attestations.selectors import VerificationStatus, verification_status
+from entitlements.models import DirectiveState, ModelTier, UserRevocation
+from geo.places import PlaceEvaluation, PlaceRule, evaluate
+from geo.selectors import embargoed_place_rules, local_addresses_allowed
+from geo.signals import GeoSignals
+
+# Stable reason codes (part of the API: clients branch on them).
+DIRECTIVE_SUSPENDED = "directive.suspended"
+DIRECTIVE_US_PERSONS_ONLY = "directive.us_persons_only"
+LEVEL_TOO_LOW = "level.too_low"
+US_PERSON_REQUIRED = "us_person.required"
+SPONSORSHIP_REQUIRED = "sponsorship.required"
+USER_REVOKED = "user.revoked"
+USER_TOKENS_JUST_REVOKED = "user.tokens_just_revoked"
+ONE_SECOND = timedelta(seconds=1)
+# Geo reasons keep the geo app's own codes (geo.embargoed_country, geo.anonymizer, ...).
+
+NEXT_STEP = {
+    0: "Sign the U.S.-person attestation on your account page to reach level 1.",
+    1: "Upload a U.S. passport (or another document that shows your status), or ask your "
+    "organisation to sponsor you, to reach level 2.",
+    2: "Ask for a compliance officer's review of your document, or add organisation "
+    "sponsorship to your checked document, to reach level 3.",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reasons: tuple[Reason, ...]
+    # The entitlement claims (sub, aud, usp, org, geo, epoch) when allowed, else empty.
+    claims: dict[str, Any] = field(default_factory=dict)
+    status: VerificationStatus | None = None
+    geo: PlaceEvaluation | None = None
+
+    @property
+    def reason_codes(self) -> list[str]:
+        return [reason.code for reason in self.reasons]
+
+
+def place_rules(tier: ModelTier) -> list[PlaceRule]:
+    """The places a tier refuses: the embargoed list (when it applies) plus its own codes."""
+    rules = list(embargoed_place_rules()) if tier.block_embargoed_places else []
+    listed = {rule.code for rule in rules}
+    for code in tier.blocked_places:
+        if code not in listed:
+            rules.append(PlaceRule(code=code, name=code, regime=f"model tier {tier.slug}"))
+    return rules
+
+
+def _directive_reasons(tier: ModelTier, status: VerificationStatus) -> list[Reason]:
+    if tier.directive_state == DirectiveState.SUSPENDED:
+        return [
+            Reason(
+                DIRECTIVE_SUSPENDED,
+                f"Access to {tier.name} is suspended for everyone by a compliance directive. "
+                "Nothing on your side can change that; try again later.",
+            )
+        ]
+    if tier.directive_state == DirectiveState.US_PERSONS_ONLY and not status.is_us_person:
+        return [
+            Reason(
+                DIRECTIVE_US_PERSONS_ONLY,
+                f"{tier.name} is open only to U.S. persons under a compliance directive, and "
+                "you have no current attestation that you are one. If you are, sign the "
+                "U.S.-person attestation on your account page.",
+            )
+        ]
+    return []
+
+
+def _evidence_reasons(tier: ModelTier, status: VerificationStatus) -> list[Reason]:
+    reasons: list[Reason] = []
+    attested_non_us = status.status is not None and status.status not in US_PERSON_STATUSES
+    if tier.us_person_required and attested_non_us:
+        # The level does not matter then; asking them to verify more would mislead.
+        return [
+            Reason(
+                US_PERSON_REQUIRED,
+                f"{tier.name} is available only to U.S. persons, and your attestation says "
+                "you are not one. If your status has changed, sign a new attestation.",
+            )
+        ]
+    needed = max(1, tier.min_level)
+    if status.level < needed:
+        reasons.append(
+            Reason(
+                LEVEL_TOO_LOW,
+                f"{tier.name} needs verification level {needed}; yours is {status.level}. "
+                + NEXT_STEP[status.level],
+            )
+        )
+    if tier.sponsorship_required and status.organization_id is None:
+        reasons.append(
+            Reason(
+                SPONSORSHIP_REQUIRED,
+                f"{tier.name} needs sponsorship by a verified organisation. Ask your "
+                "organisation's signing official to sponsor you.",
+            )
+        )
+    return reasons
+
+
+def directive_and_evidence_reasons(tier: ModelTier, status: VerificationStatus) -> list[Reason]:
+    """What the tier's directive and requirements say about this evidence (no place, no time)."""
+    return [*_directive_reasons(tier, status), *_evidence_reasons(tier, status)]
+
+
+def _revocation_reasons(user: User, now: datetime) -> list[Reason]:
+    """A withdrawal by an officer, or a cutoff still ahead (a token signed now would die)."""
+    rows = UserRevocation.objects.filter(
+        # A token signed within the cutoff's second would carry iat <= cutoff.
+        Q(blocks_issuance=True, lifted_at__isnull=True) | Q(cutoff_at__gte=now - ONE_SECOND),
+        user=user,
+    ).values_list("blocks_issuance", "lifted_at", "created_at", "cutoff_at")
+    blocked = [created for blocks, lifted, created, _ in rows if blocks and lifted is None]
+    if blocked:
+        return [
+            Reason(
+                USER_REVOKED,
+                f"A compliance officer withdrew your access to models on {max(blocked):%Y-%m-%d}. "
+                "Contact your compliance team to have it restored.",
+            )
+        ]
+    if rows:
+        wait = max(1, math.ceil((max(row[3] for row in rows) - now).total_seconds()) + 1)
+        return [
+            Reason(
+                USER_TOKENS_JUST_REVOKED,
+                "Your tokens were revoked a moment ago because your evidence changed. "
+                f"Ask again in {wait} seconds.",
+            )
+        ]
+    return []
+
+
+def decide(user: User, tier: ModelTier, signals: GeoSignals) -> Decision:
+    status = verification_status(user=user)
+    rules = place_rules(tier)
+    geo = evaluate(
+        signals,
+        blocked_places=rules,
+        anonymizers_allowed=tier.anonymizers_allowed,
+        # Without a location, a tier that refuses places cannot tell, so it refuses.
+        fail_closed=bool(rules),
+        local_allowed=local_addresses_allowed(),
+    )
+    reasons = [
+        *_revocation_reasons(user, timezone.now()),
+        *directive_and_evidence_reasons(tier, status),
+        *(Reason(r.code, r.message) for r in geo.blocking_reasons),
+    ]
+    if reasons:
+        return Decision(allowed=False, reasons=tuple(reasons), status=status, geo=geo)
+    claims: dict[str, Any] = {
+        "sub": str(user.public_id),
+        "aud": tier.slug,
+        "usp": {"status": status.status, "level": status.level, "basis": status.basis},
+        "org": str(status.organization_id) if status.organization_id else None,
+        "geo": {
+            "country": signals.country,
+            "subdivision": signals.subdivisions[0] if signals.subdivisions else None,
+        },
+        "epoch": tier.epoch,
+    }
+    return Decision(allowed=True, reasons=(), claims=claims, status=status, geo=geo)

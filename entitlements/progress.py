@@ -1,0 +1,42 @@
+"""The status page's "what each model needs" table, from the same rules decide() uses.
+
+Location is left out: it depends on where the next request comes from, so the
+table says what the person's evidence allows; a request can still be refused
+for its place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from accounts.models import User
+from attestations.progress import TierNeed
+from attestations.selectors import VerificationStatus
+from entitlements.models import DirectiveState, ModelTier
+from entitlements.policy import directive_and_evidence_reasons
+
+
+def _needs(tier: ModelTier) -> str:
+    parts = [f"verification level {max(1, tier.min_level)}"]
+    if tier.us_person_required or tier.directive_state == DirectiveState.US_PERSONS_ONLY:
+        parts.append("U.S.-person status")
+    if tier.sponsorship_required:
+        parts.append("sponsorship by a verified organisation")
+    if tier.directive_state == DirectiveState.SUSPENDED:
+        return "Suspended for everyone by a compliance directive"
+    return ", ".join(parts).capitalize()
+
+
+def tier_needs(user: User, status: VerificationStatus) -> Sequence[TierNeed]:
+    needs = []
+    for tier in ModelTier.objects.order_by("slug"):
+        reasons = directive_and_evidence_reasons(tier, status)
+        needs.append(
+            TierNeed(
+                name=tier.name,
+                needs=_needs(tier),
+                met=not reasons,
+                explanation=reasons[0].message if reasons else "You meet what this model needs.",
+            )
+        )
+    return needs

@@ -1,0 +1,130 @@
+"""What verifiers read: the JWKS, the signed revocation document, the service metadata.
+
+The revocation document for a serial is signed once per process and served
+from memory until the serial (or the signing key) changes; a request costs
+one indexed read of the serial. Ed25519 signatures are deterministic, so every
+process serves byte-identical bodies and the same strong ETag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from entitlements import jws
+from entitlements.models import RevocationState, SigningKey
+from entitlements.services.keys import SigningKeyUnavailable, active_signer, published_keys
+from entitlements.services.revocations import lock_revocation_state, republish
+from idverify.errors import Unavailable
+
+JWKS_CACHE_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class SignedDocument:
+    serial: int
+    kid: str
+    payload: dict[str, Any]
+    body: bytes
+    etag: str
+
+
+_lock = threading.Lock()
+_document: SignedDocument | None = None
+_jwks: tuple[dict[str, Any], float] | None = None
+
+
+def jwks() -> dict[str, Any]:
+    """Next, active and retiring public keys, each pinned to EdDSA for signatures."""
+    global _jwks  # noqa: PLW0603 - a per-process cache, a few seconds long
+    cached = _jwks
+    if cached is not None and time.monotonic() < cached[1]:
+        return cached[0]
+    keys: list[SigningKey] = published_keys()
+    document = {"keys": [jws.public_jwk(kid=key.kid, x=key.public_key) for key in keys]}
+    _jwks = (document, time.monotonic() + JWKS_CACHE_SECONDS)
+    return document
+
+
+def forget_cached() -> None:
+    """Drop this process's cached JWKS and document (tests, and after a local change)."""
+    global _jwks, _document  # noqa: PLW0603
+    _jwks = None
+    _document = None
+
+
+def _initial_state() -> RevocationState:
+    with transaction.atomic():
+        state = lock_revocation_state()
+        return state if state.serial else republish(state)
+
+
+def revocation_document() -> SignedDocument:
+    """The signed document for the current serial; ``Unavailable`` when nothing can sign it."""
+    global _document  # noqa: PLW0603
+    try:
+        signer = active_signer()
+    except SigningKeyUnavailable as exc:
+        raise Unavailable(
+            "The revocation document cannot be signed right now; /readyz says why."
+        ) from exc
+    serial = RevocationState.objects.filter(pk=1).values_list("serial", flat=True).first()
+    cached = _document
+    if cached is not None and cached.serial == serial and cached.kid == signer.kid:
+        return cached
+    with _lock:
+        state = RevocationState.objects.filter(pk=1).first()
+        if state is None or not state.serial:
+            state = _initial_state()
+        payload = {
+            "iss": settings.IDV_BASE_URL,
+            "iat": int(state.produced_at.timestamp()),
+            "serial": state.serial,
+            "tiers": state.tiers,
+            "users": state.users,
+            "jtis": state.jtis,
+        }
+        body = jws.sign_compact(
+            payload, typ=jws.REVOCATIONS_TYP, kid=signer.kid, private_key=signer.private_key
+        ).encode("ascii")
+        document = SignedDocument(
+            serial=state.serial,
+            kid=signer.kid,
+            payload=payload,
+            body=body,
+            etag='"' + hashlib.sha256(body).hexdigest()[:40] + '"',
+        )
+        _document = document
+        return document
+
+
+def metadata(base_url: str | None = None) -> dict[str, Any]:
+    base = (base_url or settings.IDV_BASE_URL).rstrip("/")
+    return {
+        "issuer": settings.IDV_BASE_URL,
+        "jwks_uri": base + reverse("jwks"),
+        "token_endpoint": base + reverse("api-tokens"),
+        "introspection_endpoint": base + reverse("api-introspect"),
+        "introspection_endpoint_auth_methods_supported": [
+            "client_secret_basic",
+            "client_secret_post",
+        ],
+        "revocation_document_endpoint": base + reverse("api-revocations"),
+        "revocation_endpoint": base + reverse("api-revocations"),
+        "tiers_endpoint": base + reverse("api-tiers"),
+        "directive_endpoint_template": base + "/api/v1/tiers/{slug}/directive",
+        "token_type": jws.TOKEN_TYP,
+        "revocation_document_type": jws.REVOCATIONS_TYP,
+        "token_signing_alg_values_supported": [jws.ALG],
+        "token_lifetime_seconds": settings.IDV_TOKEN_LIFETIME_SECONDS,
+        "max_token_lifetime_seconds": 900,
+        "recommended_poll_interval_seconds": 5,
+        "recommended_max_revocation_age_seconds": 60,
+    }

@@ -1,0 +1,53 @@
+"""Reactions to lower apps' events: evidence withdrawn means the tokens built on it die."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts import signals
+from accounts.models import Organization, Sponsorship, User
+from entitlements.services.revocations import users_tokens_void
+
+
+def on_sponsorship_revoked(
+    sender: object,
+    *,
+    user: User,
+    organization: Organization,
+    reason: str,
+    actor: User | None = None,
+    **kwargs: Any,
+) -> None:
+    users_tokens_void(
+        users=[user],
+        reason=f"Sponsorship by {organization.legal_name} revoked: {reason}",
+        actor=actor,
+    )
+
+
+def on_organization_suspended(
+    sender: object,
+    *,
+    organization: Organization,
+    reason: str,
+    actor: User | None = None,
+    **kwargs: Any,
+) -> None:
+    sponsored = User.objects.filter(
+        sponsorships__organization=organization,
+        sponsorships__status=Sponsorship.Status.SUSPENDED,
+    ).distinct()
+    users_tokens_void(
+        users=list(sponsored),
+        reason=f"{organization.legal_name} suspended: {reason}",
+        actor=actor,
+    )
+
+
+def connect() -> None:
+    signals.sponsorship_revoked.connect(
+        on_sponsorship_revoked, dispatch_uid="entitlements.sponsorship_revoked"
+    )
+    signals.organization_suspended.connect(
+        on_organization_suspended, dispatch_uid="entitlements.organization_suspended"
+    )

@@ -1,0 +1,285 @@
+"""Revocations: a token, a person, an organisation's sponsorships; and the document they feed.
+
+Every change here takes the one ``RevocationState`` row lock, rewrites the
+document content and raises the serial, all in the transaction that made the
+change. Issuance never takes that lock, so it scales independently of this
+rare path. The serial is ``max(previous + 1, now in milliseconds)``: strictly
+increasing, and still ahead of what verifiers hold if the database is ever
+restored from an older backup (verifiers ignore a lower serial forever).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import Organization, User
+from accounts.selectors import is_compliance_officer
+from accounts.sponsorship import organization_sponsorships_revoke
+from audit.services import audit_record
+from entitlements.models import IssuedToken, ModelTier, RevocationState, UserRevocation
+from idverify.errors import NotFound, PermissionDenied, ValidationFailed
+from idverify.ids import uuid_or_not_found
+
+# Longest token lifetime plus a generous verifier leeway: a cutoff or a revoked
+# jti older than this can no longer match a token anyone would accept.
+KEEP_LISTED = timedelta(seconds=900 + 300)
+CUTOFF_MARGIN = timedelta(seconds=2)
+
+
+def require_officer(actor: User, what: str) -> None:
+    if not is_compliance_officer(actor):
+        raise PermissionDenied(f"Only a compliance officer can {what}.")
+
+
+def require_reason(reason: str) -> str:
+    cleaned = reason.strip()
+    if not cleaned:
+        raise ValidationFailed(fields={"reason": ["Give a reason; it is kept in the audit log."]})
+    if len(cleaned) > 500:
+        raise ValidationFailed(fields={"reason": ["Use at most 500 characters."]})
+    return cleaned
+
+
+def lock_revocation_state() -> RevocationState:
+    """The state row, locked for this transaction (created on first use)."""
+    state = RevocationState.objects.select_for_update().filter(pk=1).first()
+    if state is not None:
+        return state
+    try:
+        with transaction.atomic():
+            RevocationState.objects.create(
+                pk=1, serial=0, produced_at=timezone.now(), tiers={}, users={}, jtis={}
+            )
+    except IntegrityError:
+        pass  # created concurrently; lock that one
+    return RevocationState.objects.select_for_update().get(pk=1)
+
+
+def republish(state: RevocationState, *, now: datetime | None = None) -> RevocationState:
+    """Rewrite the document content from the tables and raise the serial. Caller holds the lock."""
+    now = now or timezone.now()
+    horizon = now - KEEP_LISTED
+    tiers = {
+        slug: {"state": directive, "epoch": epoch}
+        for slug, directive, epoch in ModelTier.objects.values_list(
+            "slug", "directive_state", "epoch"
+        )
+    }
+    cutoffs = (
+        UserRevocation.objects.filter(cutoff_at__gt=horizon)
+        .values("user__public_id")
+        .annotate(latest=Max("cutoff_at"))
+    )
+    users = {str(row["user__public_id"]): int(row["latest"].timestamp()) for row in cutoffs}
+    revoked = IssuedToken.objects.filter(revoked_via="token", expires_at__gt=horizon)
+    jtis = {str(jti): int(exp.timestamp()) for jti, exp in revoked.values_list("jti", "expires_at")}
+    state.serial = max(state.serial + 1, int(now.timestamp() * 1000))
+    state.produced_at = now
+    state.tiers, state.users, state.jtis = tiers, users, jtis
+    state.save()
+    return state
+
+
+def token_revoke(*, actor: User, jti: str, reason: str) -> IssuedToken:
+    require_officer(actor, "revoke a token")
+    reason = require_reason(reason)
+    wanted = uuid_or_not_found(jti, what="token")
+    with transaction.atomic():
+        state = lock_revocation_state()
+        try:
+            token = (
+                IssuedToken.objects.select_for_update()
+                .select_related("user", "tier")
+                .get(jti=wanted)
+            )
+        except IssuedToken.DoesNotExist:
+            raise NotFound("No token with that jti was issued here.") from None
+        if token.revoked_at is not None:
+            return token
+        token.revoked_at = timezone.now()
+        token.revoked_via = "token"
+        token.revoked_reason = reason
+        token.revoked_by = actor
+        token.save(update_fields=["revoked_at", "revoked_via", "revoked_reason", "revoked_by"])
+        state = republish(state)
+        audit_record(
+            action="token.revoked",
+            actor=actor,
+            subject_type="user",
+            subject_id=token.user.public_id,
+            organization_id=token.organization_id,
+            data={
+                "jti": token.jti,
+                "tier": token.tier.slug,
+                "expires_at": token.expires_at,
+                "reason": reason,
+                "serial": state.serial,
+            },
+        )
+    return token
+
+
+def _void_user_tokens(
+    *, user: User, actor: User | None, reason: str, blocks_issuance: bool, now: datetime
+) -> tuple[UserRevocation, int]:
+    # The cutoff reaches a little past now: a request that read the person's evidence
+    # before this commits may still sign a token in the next second, and must not
+    # outlive the revocation. Issuance refuses until the cutoff has passed.
+    revocation = UserRevocation.objects.create(
+        user=user,
+        cutoff_at=now + CUTOFF_MARGIN,
+        blocks_issuance=blocks_issuance,
+        reason=reason,
+        actor=actor,
+    )
+    live = IssuedToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
+    count = live.update(revoked_at=now, revoked_via="user", revoked_reason=reason, revoked_by=actor)
+    return revocation, count
+
+
+def user_revoke(*, actor: User, user: User, reason: str) -> UserRevocation:
+    """A compliance officer withdraws a person's access: live tokens die, new ones are refused."""
+    require_officer(actor, "revoke a person's access")
+    reason = require_reason(reason)
+    with transaction.atomic():
+        state = lock_revocation_state()
+        now = timezone.now()
+        revocation, count = _void_user_tokens(
+            user=user, actor=actor, reason=reason, blocks_issuance=True, now=now
+        )
+        state = republish(state, now=now)
+        audit_record(
+            action="user.revoked",
+            actor=actor,
+            subject_type="user",
+            subject_id=user.public_id,
+            data={"reason": reason, "tokens_revoked": count, "serial": state.serial},
+        )
+    return revocation
+
+
+def users_tokens_void(
+    *, users: list[User], reason: str, actor: User | None = None
+) -> list[UserRevocation]:
+    """Void people's live tokens without refusing new ones (their evidence changed).
+
+    One serial for the whole batch, so suspending a large organisation costs
+    one document, not one per member.
+    """
+    if not users:
+        return []
+    with transaction.atomic():
+        state = lock_revocation_state()
+        now = timezone.now()
+        revocations: list[UserRevocation] = []
+        counts: dict[str, int] = {}
+        for user in users:
+            revocation, count = _void_user_tokens(
+                user=user, actor=actor, reason=reason, blocks_issuance=False, now=now
+            )
+            revocations.append(revocation)
+            counts[str(user.public_id)] = count
+        state = republish(state, now=now)
+        for user in users:
+            audit_record(
+                action="user.tokens_voided",
+                actor=actor,
+                subject_type="user",
+                subject_id=user.public_id,
+                data={
+                    "reason": reason,
+                    "tokens_revoked": counts[str(user.public_id)],
+                    "serial": state.serial,
+                },
+            )
+    return revocations
+
+
+def user_revocation_lift(*, actor: User, user: User, reason: str) -> int:
+    """Let a person ask for tokens again. Tokens voided earlier stay void."""
+    require_officer(actor, "restore a person's access")
+    reason = require_reason(reason)
+    with transaction.atomic():
+        lifted = UserRevocation.objects.filter(
+            user=user, blocks_issuance=True, lifted_at__isnull=True
+        ).update(lifted_at=timezone.now(), lifted_by=actor)
+        if lifted:
+            audit_record(
+                action="user.revocation_lifted",
+                actor=actor,
+                subject_type="user",
+                subject_id=user.public_id,
+                data={"reason": reason},
+            )
+    return lifted
+
+
+def organization_revoke(*, actor: User, organization: Organization, reason: str) -> int:
+    """Revoke every sponsorship of an organisation; its members' live tokens die with them.
+
+    The tokens are voided by the ``sponsorship_revoked`` receiver once the
+    sponsorships' transaction has committed.
+    """
+    require_officer(actor, "revoke an organisation's sponsorships")
+    reason = require_reason(reason)
+    with transaction.atomic():
+        count = organization_sponsorships_revoke(
+            actor=actor, organization=organization, reason=reason
+        )
+        audit_record(
+            action="organization.sponsorships_revoked",
+            actor=actor,
+            subject_type="organization",
+            subject_id=organization.public_id,
+            organization_id=organization.public_id,
+            data={"reason": reason, "sponsorships_revoked": count},
+        )
+    return count
+
+
+def revocation_create(
+    *,
+    actor: User,
+    reason: str,
+    jti: str | None = None,
+    user: str | None = None,
+    organization: str | None = None,
+) -> tuple[str, int]:
+    """The officer's one revocation act: exactly one of a jti, a user or an organisation.
+
+    Returns what was revoked and the serial of the document that now says so.
+    The officer check comes first, so nobody else learns which ids exist.
+    """
+    require_officer(actor, "revoke tokens")
+    given = [
+        name
+        for name, value in (("jti", jti), ("user", user), ("organization", organization))
+        if value not in (None, "")
+    ]
+    if len(given) != 1:
+        raise ValidationFailed(
+            "Give exactly one of jti, user or organization.",
+            fields={"non_field_errors": ["Give exactly one of jti, user or organization."]},
+        )
+    if jti:
+        token_revoke(actor=actor, jti=jti, reason=reason)
+    elif user:
+        wanted = uuid_or_not_found(user, what="user")
+        try:
+            target = User.objects.get(public_id=wanted)
+        except User.DoesNotExist:
+            raise NotFound("No such user.") from None
+        user_revoke(actor=actor, user=target, reason=reason)
+    else:
+        wanted = uuid_or_not_found(organization, what="organisation")
+        try:
+            org = Organization.objects.get(public_id=wanted)
+        except Organization.DoesNotExist:
+            raise NotFound("No such organisation.") from None
+        organization_revoke(actor=actor, organization=org, reason=reason)
+    serial = RevocationState.objects.filter(pk=1).values_list("serial", flat=True).first()
+    return given[0], int(serial or 0)

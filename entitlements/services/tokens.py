@@ -1,0 +1,182 @@
+"""Token issuance: decide, record the decision, and sign a token when it is allowed.
+
+One transaction writes the decision, its geo signals, the token record and
+their audit events. It takes no lock that revocations take, so issuance
+scales with the database, not with a single row.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from audit.services import audit_record
+from entitlements import jws
+from entitlements.models import DecisionReason, DecisionRecord, IssuedToken, ModelTier
+from entitlements.policy import Decision, decide
+from entitlements.services.keys import SigningKeyUnavailable, active_signer
+from geo.models import GeoSignal
+from geo.services import geosignal_record
+from geo.signals import GeoSignals
+from idverify.errors import Unavailable, ValidationFailed
+
+# An RFC 7638 SHA-256 thumbprint: 32 bytes, base64url without padding.
+_JKT = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+@dataclass(frozen=True)
+class IssueOutcome:
+    decision: Decision
+    record: DecisionRecord
+    token: str | None = None
+    claims: dict[str, Any] | None = None
+    expires_at: datetime | None = None
+
+
+def _check_jkt(jkt: str | None) -> str | None:
+    if jkt is None or jkt == "":
+        return None
+    if not _JKT.match(jkt) or jws.b64url(jws.b64url_decode(jkt)) != jkt:
+        raise ValidationFailed(
+            fields={"jkt": ["Give the RFC 7638 SHA-256 thumbprint of your key, base64url."]}
+        )
+    return jkt
+
+
+def _record_decision(
+    *,
+    user: User,
+    tier: ModelTier,
+    decision: Decision,
+    signals: GeoSignals,
+    token: IssuedToken | None,
+    now: datetime,
+) -> DecisionRecord:
+    geo_signal = (
+        geosignal_record(signals=signals, evaluation=decision.geo, purpose=GeoSignal.Purpose.TOKEN)
+        if decision.geo is not None
+        else None
+    )
+    status = decision.status
+    record = DecisionRecord.objects.create(
+        user=user,
+        tier=tier,
+        allowed=decision.allowed,
+        reasons=[reason.as_dict() for reason in decision.reasons],
+        level=status.level if status else 0,
+        geo_signal=geo_signal,
+        token=token,
+        decided_at=now,
+    )
+    if decision.reasons:
+        DecisionReason.objects.bulk_create(
+            DecisionReason(decision=record, code=code, decided_at=now)
+            for code in decision.reason_codes
+        )
+    audit_record(
+        action="entitlement.decided",
+        actor=user,
+        subject_type="model_tier",
+        subject_id=tier.slug,
+        organization_id=status.organization_id if status else None,
+        data={
+            "allowed": decision.allowed,
+            "reasons": [reason.as_dict() for reason in decision.reasons],
+            "level": status.level if status else 0,
+            "status": status.status if status else None,
+            "basis": status.basis if status else None,
+            "tier_epoch": tier.epoch,
+            "directive": tier.directive_state,
+            "geo": decision.geo.to_dict() if decision.geo else None,
+            "signals": signals.to_dict(),
+            "geo_signal": geo_signal.pk if geo_signal else None,
+            "jti": token.jti if token else None,
+        },
+    )
+    return record
+
+
+def _claims(decision: Decision, *, issued_at: int, jkt: str | None) -> dict[str, Any]:
+    claims: dict[str, Any] = {
+        "iss": settings.IDV_BASE_URL,
+        **decision.claims,
+        "iat": issued_at,
+        "nbf": issued_at,
+        "exp": issued_at + settings.IDV_TOKEN_LIFETIME_SECONDS,
+        "jti": str(uuid.uuid4()),
+    }
+    if jkt:
+        claims["cnf"] = {"jkt": jkt}
+    return claims
+
+
+def token_issue(
+    *, user: User, tier: ModelTier, signals: GeoSignals, jkt: str | None = None
+) -> IssueOutcome:
+    """Decide for ``user`` on ``tier``; record it; sign and record a token when allowed."""
+    jkt = _check_jkt(jkt)
+    decision = decide(user, tier, signals)
+    now = timezone.now()
+    if not decision.allowed:
+        with transaction.atomic():
+            record = _record_decision(
+                user=user, tier=tier, decision=decision, signals=signals, token=None, now=now
+            )
+        return IssueOutcome(decision=decision, record=record)
+    try:
+        signer = active_signer()
+    except SigningKeyUnavailable as exc:
+        raise Unavailable(
+            "Tokens cannot be signed right now; the operators have been told."
+        ) from exc
+    claims = _claims(decision, issued_at=int(now.timestamp()), jkt=jkt)
+    token = jws.sign_compact(
+        claims, typ=jws.TOKEN_TYP, kid=signer.kid, private_key=signer.private_key
+    )
+    expires_at = datetime.fromtimestamp(claims["exp"], tz=UTC)
+    org = claims.get("org")
+    with transaction.atomic():
+        issued = IssuedToken.objects.create(
+            jti=uuid.UUID(claims["jti"]),
+            user=user,
+            tier=tier,
+            kid=signer.kid,
+            epoch=claims["epoch"],
+            organization_id=uuid.UUID(org) if org else None,
+            cnf_jkt=jkt or "",
+            issued_at=now,
+            expires_at=expires_at,
+        )
+        record = _record_decision(
+            user=user, tier=tier, decision=decision, signals=signals, token=issued, now=now
+        )
+        audit_record(
+            action="token.issued",
+            actor=user,
+            subject_type="user",
+            subject_id=user.public_id,
+            organization_id=issued.organization_id,
+            data={
+                "jti": issued.jti,
+                "tier": tier.slug,
+                "epoch": issued.epoch,
+                "kid": signer.kid,
+                "iat": claims["iat"],
+                "exp": claims["exp"],
+                "usp": claims["usp"],
+                "org": org,
+                "geo": claims["geo"],
+                "cnf_jkt": jkt,
+            },
+        )
+    return IssueOutcome(
+        decision=decision, record=record, token=token, claims=claims, expires_at=expires_at
+    )

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from entitlements.services.keys import signing_keys_rotate_if_due
+
+
+@shared_task(name="entitlements.rotate_signing_keys", acks_late=True, ignore_result=True)
+def rotate_signing_keys() -> None:
+    # Idempotent: rotates only when the active key has reached its age, under row locks.
+    signing_keys_rotate_if_due()

@@ -1,0 +1,176 @@
+"""The compliance console, as an officer uses it and as everyone else fails to."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from audit.models import AuditEvent
+from entitlements.models import IssuedToken, ModelTier, UserRevocation
+from entitlements.services.tokens import token_issue
+from tests.entitlements.support import person, signals, tier
+from tests.support.factories import PASSWORD
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_places")]
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def fable() -> ModelTier:
+    return tier("fable-5", name="Fable 5", min_level=2)
+
+
+@pytest.mark.parametrize("who", ["owner", "teammate", "outsider", "stranger"])
+def test_the_console_does_not_exist_for_anyone_but_officers(
+    request: pytest.FixtureRequest, who: str, fable: ModelTier
+) -> None:
+    client = signed_in(request.getfixturevalue(who))
+    holder = person(2)
+    for path in (
+        "/console/",
+        "/console/tiers/fable-5/directive",
+        f"/console/users/?q={holder.email}",
+        f"/console/users/{holder.public_id}/",
+    ):
+        assert client.get(path).status_code == 404, path
+    response = client.post(
+        "/console/tiers/fable-5/directive",
+        {"state": "suspended", "reason": "mine", "confirmed": "yes"},
+    )
+    assert response.status_code == 404
+    assert (
+        client.post(f"/console/users/{holder.public_id}/revoke", {"revoke-reason": "x"}).status_code
+        == 404
+    )
+    assert ModelTier.objects.get().epoch == 0
+    assert not UserRevocation.objects.exists()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(fable: ModelTier) -> None:
+    response = Client().get("/console/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_the_console_shows_tiers_and_counts_decisions_by_outcome_and_reason(
+    officer: User, fable: ModelTier
+) -> None:
+    token_issue(user=person(2), tier=fable, signals=signals())
+    token_issue(user=person(1), tier=fable, signals=signals())
+    token_issue(user=person(1), tier=fable, signals=signals("CU", ()))
+    page = signed_in(officer).get("/console/").content.decode()
+    assert "Fable 5" in page
+    assert "1 allowed" in page
+    assert "2 denied" in page
+    compact = re.sub(r"\s+", "", page)
+    assert "<tr><td><code>level.too_low</code></td><td>2</td></tr>" in compact
+    assert "<tr><td><code>geo.embargoed_country</code></td><td>1</td></tr>" in compact
+
+
+def test_switching_a_directive_takes_a_reason_and_a_confirmation(
+    officer: User, fable: ModelTier
+) -> None:
+    client = signed_in(officer)
+    form = client.get("/console/tiers/fable-5/directive")
+    assert form.status_code == 200
+    missing = client.post("/console/tiers/fable-5/directive", {"state": "suspended"})
+    assert missing.status_code == 400
+    assert "There is a problem" in missing.content.decode()
+
+    confirm = client.post(
+        "/console/tiers/fable-5/directive", {"state": "suspended", "reason": "Order 11"}
+    )
+    assert confirm.status_code == 200
+    assert "Yes, switch Fable 5" in confirm.content.decode()
+    assert ModelTier.objects.get().epoch == 0, "nothing changes before the confirmation"
+
+    done = client.post(
+        "/console/tiers/fable-5/directive",
+        {"state": "suspended", "reason": "Order 11", "confirmed": "yes"},
+        follow=True,
+    )
+    assert "is now “Suspended” (epoch 1)" in done.content.decode()
+    stored = ModelTier.objects.get()
+    assert (stored.directive_state, stored.directive_reason) == ("suspended", "Order 11")
+    assert AuditEvent.objects.get(action="tier.directive_set").actor == f"user:{officer.public_id}"
+
+
+def test_a_forged_confirmation_with_a_bad_state_changes_nothing(
+    officer: User, fable: ModelTier
+) -> None:
+    response = signed_in(officer).post(
+        "/console/tiers/fable-5/directive",
+        {"state": "closed", "reason": "x", "confirmed": "yes"},
+    )
+    assert response.status_code == 400
+    assert ModelTier.objects.get().epoch == 0
+
+
+def test_an_officer_finds_a_person_by_email_or_id(officer: User, fable: ModelTier) -> None:
+    holder = person(2, email="jordan@example.org")
+    client = signed_in(officer)
+    for query in ("jordan@example.org", "jordan@", str(holder.public_id)):
+        page = client.get("/console/users/", {"q": query}).content.decode()
+        assert f"/console/users/{holder.public_id}/" in page, query
+    assert "Nobody matches" in client.get("/console/users/", {"q": "nobody@"}).content.decode()
+    assert client.get("/console/users/", {"q": ""}).status_code == 400
+
+
+def test_the_person_page_shows_level_decisions_and_live_tokens(
+    officer: User, fable: ModelTier
+) -> None:
+    holder = person(2)
+    outcome = token_issue(user=holder, tier=fable, signals=signals())
+    page = signed_in(officer).get(f"/console/users/{holder.public_id}/").content.decode()
+    assert "Level 2 (document)" in page
+    assert str(outcome.record.token.jti) in page  # type: ignore[union-attr]
+    assert "allowed" in page
+
+
+def test_an_officer_revokes_a_token_from_the_person_page(officer: User, fable: ModelTier) -> None:
+    holder = person(2)
+    token = token_issue(user=holder, tier=fable, signals=signals()).record.token
+    assert token is not None
+    client = signed_in(officer)
+    url = f"/console/users/{holder.public_id}/tokens/{token.jti}/revoke"
+    refused = client.post(url, {f"t-{token.jti}-reason": ""})
+    assert refused.status_code == 400
+    assert "This field is required" in refused.content.decode()
+    done = client.post(url, {f"t-{token.jti}-reason": "Seen in a log"}, follow=True)
+    assert "is revoked" in done.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_reason == "Seen in a log"
+    assert "No live tokens" in done.content.decode()
+
+
+def test_a_token_of_someone_else_cannot_be_revoked_through_another_persons_page(
+    officer: User, fable: ModelTier
+) -> None:
+    holder, other = person(2), person(2)
+    token = token_issue(user=holder, tier=fable, signals=signals()).record.token
+    assert token is not None
+    url = f"/console/users/{other.public_id}/tokens/{token.jti}/revoke"
+    assert signed_in(officer).post(url, {f"t-{token.jti}-reason": "x"}).status_code == 404
+    assert IssuedToken.objects.get().revoked_at is None
+
+
+def test_an_officer_revokes_and_restores_a_person(officer: User, fable: ModelTier) -> None:
+    holder = person(2)
+    token_issue(user=holder, tier=fable, signals=signals())
+    client = signed_in(officer)
+    page = f"/console/users/{holder.public_id}/"
+    done = client.post(page + "revoke", {"revoke-reason": "Licence review"}, follow=True)
+    assert "new ones are refused" in done.content.decode()
+    assert "Restore access" in done.content.decode()
+    assert IssuedToken.objects.get().revoked_via == "user"
+    restored = client.post(page + "restore", {"restore-reason": "Review closed"}, follow=True)
+    assert "may ask for tokens again" in restored.content.decode()
+    assert AuditEvent.objects.filter(action="user.revocation_lifted").count() == 1

@@ -1,0 +1,202 @@
+"""POST /api/v1/tokens: a token for the entitled, every reason for the refused, all recorded."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+from pytest_django.fixtures import Settings
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from audit.models import AuditEvent
+from entitlements import jws
+from entitlements.models import DecisionReason, DecisionRecord, IssuedToken, SigningKey
+from entitlements.services.keys import signing_keys_rotate
+from geo.models import GeoSignal
+from tests.entitlements.support import CUBA, US_CALIFORNIA, US_VPN, person, tier
+from tests.support.api import assert_api_error
+from tests.support.factories import PASSWORD
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_places")]
+
+ApiClientFor = Callable[[User | None], APIClient]
+
+
+def decode(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    header, payload, _ = token.split(".")
+    return json.loads(jws.b64url_decode(header)), json.loads(jws.b64url_decode(payload))
+
+
+def ask(client: APIClient, model: str = "fable-5", ip: str = US_CALIFORNIA, **extra: str):  # type: ignore[no-untyped-def]
+    return client.post("/api/v1/tokens", {"model": model, **extra}, format="json", REMOTE_ADDR=ip)
+
+
+@pytest.fixture
+def fable() -> None:
+    tier(min_level=2, us_person_required=True)
+
+
+@pytest.mark.usefixtures("fable")
+def test_an_entitled_person_gets_a_signed_token_with_its_claims(
+    api_client_for: ApiClientFor, settings: Settings
+) -> None:
+    user = person(2)
+    response = ask(api_client_for(user))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    header, claims = decode(body["token"])
+    active = SigningKey.objects.get(state="active")
+    assert header == {"alg": "EdDSA", "kid": active.kid, "typ": "entitlement+jwt"}
+    assert claims == body["claims"]
+    assert claims["iss"] == settings.IDV_BASE_URL
+    assert claims["sub"] == str(user.public_id)
+    assert claims["aud"] == "fable-5"
+    assert claims["exp"] - claims["iat"] == 600
+    assert claims["nbf"] == claims["iat"]
+    assert claims["usp"] == {"status": "us_citizen", "level": 2, "basis": "document"}
+    assert claims["geo"] == {"country": "US", "subdivision": "US-CA"}
+    assert claims["org"] is None
+    assert claims["epoch"] == 0
+    assert "cnf" not in claims
+    assert datetime.fromisoformat(body["expires_at"]).timestamp() == claims["exp"]
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.usefixtures("fable")
+def test_every_issued_token_and_decision_is_recorded_with_its_geo_signals(
+    api_client_for: ApiClientFor,
+) -> None:
+    user = person(2)
+    claims = ask(api_client_for(user)).json()["claims"]
+    token = IssuedToken.objects.get(jti=claims["jti"])
+    assert (token.user, token.tier.slug, token.epoch) == (user, "fable-5", 0)
+    assert int(token.expires_at.timestamp()) == claims["exp"]
+    decision = DecisionRecord.objects.get(token=token)
+    assert decision.allowed
+    assert decision.level == 2
+    assert decision.geo_signal is not None
+    assert decision.geo_signal.ip == US_CALIFORNIA
+    assert decision.geo_signal.purpose == GeoSignal.Purpose.TOKEN
+    decided = AuditEvent.objects.get(action="entitlement.decided")
+    assert decided.data["allowed"] is True
+    assert decided.data["signals"]["country"] == "US"
+    issued = AuditEvent.objects.get(action="token.issued")
+    assert issued.data["jti"] == claims["jti"]
+    assert issued.subject_id == str(user.public_id)
+
+
+@pytest.mark.usefixtures("fable")
+def test_a_refused_person_gets_every_reason_in_both_shapes(api_client_for: ApiClientFor) -> None:
+    user = person(1)
+    response = ask(api_client_for(user), ip=CUBA)
+    assert response.status_code == 403
+    body = response.json()
+    assert set(body) == {"error", "reasons"}
+    assert body["error"]["code"] == "entitlement_denied"
+    codes = [reason["code"] for reason in body["reasons"]]
+    assert codes == ["level.too_low", "geo.embargoed_country"]
+    for reason in body["reasons"]:
+        assert reason["message"] in body["error"]["message"]
+    assert not IssuedToken.objects.exists()
+    decision = DecisionRecord.objects.get()
+    assert not decision.allowed
+    assert decision.geo_signal is not None
+    assert not decision.geo_signal.allowed
+    assert sorted(DecisionReason.objects.values_list("code", flat=True)) == sorted(codes)
+    event = AuditEvent.objects.get(action="entitlement.decided")
+    assert event.data["allowed"] is False
+    assert [r["code"] for r in event.data["reasons"]] == codes
+    assert event.data["geo"]["allowed"] is False
+
+
+@pytest.mark.usefixtures("fable")
+def test_a_vpn_is_refused_in_words_a_person_can_act_on(api_client_for: ApiClientFor) -> None:
+    response = ask(api_client_for(person(2)), ip=US_VPN)
+    assert response.status_code == 403
+    (reason,) = response.json()["reasons"]
+    assert reason["code"] == "geo.anonymizer"
+    assert "Connect without it" in reason["message"]
+
+
+@pytest.mark.usefixtures("fable")
+def test_a_token_can_be_bound_to_the_callers_key(api_client_for: ApiClientFor) -> None:
+    jkt = jws.b64url(hashlib.sha256(b"some public key").digest())
+    response = ask(api_client_for(person(2)), jkt=jkt)
+    assert response.status_code == 201
+    assert response.json()["claims"]["cnf"] == {"jkt": jkt}
+    assert IssuedToken.objects.get().cnf_jkt == jkt
+
+
+@pytest.mark.usefixtures("fable")
+@pytest.mark.parametrize("jkt", ["short", "A" * 44, "=" * 43, "!" * 43, "A" * 42 + "B"])
+def test_a_malformed_key_thumbprint_is_a_field_error(
+    api_client_for: ApiClientFor, jkt: str
+) -> None:
+    response = ask(api_client_for(person(2)), jkt=jkt)
+    assert_api_error(response, 400, "invalid", field="jkt")
+    assert not DecisionRecord.objects.exists()
+
+
+@pytest.mark.usefixtures("fable")
+def test_an_unknown_model_is_a_field_error(api_client_for: ApiClientFor) -> None:
+    error = assert_api_error(
+        ask(api_client_for(person(2)), model="nope"), 400, "invalid", field="model"
+    )
+    assert "GET /api/v1/tiers" in error["fields"]["model"][0]
+
+
+@pytest.mark.usefixtures("fable")
+def test_a_missing_model_is_a_field_error(api_client_for: ApiClientFor) -> None:
+    response = api_client_for(person(2)).post("/api/v1/tokens", {}, format="json")
+    assert_api_error(response, 400, "invalid", field="model")
+
+
+@pytest.mark.usefixtures("fable")
+def test_anonymous_callers_are_refused(client: Client) -> None:
+    response = client.post("/api/v1/tokens", {"model": "fable-5"}, content_type="application/json")
+    assert_api_error(response, 401, "not_authenticated")
+
+
+@pytest.mark.usefixtures("fable")
+def test_a_signed_in_browser_gets_a_token_with_csrf_protection(client: Client) -> None:
+    user = person(2)
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.login(email=user.email, password=PASSWORD)
+    refused = csrf_client.post(
+        "/api/v1/tokens", {"model": "fable-5"}, content_type="application/json",
+        REMOTE_ADDR=US_CALIFORNIA,
+    )  # fmt: skip
+    assert refused.status_code == 403
+    assert not DecisionRecord.objects.exists()
+
+
+@pytest.mark.usefixtures("fable")
+def test_the_lifetime_follows_the_setting(api_client_for: ApiClientFor, settings: Settings) -> None:
+    settings.IDV_TOKEN_LIFETIME_SECONDS = 900
+    claims = ask(api_client_for(person(2))).json()["claims"]
+    assert claims["exp"] - claims["iat"] == 900
+
+
+@pytest.mark.usefixtures("fable")
+def test_each_request_gets_a_new_jti(api_client_for: ApiClientFor) -> None:
+    client = api_client_for(person(2))
+    jtis = {ask(client).json()["claims"]["jti"] for _ in range(3)}
+    assert len(jtis) == 3
+    assert all(uuid.UUID(jti).version == 4 for jti in jtis)
+
+
+@pytest.mark.usefixtures("fable")
+def test_without_a_usable_signing_key_issuance_is_unavailable(
+    api_client_for: ApiClientFor, settings: Settings
+) -> None:
+    signing_keys_rotate()
+    settings.IDV_KEY_ENCRYPTION_KEY = "A" * 43  # the stored key no longer opens
+    assert_api_error(ask(api_client_for(person(2))), 503, "unavailable")
+    assert not IssuedToken.objects.exists()
