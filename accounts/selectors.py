@@ -8,8 +8,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import ApiKey, Membership, Organization, Sponsorship, User
-from idverify.errors import NotFound
+from idverify.errors import NotFound, PermissionDenied
 from idverify.ids import uuid_or_not_found
+
+# Roles that run an organisation's account: people, invitations, enrolment.
+# A signing official is an admin who may also sign for the organisation.
+MANAGER_ROLES = frozenset({Membership.Role.ORG_ADMIN, Membership.Role.SIGNING_OFFICIAL})
 
 
 def is_compliance_officer(user: User) -> bool:
@@ -50,6 +54,43 @@ def organization_role(*, user: User, organization: Organization) -> str | None:
     )
 
 
+def can_manage(*, user: User, organization: Organization) -> bool:
+    return organization_role(user=user, organization=organization) in MANAGER_ROLES
+
+
+def is_signing_official(*, user: User, organization: Organization) -> bool:
+    role = organization_role(user=user, organization=organization)
+    return role == Membership.Role.SIGNING_OFFICIAL
+
+
+def organization_get_managed(*, viewer: User, public_id: str, write: bool = False) -> Organization:
+    """An organisation the viewer runs. Outsiders get 404, its plain members 403.
+
+    A compliance officer may read every organisation's records (``write=False``)
+    but does not enrol or invite on a customer's behalf.
+    """
+    organization = organization_get(viewer=viewer, public_id=public_id)
+    if can_manage(user=viewer, organization=organization):
+        return organization
+    if not write and is_compliance_officer(viewer):
+        return organization
+    raise PermissionDenied("Only the organisation's admins and signing officials can do this.")
+
+
+def signing_officials(*, organization: Organization) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        organization=organization, role=Membership.Role.SIGNING_OFFICIAL
+    ).select_related("user")
+
+
+def membership_get(*, viewer: User, organization: Organization, user_public_id: str) -> Membership:
+    wanted = uuid_or_not_found(user_public_id, what="member")
+    try:
+        return membership_list(viewer=viewer, organization=organization).get(user__public_id=wanted)
+    except Membership.DoesNotExist:
+        raise NotFound("No such member.") from None
+
+
 def membership_list(*, viewer: User, organization: Organization) -> QuerySet[Membership]:
     """Members of an organisation: its admins and compliance officers see everyone;
     a plain member sees only their own membership; others see nothing."""
@@ -57,7 +98,7 @@ def membership_list(*, viewer: User, organization: Organization) -> QuerySet[Mem
     if is_compliance_officer(viewer):
         return members.order_by("user__email")
     role = organization_role(user=viewer, organization=organization)
-    if role in (Membership.Role.ORG_ADMIN, Membership.Role.COMPLIANCE_OFFICER):
+    if role in MANAGER_ROLES or role == Membership.Role.COMPLIANCE_OFFICER:
         return members.order_by("user__email")
     if role is not None:
         return members.filter(user=viewer)

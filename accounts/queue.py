@@ -1,0 +1,27 @@
+"""Enqueue accounts' background work after the current transaction commits.
+
+Services name tasks rather than import them: the task modules import the
+services, so importing back would be a cycle. ``AccountsConfig.ready``
+registers the tasks in every process, which is what makes the names resolve
+(and run in-process when there is no broker).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from idverify.celery import app
+
+
+def enqueue(task_name: str, *args: Any) -> None:
+    options: dict[str, Any] = {}
+    if settings.IDV_ACCOUNTS_TASK_QUEUE:
+        options["queue"] = settings.IDV_ACCOUNTS_TASK_QUEUE
+    app.signature(task_name, args=args, **options).apply_async()
+
+
+def enqueue_on_commit(task_name: str, *args: Any) -> None:
+    transaction.on_commit(lambda: enqueue(task_name, *args))
