@@ -7,7 +7,18 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import ApiKey, Membership, Organization, Sponsorship, User
+from accounts.models import (
+    ApiKey,
+    DomainChallenge,
+    EnrolmentJob,
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationDeclaration,
+    RosterEntry,
+    Sponsorship,
+    User,
+)
 from idverify.errors import NotFound, PermissionDenied
 from idverify.ids import uuid_or_not_found
 
@@ -127,3 +138,104 @@ def sponsorship_active(*, user: User, at: datetime | None = None) -> Sponsorship
         .order_by("-expires_at")
         .first()
     )
+
+
+def domain_challenge_current(*, organization: Organization) -> DomainChallenge | None:
+    if not organization.website_domain:
+        return None
+    return (
+        DomainChallenge.objects.filter(
+            organization=organization, domain=organization.website_domain
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def declaration_latest(*, organization: Organization) -> OrganizationDeclaration | None:
+    return (
+        OrganizationDeclaration.objects.filter(organization=organization)
+        .select_related("signed_by")
+        .first()
+    )
+
+
+def invitation_list(*, viewer: User, organization: Organization) -> QuerySet[Invitation]:
+    """An organisation's invitations, for its admins and compliance officers only."""
+    invitations = Invitation.objects.filter(organization=organization).select_related("invited_by")
+    if can_manage(user=viewer, organization=organization) or is_compliance_officer(viewer):
+        return invitations.order_by("-created_at")
+    return invitations.none()
+
+
+def invitation_get(*, viewer: User, organization: Organization, public_id: str) -> Invitation:
+    wanted = uuid_or_not_found(public_id, what="invitation")
+    try:
+        return invitation_list(viewer=viewer, organization=organization).get(public_id=wanted)
+    except Invitation.DoesNotExist:
+        raise NotFound("No such invitation.") from None
+
+
+def sponsorship_list(*, viewer: User, organization: Organization) -> QuerySet[Sponsorship]:
+    """Its admins and compliance officers see all; a member sees their own; others nothing."""
+    sponsorships = Sponsorship.objects.filter(organization=organization).select_related(
+        "user", "sponsored_by"
+    )
+    if can_manage(user=viewer, organization=organization) or is_compliance_officer(viewer):
+        return sponsorships.order_by("-starts_at")
+    if organization_role(user=viewer, organization=organization) is not None:
+        return sponsorships.filter(user=viewer).order_by("-starts_at")
+    return sponsorships.none()
+
+
+def sponsorship_get(*, viewer: User, organization: Organization, public_id: str) -> Sponsorship:
+    wanted = uuid_or_not_found(public_id, what="sponsorship")
+    try:
+        return sponsorship_list(viewer=viewer, organization=organization).get(public_id=wanted)
+    except Sponsorship.DoesNotExist:
+        raise NotFound("No such sponsorship.") from None
+
+
+def sponsorship_candidates(*, viewer: User, organization: Organization) -> QuerySet[Membership]:
+    """Members the roster marks for sponsorship who have no active sponsorship yet."""
+    if not can_manage(user=viewer, organization=organization):
+        return Membership.objects.none()
+    flagged = RosterEntry.objects.filter(
+        organization=organization, sponsor=True, user__isnull=False
+    ).values("user_id")
+    sponsored = Sponsorship.objects.filter(
+        organization=organization, status=Sponsorship.Status.ACTIVE
+    ).values("user_id")
+    return (
+        Membership.objects.filter(organization=organization, user_id__in=flagged)
+        .exclude(user_id__in=sponsored)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def enrolment_job_list(*, viewer: User, organization: Organization) -> QuerySet[EnrolmentJob]:
+    jobs = EnrolmentJob.objects.filter(organization=organization).select_related(
+        "upload", "created_by"
+    )
+    if can_manage(user=viewer, organization=organization) or is_compliance_officer(viewer):
+        return jobs.order_by("-created_at")
+    return jobs.none()
+
+
+def enrolment_job_get(*, viewer: User, organization: Organization, public_id: str) -> EnrolmentJob:
+    wanted = uuid_or_not_found(public_id, what="enrolment job")
+    try:
+        return enrolment_job_list(viewer=viewer, organization=organization).get(public_id=wanted)
+    except EnrolmentJob.DoesNotExist:
+        raise NotFound("No such enrolment job.") from None
+
+
+def enrolment_progress(job: EnrolmentJob) -> float:
+    """0..1 over the job's passes (a commit without a dry run first checks, then imports)."""
+    if job.is_finished:
+        return 1.0
+    total = max(job.upload.rows_total, 1)
+    passes = 2 if job.mode == EnrolmentJob.Mode.COMMIT and job.source_job_id is None else 1
+    done = job.rows_done + (total if passes == 2 and job.phase == EnrolmentJob.Phase.APPLY else 0)
+    return round(min(done / (total * passes), 1.0), 4)
