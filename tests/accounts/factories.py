@@ -45,7 +45,8 @@ HEADER = "email,given_name,family_name,employee_id,department,sponsor"
 
 
 def staff_rows(count: int, *, start: int = 0, domain: str = "staff.example.com") -> list[str]:
+    sponsor = ("yes", "no", "no")
     return [
-        f"person{n}@{domain},Given{n},Family{n},E{n:06d},Dept {n % 7},{'yes' if n % 3 == 0 else 'no'}"
+        f"person{n}@{domain},Given{n},Family{n},E{n:06d},Dept {n % 7},{sponsor[n % 3]}"
         for n in range(start, start + count)
     ]
