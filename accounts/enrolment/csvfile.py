@@ -193,8 +193,6 @@ def _csv_error(exc: csv.Error, line: int) -> FileRejected:
             "(an unclosed quote can cause this).",
             line=line,
         )
-    if "NUL" in text:
-        return FileRejected("binary_file", f"The file contains binary data. {_SAVE_AS}", line=line)
     return FileRejected("malformed_csv", f"The file is not valid CSV ({text}).", line=line)
 
 
