@@ -3,8 +3,8 @@
 The link's token is never stored: it is an HMAC of the invitation's id and
 generation under a key derived from SECRET_KEY, and only its SHA-256 is kept
 for lookup. The email task rebuilds the token from ids alone, so the queue
-never carries a secret, and ``emailed_generation`` makes each send happen at
-most once per generation however often the task runs.
+never carries a secret; claiming a generation before sending it makes each
+link's email go out at most once however often the task runs.
 """
 
 from __future__ import annotations
@@ -271,11 +271,12 @@ def _message(invitation: Invitation) -> EmailMessage:
 
 
 def invitation_emails_send(*, invitation_ids: Sequence[int]) -> int:
-    """Email every listed invitation whose current link has not gone out yet.
+    """Email every listed invitation whose current link has not been sent yet.
 
-    Safe to run twice or concurrently: rows are locked (others skip them) and
-    marked sent in the same transaction. If sending fails part-way, what was
-    sent is still marked, and the error propagates so the task retries the rest.
+    At most once per link: each batch is claimed (and committed) before it is
+    sent, so a second run, a concurrent run or a redelivered task finds nothing
+    to send. If the mail server refuses part-way, what was sent is recorded,
+    the rest is released, and the error propagates so the task retries those.
     """
     sent = 0
     ids = list(invitation_ids)
@@ -286,34 +287,42 @@ def invitation_emails_send(*, invitation_ids: Sequence[int]) -> int:
 
 def _send_batch(ids: Sequence[int]) -> int:
     now = timezone.now()
-    done: list[int] = []
-    failure: Exception | None = None
     with transaction.atomic():
         due = list(
             Invitation.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("organization", "invited_by")
             .filter(
                 pk__in=ids,
-                emailed_generation__lt=F("generation"),
+                claimed_generation__lt=F("generation"),
                 accepted_at=None,
                 revoked_at=None,
                 expires_at__gt=now,
             )
         )
-        if not due:
-            return 0
-        connection = get_connection()
-        try:
-            connection.open()
-            for invitation in due:
-                connection.send_messages([_message(invitation)])
-                done.append(invitation.pk)
-        except Exception as exc:  # recorded below, then re-raised for a retry
-            failure = exc
-        finally:
-            connection.close()
+        Invitation.objects.filter(pk__in=[i.pk for i in due]).update(
+            claimed_generation=F("generation")
+        )
+    if not due:
+        return 0
+    done: list[int] = []
+    failure: Exception | None = None
+    connection = get_connection()
+    try:
+        connection.open()
+        for invitation in due:
+            connection.send_messages([_message(invitation)])
+            done.append(invitation.pk)
+    except Exception as exc:  # recorded below, then re-raised for a retry
+        failure = exc
+    finally:
+        connection.close()
+    with transaction.atomic():
         Invitation.objects.filter(pk__in=done).update(
-            emailed_generation=F("generation"), last_sent_at=now
+            emailed_generation=F("claimed_generation"), last_sent_at=now
+        )
+        unsent = [i.pk for i in due if i.pk not in set(done)]
+        Invitation.objects.filter(pk__in=unsent).update(
+            claimed_generation=F("emailed_generation")
         )
     if failure is not None:
         logger.warning("invitation email failed after %d sent", len(done))
@@ -322,11 +331,11 @@ def _send_batch(ids: Sequence[int]) -> int:
 
 
 def invitations_send_pending(*, older_than: timedelta = timedelta(minutes=2)) -> int:
-    """Send what a lost task left unsent (a worker died between commit and send)."""
+    """Send what a lost task never claimed (its worker died before it started)."""
     cutoff = timezone.now() - older_than
     ids = list(
         Invitation.objects.filter(
-            emailed_generation__lt=F("generation"),
+            claimed_generation__lt=F("generation"),
             accepted_at=None,
             revoked_at=None,
             expires_at__gt=timezone.now(),

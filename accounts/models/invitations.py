@@ -43,6 +43,7 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     token_digest = models.CharField(max_length=64, unique=True)
     generation = models.PositiveIntegerField(default=1)
+    claimed_generation = models.PositiveIntegerField(default=0)
     emailed_generation = models.PositiveIntegerField(default=0)
     last_sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -64,7 +65,7 @@ class Invitation(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["emailed_generation", "generation"], name="accounts_inv_unsent_idx"
+                fields=["claimed_generation", "generation"], name="accounts_inv_unsent_idx"
             )
         ]
 

@@ -286,7 +286,7 @@ def test_members_and_suspended_organisations_cannot_enrol(
 
 
 @pytest.mark.parametrize(
-    ("mode", "phase", "written", "last"),
+    "case",
     [
         # A duplicate after the crash point: the emails seen before it are remembered.
         ("commit_valid_only", "apply", 50, "DUP@example.com,C,D,,,"),
@@ -298,11 +298,9 @@ def test_a_job_cut_off_mid_way_resumes_without_duplicates_or_lost_rows(
     org: Organization,
     settings: Any,
     monkeypatch: pytest.MonkeyPatch,
-    mode: str,
-    phase: str,
-    written: int,
-    last: str,
+    case: tuple[str, str, int, str],
 ) -> None:
+    mode, phase, written, last = case
     settings.IDV_ENROLMENT_CHUNK_ROWS = 10
     rows = [*staff_rows(95), "dup@example.com,A,B,,,", last]
     # commit_valid_only imports from the start; commit checks every row first.
