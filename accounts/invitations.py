@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
@@ -23,7 +24,6 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from accounts.membership import ASSIGNABLE_ROLES
 from accounts.models import Invitation, Membership, Organization, RosterEntry, User
@@ -41,10 +41,14 @@ SEND_BATCH = 200
 _HMAC_SALT = "idverify.accounts.invitation"
 
 
-def invitation_token(invitation: Invitation) -> str:
-    mac = salted_hmac(
-        _HMAC_SALT, f"{invitation.public_id}:{invitation.generation}", algorithm="sha256"
-    ).digest()
+def _token_key() -> bytes:
+    # salted_hmac's key derivation, done once per batch rather than once per token.
+    return hashlib.sha256((_HMAC_SALT + settings.SECRET_KEY).encode()).digest()
+
+
+def invitation_token(invitation: Invitation, key: bytes | None = None) -> str:
+    message = f"{invitation.public_id}:{invitation.generation}".encode()
+    mac = hmac.new(key or _token_key(), message, hashlib.sha256).digest()
     return TOKEN_PREFIX + base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")
 
 
@@ -52,9 +56,9 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _new_generation(invitation: Invitation, generation: int) -> None:
+def _new_generation(invitation: Invitation, generation: int, key: bytes | None = None) -> None:
     invitation.generation = generation
-    invitation.token_digest = token_digest(invitation_token(invitation))
+    invitation.token_digest = token_digest(invitation_token(invitation, key))
     invitation.expires_at = timezone.now() + timedelta(days=settings.IDV_INVITATION_DAYS)
 
 
@@ -90,12 +94,13 @@ def build_invitations(
     *, organization: Organization, emails: Iterable[str], invited_by: User | None, role: str
 ) -> list[Invitation]:
     """Unsaved invitations with their token digests (for bulk_create by enrolment)."""
+    key = _token_key()
     built = []
     for email in emails:
         invitation = Invitation(
             organization=organization, email=email, role=role, invited_by=invited_by
         )
-        _new_generation(invitation, 1)
+        _new_generation(invitation, 1, key)
         built.append(invitation)
     return built
 
@@ -248,18 +253,18 @@ def invitation_accept(*, user: User, token: str) -> Membership:
     return membership
 
 
-def accept_url(token: str) -> str:
-    return f"{settings.IDV_BASE_URL}{reverse('invitation-accept')}?token={token}"
+def accept_url(token: str, *, path: str | None = None) -> str:
+    return f"{settings.IDV_BASE_URL}{path or reverse('invitation-accept')}?token={token}"
 
 
-def _message(invitation: Invitation) -> EmailMessage:
+def _message(invitation: Invitation, accept_path: str, key: bytes) -> EmailMessage:
     organization = invitation.organization
     inviter = invitation.invited_by.get_full_name() if invitation.invited_by else "An admin"
     body = (
         f"{inviter} invites you to join {organization.legal_name} on idverify, the service "
         "that records who may use export-controlled AI models.\n\n"
         f"Accept the invitation here (sign in or create an account with {invitation.email}):\n"
-        f"{accept_url(invitation_token(invitation))}\n\n"
+        f"{accept_url(invitation_token(invitation, key), path=accept_path)}\n\n"
         f"The link works once and expires on {invitation.expires_at:%Y-%m-%d %H:%M} UTC.\n"
         "If you did not expect this, ignore this email.\n"
     )
@@ -306,11 +311,13 @@ def _send_batch(ids: Sequence[int]) -> int:
         return 0
     done: list[int] = []
     failure: Exception | None = None
+    accept_path = reverse("invitation-accept")
+    key = _token_key()
     connection = get_connection()
     try:
         connection.open()
         for invitation in due:
-            connection.send_messages([_message(invitation)])
+            connection.send_messages([_message(invitation, accept_path, key)])
             done.append(invitation.pk)
     except Exception as exc:  # recorded below, then re-raised for a retry
         failure = exc
@@ -321,9 +328,7 @@ def _send_batch(ids: Sequence[int]) -> int:
             emailed_generation=F("claimed_generation"), last_sent_at=now
         )
         unsent = [i.pk for i in due if i.pk not in set(done)]
-        Invitation.objects.filter(pk__in=unsent).update(
-            claimed_generation=F("emailed_generation")
-        )
+        Invitation.objects.filter(pk__in=unsent).update(claimed_generation=F("emailed_generation"))
     if failure is not None:
         logger.warning("invitation email failed after %d sent", len(done))
         raise failure

@@ -36,8 +36,10 @@ class Invitation(models.Model):
     role = models.CharField(
         max_length=32, choices=Membership.Role.choices, default=Membership.Role.MEMBER
     )
+    # Not indexed: nothing looks invitations up by who sent or accepted them, and
+    # every index slows bulk enrolment's inserts.
     invited_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -48,7 +50,7 @@ class Invitation(models.Model):
     last_sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
