@@ -59,15 +59,15 @@ def seed() -> list[DemoLogin]:
     officer = demo_user("officer@operator.example", "Casey Compliance", is_staff=True)
     _member(officer, operator, Membership.Role.COMPLIANCE_OFFICER)
     admin = demo_user("admin@acme.example", "Alex Admin")
-    _member(admin, acme, Membership.Role.ORG_ADMIN)
-    signer = demo_user("signer@acme.example", "Sam Signer")
-    _member(signer, acme, Membership.Role.SIGNING_OFFICIAL)
+    # A signing official runs the organisation like an admin and may also sponsor.
+    _member(admin, acme, Membership.Role.SIGNING_OFFICIAL)
     user = demo_user("user@acme.example", "Jordan User")
     _member(user, acme, Membership.Role.MEMBER)
 
     return [
         DemoLogin("compliance officer (operator)", officer.email, DEMO_PASSWORD),
-        DemoLogin("organisation admin (Acme Robotics)", admin.email, DEMO_PASSWORD),
-        DemoLogin("signing official (Acme Robotics)", signer.email, DEMO_PASSWORD),
+        DemoLogin(
+            "organisation admin, signing official (Acme Robotics)", admin.email, DEMO_PASSWORD
+        ),
         DemoLogin("end user (Acme Robotics, not yet verified)", user.email, DEMO_PASSWORD),
     ]
