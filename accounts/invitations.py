@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -56,10 +56,12 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _new_generation(invitation: Invitation, generation: int, key: bytes | None = None) -> None:
+def _new_generation(
+    invitation: Invitation, generation: int, key: bytes | None = None, now: datetime | None = None
+) -> None:
     invitation.generation = generation
     invitation.token_digest = token_digest(invitation_token(invitation, key))
-    invitation.expires_at = timezone.now() + timedelta(days=settings.IDV_INVITATION_DAYS)
+    invitation.expires_at = (now or timezone.now()) + timedelta(days=settings.IDV_INVITATION_DAYS)
 
 
 def renew_token(invitation: Invitation) -> None:
@@ -94,13 +96,18 @@ def build_invitations(
     *, organization: Organization, emails: Iterable[str], invited_by: User | None, role: str
 ) -> list[Invitation]:
     """Unsaved invitations with their token digests (for bulk_create by enrolment)."""
-    key = _token_key()
+    key, now = _token_key(), timezone.now()
     built = []
     for email in emails:
+        # Ids rather than objects: enrolment builds thousands, and this is cheaper.
         invitation = Invitation(
-            organization=organization, email=email, role=role, invited_by=invited_by
+            organization_id=organization.pk,
+            email=email,
+            role=role,
+            invited_by_id=invited_by.pk if invited_by else None,
+            created_at=now,
         )
-        _new_generation(invitation, 1, key)
+        _new_generation(invitation, 1, key, now)
         built.append(invitation)
     return built
 

@@ -98,7 +98,7 @@ def _write(
     RosterEntry.objects.bulk_create(
         [
             RosterEntry(
-                organization=organization,
+                organization_id=organization.pk,
                 email=c.email,
                 given_name=c.given_name,
                 family_name=c.family_name,

@@ -29,8 +29,8 @@ from audit.services import audit_record
 
 logger = logging.getLogger(__name__)
 
-# A job that has killed this many workers (or been cut off this often) is
-# given up rather than retried for ever.
+# A job taken up this many times without committing a chunk in between (it
+# keeps killing its worker, say) is given up rather than retried for ever.
 MAX_ATTEMPTS = 5
 Status = EnrolmentJob.Status
 Phase = EnrolmentJob.Phase
@@ -162,6 +162,8 @@ def _commit_chunk(cursor: _Cursor, rows: list[Row]) -> None:
         locked.chunks_done += 1
         locked.checkpoint_line = rows[-1].line
         locked.heartbeat_at = timezone.now()
+        # Progress: the count of fruitless attempts starts again.
+        locked.attempts = 1
         locked.save()
         if apply:
             audit_record(

@@ -133,6 +133,7 @@ class EnrolmentJob(models.Model):
     count_invalid = models.PositiveIntegerField(default=0)
     error_code = models.CharField(max_length=40, blank=True)
     error_message = models.CharField(max_length=500, blank=True)
+    # Times a worker took the job up since it last committed a chunk.
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)

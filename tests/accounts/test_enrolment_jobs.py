@@ -325,7 +325,7 @@ def test_a_job_cut_off_mid_way_resumes_without_duplicates_or_lost_rows(
     assert (job.status, job.error_code) == (Status.SUCCEEDED, "")
     imported = 96 if last.startswith("DUP") else 97
     assert counts(job) == (imported, 0, 0, 97 - imported)
-    assert job.attempts == 2
+    assert job.attempts == 1  # taken up twice, but the second made progress
     assert RosterEntry.objects.count() == imported
     assert Invitation.objects.count() == imported
     assert [int(r["line"]) for r in result_rows(job)] == list(range(2, 99))
@@ -369,3 +369,20 @@ def test_a_person_who_joined_is_not_invited_by_a_later_upload(
     job = run(submit(owner, org, csv_bytes(HEADER, "joined@example.com,Jo,Ined,,,"), "commit"))
     assert counts(job) == (1, 0, 0, 0)
     assert not Invitation.objects.exists()
+
+
+def test_a_job_that_keeps_killing_its_worker_is_given_up(
+    owner: User, org: Organization, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = submit(owner, org, csv_bytes(HEADER, *staff_rows(3)), mode="commit_valid_only")
+
+    def always_dies(**kwargs: Any) -> Any:
+        raise SystemExit("out of memory")
+
+    monkeypatch.setattr("accounts.enrolment.runner.classify", always_dies)
+    for _ in range(MAX_ATTEMPTS):
+        with pytest.raises(SystemExit):
+            enrolment_job_run(job_id=job.pk)
+    job = run(job)
+    assert (job.status, job.error_code) == (Status.FAILED, "too_many_attempts")
+    assert not RosterEntry.objects.exists()
