@@ -17,10 +17,14 @@ from idverify.celery import app
 
 
 def enqueue(task_name: str, *args: Any) -> None:
-    options: dict[str, Any] = {}
+    signature = app.signature(task_name, args=args)
+    if app.conf.task_always_eager:
+        # No broker: run it here and now, without asking Kombu for a producer.
+        signature.apply()
+        return
     if settings.IDV_ACCOUNTS_TASK_QUEUE:
-        options["queue"] = settings.IDV_ACCOUNTS_TASK_QUEUE
-    app.signature(task_name, args=args, **options).apply_async()
+        signature.set(queue=settings.IDV_ACCOUNTS_TASK_QUEUE)
+    signature.apply_async()
 
 
 def enqueue_on_commit(task_name: str, *args: Any) -> None:

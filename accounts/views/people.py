@@ -58,13 +58,15 @@ def member_role(request: HttpRequest, org_id: str, user_id: str) -> HttpResponse
     form = RoleForm(request.POST, prefix=str(found.pk))
     role = form.cleaned_data["role"] if form.is_valid() else ""
     try:
-        membership.membership_role_set(
+        changed = membership.membership_role_set(
             actor=viewer(request), organization=found.organization, user=found.user, role=role
         )
     except DomainError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, f"{found.user.email} is now {found.get_role_display().lower()}.")
+        messages.success(
+            request, f"{found.user.email} is now {changed.get_role_display().lower()}."
+        )
     return redirect("organization-members", org_id=org_id)
 
 
