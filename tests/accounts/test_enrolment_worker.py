@@ -8,9 +8,11 @@ from __future__ import annotations
 import itertools
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import kombu.pools
 import pytest
 
 from accounts.enrolment.services import enrolment_submit
@@ -30,6 +32,15 @@ pytestmark = [pytest.mark.broker, pytest.mark.slow, pytest.mark.django_db(transa
 ROWS = 6000
 CHUNK = 40
 VISIBILITY = 3
+
+
+@pytest.fixture(autouse=True)
+def _fresh_kombu_pools() -> Iterator[None]:
+    """broker_app() closes the app's connection pool, but Kombu's global producer
+    registry keeps pools keyed by broker URL: a later test on the same Redis would be
+    handed the closed one. Clear the registry once this test is done."""
+    yield
+    kombu.pools.reset()
 
 
 def _wait(condition: Any, worker: Worker, what: str, timeout: float = 120) -> None:
