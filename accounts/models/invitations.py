@@ -65,11 +65,8 @@ class Invitation(models.Model):
                 name="accounts_one_open_invitation",
             ),
         ]
-        indexes = [
-            models.Index(
-                fields=["claimed_generation", "generation"], name="accounts_inv_unsent_idx"
-            )
-        ]
+        # No index on the send state: the five-minutely sweep for unclaimed sends
+        # can afford a scan; every bulk enrolment insert would pay for an index.
 
     def __str__(self) -> str:
         return f"{self.email} invited to {self.organization}"
