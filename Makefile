@@ -11,11 +11,12 @@ PORT ?= 8000
 run:
 	@scripts/venv.sh requirements.txt
 	@$(QUICKSTART) $(PY) manage.py migrate --noinput
+	@$(QUICKSTART) $(PY) manage.py geoip_demo_db >/dev/null
 	@$(QUICKSTART) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(QUICKSTART) $(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/v1/docs/)"
 	@$(QUICKSTART) exec .venv/bin/gunicorn idverify.wsgi:application \
-	    --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
+	    --bind $(HOST):$(PORT) --workers 2 --threads 4 --log-level warning
 
 ## The whole test suite against PostgreSQL (installs what it needs). ARGS are passed to pytest.
 test:

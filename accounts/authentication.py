@@ -13,13 +13,15 @@ from rest_framework.request import Request
 
 from accounts import api_keys
 from accounts.models import ApiKey, User
+from geo.selectors import request_client_ip
 
 # last_used_at is for people reading their key list; one write a minute per key is plenty.
 _TOUCH_EVERY = timedelta(minutes=1)
 
 
 def _client_address(request: Request) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+    # Behind a reverse proxy REMOTE_ADDR is the proxy: count per real client instead.
+    return str(request_client_ip(request) or "unknown")
 
 
 def _failure_key(request: Request) -> str:

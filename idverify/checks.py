@@ -7,7 +7,6 @@ before it serves anyone.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -119,24 +118,6 @@ def check_secrets_and_debug(
             )
         )
     return messages
-
-
-@register()
-def check_trusted_proxies(
-    app_configs: Sequence[AppConfig] | None, **kwargs: Any
-) -> list[CheckMessage]:
-    errors: list[CheckMessage] = []
-    for entry in settings.IDV_TRUSTED_PROXIES:
-        try:
-            ipaddress.ip_network(entry, strict=False)
-        except ValueError:
-            errors.append(
-                Error(
-                    f"IDV_TRUSTED_PROXIES entry {entry!r} is not an IP address or CIDR network.",
-                    id="idverify.E008",
-                )
-            )
-    return errors
 
 
 @register()

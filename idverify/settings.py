@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "idverify.context_processors.site",
+                "geo.context_processors.geo_data",
             ],
         },
     },
@@ -300,6 +301,8 @@ IDV_GEOIP_ANONYMOUS_DB = env_str("IDV_GEOIP_ANONYMOUS_DB") or (
     str(VAR_DIR / "geoip" / "demo-anonymous-ip.mmdb") if QUICKSTART else None
 )
 IDV_GEOIP_MAX_AGE_DAYS = env_int("IDV_GEOIP_MAX_AGE_DAYS", 35, minimum=1)
+# Loopback/private clients pass the places policy only here (development).
+IDV_GEO_ALLOW_LOCAL = env_bool("IDV_GEO_ALLOW_LOCAL", QUICKSTART)
 
 # --- Logging -------------------------------------------------------------------------
 LOG_LEVEL = (env_str("LOG_LEVEL", "INFO") or "INFO").upper()

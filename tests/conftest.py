@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from tests.support.mmdb import _demo_geoip, demo_geoip_databases  # noqa: F401 - fixtures
+
 # Playwright's sync API runs an event loop in the test thread; Django refuses
 # ORM calls from a thread with a running loop unless told this is deliberate.
 # Only the test process sets this, never the service.
@@ -34,3 +36,20 @@ def _plain_static_storage(settings: object) -> None:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def seeded_places(db: None) -> None:
+    """The embargoed places as the data migration seeds them.
+
+    Tests that use a transactional database (live_server, broker tests) empty
+    every table when they finish, seeded rows included, and a reused test
+    database is not migrated again; so a test that relies on the seed asks for
+    this fixture, which runs the migration's own (idempotent) seed function.
+    """
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    migration = importlib.import_module("geo.migrations.0002_seed_embargoed_places")
+    migration.seed(django_apps, None)

@@ -37,7 +37,7 @@ def test_sqlite_outside_the_quick_start_is_refused() -> None:
         ("ALLOWED_HOSTS", [], "idverify.E005"),
         ("IDV_BASE_URL", "idverify.example.com", "idverify.E006"),
         ("SECRET_KEY", "short", "idverify.E007"),
-        ("IDV_TRUSTED_PROXIES", ["10.0.0.0/8", "not-a-network"], "idverify.E008"),
+        ("IDV_TRUSTED_PROXIES", ["10.0.0.0/8", "not-a-network"], "geo.E001"),
         ("DEBUG", True, "idverify.W002"),
         ("CELERY_BROKER_URL", None, "idverify.W003"),
     ],

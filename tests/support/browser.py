@@ -41,7 +41,10 @@ def chromium_path() -> str:
     )
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop marked as
+# running in this thread while it is open, which breaks asyncio.run() in any
+# later test; closing it with each browser-test module keeps that contained.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 

@@ -1,0 +1,102 @@
+"""The signed revocation document: its shape, and the rules it imposes on a token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from idverify_verifier.claims import Claims, integral
+from idverify_verifier.errors import InvalidToken
+
+TIER_STATES: Final = frozenset({"open", "us_persons_only", "suspended"})
+
+
+class RevocationDocumentError(ValueError):
+    """The revocation document is authentic JSON but not of the agreed shape."""
+
+
+@dataclass(frozen=True, slots=True)
+class TierState:
+    state: str
+    epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class RevocationState:
+    """One revocation document, checked and ready for per-token lookups."""
+
+    serial: int
+    iat: int
+    tiers: dict[str, TierState] = field(default_factory=dict)
+    users: dict[str, int] = field(default_factory=dict)
+    jtis: dict[str, int] = field(default_factory=dict)
+
+
+def _int_map(value: object, name: str) -> dict[str, int]:
+    if type(value) is not dict:
+        raise RevocationDocumentError(f"{name} must be an object")
+    result: dict[str, int] = {}
+    for key, raw in value.items():
+        number = integral(raw)
+        if number is None:
+            raise RevocationDocumentError(f"{name}[{key!r}] must be an integer")
+        result[key] = number
+    return result
+
+
+def _tiers(value: object) -> dict[str, TierState]:
+    if type(value) is not dict:
+        raise RevocationDocumentError("tiers must be an object")
+    tiers: dict[str, TierState] = {}
+    for slug, entry in value.items():
+        if type(entry) is not dict:
+            raise RevocationDocumentError(f"tiers[{slug!r}] must be an object")
+        state = entry.get("state")
+        epoch = integral(entry.get("epoch"))
+        if type(state) is not str or state not in TIER_STATES:
+            raise RevocationDocumentError(f"tiers[{slug!r}].state is not a directive state")
+        if epoch is None or epoch < 0:
+            raise RevocationDocumentError(f"tiers[{slug!r}].epoch must be a non-negative integer")
+        tiers[slug] = TierState(state=state, epoch=epoch)
+    return tiers
+
+
+def parse_revocations(payload: dict[str, Any], *, issuer: str) -> RevocationState:
+    """Check a revocation document's payload; raises ``RevocationDocumentError``."""
+    if payload.get("iss") != issuer:
+        raise RevocationDocumentError("the document was issued by another issuer")
+    serial = integral(payload.get("serial"))
+    iat = integral(payload.get("iat"))
+    if serial is None or serial < 0:
+        raise RevocationDocumentError("serial must be a non-negative integer")
+    if iat is None:
+        raise RevocationDocumentError("iat must be an integer")
+    return RevocationState(
+        serial=serial,
+        iat=iat,
+        tiers=_tiers(payload.get("tiers")),
+        users=_int_map(payload.get("users"), "users"),
+        jtis=_int_map(payload.get("jtis"), "jtis"),
+    )
+
+
+def check_revocation(state: RevocationState, claims: Claims) -> None:
+    """Apply the document to an otherwise valid token, in the contract's order."""
+    tier = state.tiers.get(claims.aud)
+    if tier is None:
+        raise InvalidToken(
+            "revoked.unknown_tier", "the model tier is not in the revocation document"
+        )
+    if tier.state == "suspended":
+        raise InvalidToken("revoked.tier_suspended", "the model tier is suspended")
+    if tier.state == "us_persons_only" and not claims.usp.is_us_person:
+        raise InvalidToken("revoked.not_us_person", "the model tier is open to U.S. persons only")
+    if claims.epoch < tier.epoch:
+        raise InvalidToken(
+            "revoked.epoch", "tokens issued before the tier's last directive are void"
+        )
+    cutoff = state.users.get(claims.sub)
+    if cutoff is not None and claims.iat <= cutoff:
+        raise InvalidToken("revoked.user", "the user's tokens have been revoked")
+    if claims.jti in state.jtis:
+        raise InvalidToken("revoked.jti", "the token has been revoked")
