@@ -29,8 +29,8 @@ from tests.support.celery_worker import Worker, broker_app, celery_worker
 
 pytestmark = [pytest.mark.broker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-ROWS = 6000
-CHUNK = 40
+ROWS = 3000
+CHUNK = 25
 VISIBILITY = 3
 
 
@@ -43,7 +43,7 @@ def _fresh_kombu_pools() -> Iterator[None]:
     kombu.pools.reset()
 
 
-def _wait(condition: Any, worker: Worker, what: str, timeout: float = 120) -> None:
+def _wait(condition: Any, worker: Worker, what: str, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline or worker.process.poll() is not None:
