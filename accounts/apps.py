@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts and organisations"
+
+    def ready(self) -> None:
+        # Register the tasks in every process (web too): services enqueue them
+        # by name (accounts.queue), and without a broker they run in-process.
+        from accounts import tasks  # noqa: F401

@@ -32,9 +32,10 @@ def demo_user(email: str, full_name: str, *, is_staff: bool = False) -> User:
     return user
 
 
-def _organization(legal_name: str, kind: str) -> Organization:
-    org, _ = Organization.objects.get_or_create(
-        legal_name=legal_name, defaults={"kind": kind, "status": Organization.Status.VERIFIED}
+def _organization(legal_name: str, kind: str, **details: str) -> Organization:
+    org, _ = Organization.objects.update_or_create(
+        legal_name=legal_name,
+        defaults={"kind": kind, "status": Organization.Status.VERIFIED, **details},
     )
     return org
 
@@ -46,17 +47,27 @@ def _member(user: User, org: Organization, role: str) -> None:
 @transaction.atomic
 def seed() -> list[DemoLogin]:
     operator = _organization("idverify Demo Operator", Organization.Kind.OPERATOR)
-    acme = _organization("Acme Robotics Inc.", Organization.Kind.CUSTOMER)
+    acme = _organization(
+        "Acme Robotics Inc.",
+        Organization.Kind.CUSTOMER,
+        country_of_incorporation="US",
+        state_of_incorporation="US-DE",
+        ein="04-2103594",
+        website_domain="acme.example",
+    )
 
     officer = demo_user("officer@operator.example", "Casey Compliance", is_staff=True)
     _member(officer, operator, Membership.Role.COMPLIANCE_OFFICER)
     admin = demo_user("admin@acme.example", "Alex Admin")
-    _member(admin, acme, Membership.Role.ORG_ADMIN)
+    # A signing official runs the organisation like an admin and may also sponsor.
+    _member(admin, acme, Membership.Role.SIGNING_OFFICIAL)
     user = demo_user("user@acme.example", "Jordan User")
     _member(user, acme, Membership.Role.MEMBER)
 
     return [
         DemoLogin("compliance officer (operator)", officer.email, DEMO_PASSWORD),
-        DemoLogin("organisation admin (Acme Robotics)", admin.email, DEMO_PASSWORD),
+        DemoLogin(
+            "organisation admin, signing official (Acme Robotics)", admin.email, DEMO_PASSWORD
+        ),
         DemoLogin("end user (Acme Robotics, not yet verified)", user.email, DEMO_PASSWORD),
     ]

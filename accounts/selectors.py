@@ -7,9 +7,24 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import ApiKey, Membership, Organization, Sponsorship, User
-from idverify.errors import NotFound
+from accounts.models import (
+    ApiKey,
+    DomainChallenge,
+    EnrolmentJob,
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationDeclaration,
+    RosterEntry,
+    Sponsorship,
+    User,
+)
+from idverify.errors import NotFound, PermissionDenied
 from idverify.ids import uuid_or_not_found
+
+# Roles that run an organisation's account: people, invitations, enrolment.
+# A signing official is an admin who may also sign for the organisation.
+MANAGER_ROLES = frozenset({Membership.Role.ORG_ADMIN, Membership.Role.SIGNING_OFFICIAL})
 
 
 def is_compliance_officer(user: User) -> bool:
@@ -50,6 +65,43 @@ def organization_role(*, user: User, organization: Organization) -> str | None:
     )
 
 
+def can_manage(*, user: User, organization: Organization) -> bool:
+    return organization_role(user=user, organization=organization) in MANAGER_ROLES
+
+
+def is_signing_official(*, user: User, organization: Organization) -> bool:
+    role = organization_role(user=user, organization=organization)
+    return role == Membership.Role.SIGNING_OFFICIAL
+
+
+def organization_get_managed(*, viewer: User, public_id: str, write: bool = False) -> Organization:
+    """An organisation the viewer runs. Outsiders get 404, its plain members 403.
+
+    A compliance officer may read every organisation's records (``write=False``)
+    but does not enrol or invite on a customer's behalf.
+    """
+    organization = organization_get(viewer=viewer, public_id=public_id)
+    if can_manage(user=viewer, organization=organization):
+        return organization
+    if not write and is_compliance_officer(viewer):
+        return organization
+    raise PermissionDenied("Only the organisation's admins and signing officials can do this.")
+
+
+def signing_officials(*, organization: Organization) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        organization=organization, role=Membership.Role.SIGNING_OFFICIAL
+    ).select_related("user")
+
+
+def membership_get(*, viewer: User, organization: Organization, user_public_id: str) -> Membership:
+    wanted = uuid_or_not_found(user_public_id, what="member")
+    try:
+        return membership_list(viewer=viewer, organization=organization).get(user__public_id=wanted)
+    except Membership.DoesNotExist:
+        raise NotFound("No such member.") from None
+
+
 def membership_list(*, viewer: User, organization: Organization) -> QuerySet[Membership]:
     """Members of an organisation: its admins and compliance officers see everyone;
     a plain member sees only their own membership; others see nothing."""
@@ -57,7 +109,7 @@ def membership_list(*, viewer: User, organization: Organization) -> QuerySet[Mem
     if is_compliance_officer(viewer):
         return members.order_by("user__email")
     role = organization_role(user=viewer, organization=organization)
-    if role in (Membership.Role.ORG_ADMIN, Membership.Role.COMPLIANCE_OFFICER):
+    if role in MANAGER_ROLES or role == Membership.Role.COMPLIANCE_OFFICER:
         return members.order_by("user__email")
     if role is not None:
         return members.filter(user=viewer)
@@ -86,3 +138,104 @@ def sponsorship_active(*, user: User, at: datetime | None = None) -> Sponsorship
         .order_by("-expires_at")
         .first()
     )
+
+
+def domain_challenge_current(*, organization: Organization) -> DomainChallenge | None:
+    if not organization.website_domain:
+        return None
+    return (
+        DomainChallenge.objects.filter(
+            organization=organization, domain=organization.website_domain
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def declaration_latest(*, organization: Organization) -> OrganizationDeclaration | None:
+    return (
+        OrganizationDeclaration.objects.filter(organization=organization)
+        .select_related("signed_by")
+        .first()
+    )
+
+
+def invitation_list(*, viewer: User, organization: Organization) -> QuerySet[Invitation]:
+    """An organisation's invitations, for its admins and compliance officers only."""
+    invitations = Invitation.objects.filter(organization=organization).select_related("invited_by")
+    if can_manage(user=viewer, organization=organization) or is_compliance_officer(viewer):
+        return invitations.order_by("-created_at")
+    return invitations.none()
+
+
+def invitation_get(*, viewer: User, organization: Organization, public_id: str) -> Invitation:
+    wanted = uuid_or_not_found(public_id, what="invitation")
+    try:
+        return invitation_list(viewer=viewer, organization=organization).get(public_id=wanted)
+    except Invitation.DoesNotExist:
+        raise NotFound("No such invitation.") from None
+
+
+def sponsorship_list(*, viewer: User, organization: Organization) -> QuerySet[Sponsorship]:
+    """Its admins and compliance officers see all; a member sees their own; others nothing."""
+    sponsorships = Sponsorship.objects.filter(organization=organization).select_related(
+        "user", "sponsored_by"
+    )
+    if can_manage(user=viewer, organization=organization) or is_compliance_officer(viewer):
+        return sponsorships.order_by("-starts_at")
+    if organization_role(user=viewer, organization=organization) is not None:
+        return sponsorships.filter(user=viewer).order_by("-starts_at")
+    return sponsorships.none()
+
+
+def sponsorship_get(*, viewer: User, organization: Organization, public_id: str) -> Sponsorship:
+    wanted = uuid_or_not_found(public_id, what="sponsorship")
+    try:
+        return sponsorship_list(viewer=viewer, organization=organization).get(public_id=wanted)
+    except Sponsorship.DoesNotExist:
+        raise NotFound("No such sponsorship.") from None
+
+
+def sponsorship_candidates(*, viewer: User, organization: Organization) -> QuerySet[Membership]:
+    """Members the roster marks for sponsorship who have no active sponsorship yet."""
+    if not can_manage(user=viewer, organization=organization):
+        return Membership.objects.none()
+    flagged = RosterEntry.objects.filter(
+        organization=organization, sponsor=True, user__isnull=False
+    ).values("user_id")
+    sponsored = Sponsorship.objects.filter(
+        organization=organization, status=Sponsorship.Status.ACTIVE
+    ).values("user_id")
+    return (
+        Membership.objects.filter(organization=organization, user_id__in=flagged)
+        .exclude(user_id__in=sponsored)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def enrolment_job_list(*, viewer: User, organization: Organization) -> QuerySet[EnrolmentJob]:
+    jobs = EnrolmentJob.objects.filter(organization=organization).select_related(
+        "upload", "created_by"
+    )
+    if can_manage(user=viewer, organization=organization) or is_compliance_officer(viewer):
+        return jobs.order_by("-created_at")
+    return jobs.none()
+
+
+def enrolment_job_get(*, viewer: User, organization: Organization, public_id: str) -> EnrolmentJob:
+    wanted = uuid_or_not_found(public_id, what="enrolment job")
+    try:
+        return enrolment_job_list(viewer=viewer, organization=organization).get(public_id=wanted)
+    except EnrolmentJob.DoesNotExist:
+        raise NotFound("No such enrolment job.") from None
+
+
+def enrolment_progress(job: EnrolmentJob) -> float:
+    """0..1 over the job's passes (a commit without a dry run first checks, then imports)."""
+    if job.is_finished:
+        return 1.0
+    total = max(job.upload.rows_total, 1)
+    passes = 2 if job.mode == EnrolmentJob.Mode.COMMIT and job.source_job_id is None else 1
+    done = job.rows_done + (total if passes == 2 and job.phase == EnrolmentJob.Phase.APPLY else 0)
+    return round(min(done / (total * passes), 1.0), 4)

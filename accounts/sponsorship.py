@@ -7,6 +7,7 @@ through ``accounts.signals`` so that live tokens are revoked too.
 
 from __future__ import annotations
 
+import calendar
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -19,7 +20,18 @@ from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 DEFAULT_PERIOD = timedelta(days=365)
-MAX_PERIOD = timedelta(days=3 * 365)
+DEFAULT_PERIOD_MONTHS = 12
+MAX_PERIOD_MONTHS = 36
+# Three calendar years, leap days included.
+MAX_PERIOD = timedelta(days=3 * 366)
+
+
+def months_after(start: datetime, months: int) -> datetime:
+    """The same day ``months`` later (the month's last day when it is shorter)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return start.replace(year=year, month=month, day=day)
 
 
 def _require_signing_official(actor: User, organization: Organization) -> None:
@@ -164,3 +176,25 @@ def organization_suspend(*, actor: User, organization: Organization, reason: str
             )
         )
     return org
+
+
+def sponsorships_create_many(
+    *,
+    actor: User,
+    organization: Organization,
+    users: list[User],
+    basis: str,
+    expires_at: datetime | None = None,
+) -> list[Sponsorship]:
+    """Sponsor several members on one basis: all of them, or none if one fails."""
+    with transaction.atomic():
+        return [
+            sponsorship_create(
+                actor=actor,
+                organization=organization,
+                user=user,
+                basis=basis,
+                expires_at=expires_at,
+            )
+            for user in users
+        ]

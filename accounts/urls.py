@@ -4,10 +4,70 @@ from django.urls import path
 
 from accounts import views
 
+_ORG = "organizations/<str:org_id>"
+
 urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/api-keys/", views.api_key_create, name="account-api-key-create"),
     path(
         "account/api-keys/<str:key_id>/revoke", views.api_key_revoke, name="account-api-key-revoke"
+    ),
+    path("organizations/", views.organization_list, name="organizations"),
+    path("organizations/register", views.organization_register, name="organization-register"),
+    path(
+        "organizations/enrolment-template.csv",
+        views.enrolment_template,
+        name="enrolment-template",
+    ),
+    path("invitations/accept", views.invitation_accept, name="invitation-accept"),
+    path(f"{_ORG}/", views.organization_detail, name="organization-detail"),
+    path(f"{_ORG}/verify", views.organization_verify, name="organization-verify"),
+    path(f"{_ORG}/suspend", views.organization_suspend_view, name="organization-suspend"),
+    path(f"{_ORG}/domain/new", views.domain_challenge_create, name="organization-domain-new"),
+    path(f"{_ORG}/domain/check", views.domain_challenge_check, name="organization-domain-check"),
+    path(f"{_ORG}/members", views.member_list, name="organization-members"),
+    path(f"{_ORG}/members/<str:user_id>/role", views.member_role, name="organization-member-role"),
+    path(
+        f"{_ORG}/members/<str:user_id>/remove",
+        views.member_remove,
+        name="organization-member-remove",
+    ),
+    path(f"{_ORG}/invitations", views.invitation_list, name="organization-invitations"),
+    path(
+        f"{_ORG}/invitations/<str:invitation_id>/resend",
+        views.invitation_resend,
+        name="organization-invitation-resend",
+    ),
+    path(
+        f"{_ORG}/invitations/<str:invitation_id>/revoke",
+        views.invitation_revoke,
+        name="organization-invitation-revoke",
+    ),
+    path(f"{_ORG}/sponsorships", views.sponsorship_list, name="organization-sponsorships"),
+    path(
+        f"{_ORG}/sponsorships/candidates",
+        views.sponsor_candidates,
+        name="organization-sponsor-candidates",
+    ),
+    path(
+        f"{_ORG}/sponsorships/<str:sponsorship_id>/revoke",
+        views.sponsorship_revoke,
+        name="organization-sponsorship-revoke",
+    ),
+    path(f"{_ORG}/enrolments", views.enrolment_list, name="organization-enrolments"),
+    path(
+        f"{_ORG}/enrolments/<str:job_id>/",
+        views.enrolment_detail,
+        name="organization-enrolment",
+    ),
+    path(
+        f"{_ORG}/enrolments/<str:job_id>/import",
+        views.enrolment_commit,
+        name="organization-enrolment-commit",
+    ),
+    path(
+        f"{_ORG}/enrolments/<str:job_id>/results.csv",
+        views.enrolment_results,
+        name="organization-enrolment-results",
     ),
 ]

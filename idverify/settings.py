@@ -356,3 +356,42 @@ CELERY_BEAT_SCHEDULE["rotate-signing-keys"] = {
     "task": "entitlements.rotate_signing_keys",
     "schedule": 3600.0,
 }
+# --- Organisations: registration, invitations, bulk enrolment (accounts) -------------
+# Nameservers for the domain-ownership TXT check ("host" or "host:port");
+# empty uses the system resolver.
+IDV_DNS_NAMESERVERS = env_list("IDV_DNS_NAMESERVERS", [])
+IDV_DNS_TIMEOUT_SECONDS = env_int("IDV_DNS_TIMEOUT_SECONDS", 5, minimum=1)
+IDV_DOMAIN_CHALLENGE_DAYS = env_int("IDV_DOMAIN_CHALLENGE_DAYS", 7, minimum=1)
+IDV_INVITATION_DAYS = env_int("IDV_INVITATION_DAYS", 7, minimum=1)
+# Where a person lands after joining an organisation: the attestation flow when
+# it is installed (the URL name is looked up at run time, home page otherwise).
+IDV_AFTER_JOIN_URL_NAME = "attestation-start"
+# Bulk enrolment limits, stated on the upload page and in the API.
+IDV_ENROLMENT_MAX_BYTES = 10 * 1024 * 1024
+IDV_ENROLMENT_MAX_ROWS = 100_000
+# Rows per checkpoint: one transaction writes a chunk's rows, results and progress.
+IDV_ENROLMENT_CHUNK_ROWS = env_int("IDV_ENROLMENT_CHUNK_ROWS", 2000, minimum=1)
+# Uploaded files and per-row results (personal data) are deleted after this.
+IDV_ENROLMENT_RETENTION_DAYS = env_int("IDV_ENROLMENT_RETENTION_DAYS", 30, minimum=1)
+# A running job whose worker has been silent this long is handed to another worker.
+IDV_ENROLMENT_STALL_SECONDS = env_int("IDV_ENROLMENT_STALL_SECONDS", 300, minimum=30)
+# With Redis, a task taken by a worker that died is handed out again only after
+# this many seconds; it must exceed the longest task (CELERY_TASK_TIME_LIMIT).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("IDV_CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+}
+CELERY_BEAT_SCHEDULE["accounts-invitations-send-pending"] = {
+    "task": "accounts.invitations_send_pending",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["accounts-enrolments-resume-stalled"] = {
+    "task": "accounts.enrolments_resume_stalled",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["accounts-enrolments-prune"] = {
+    "task": "accounts.enrolments_prune",
+    "schedule": 3600.0,
+}
+# Celery queue for organisation background work (enrolment jobs and invitation
+# emails); empty means Celery's default queue.
+IDV_ACCOUNTS_TASK_QUEUE = env_str("IDV_ACCOUNTS_TASK_QUEUE", "") or ""

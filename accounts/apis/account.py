@@ -14,13 +14,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.models import ApiKey, User
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - IsAuthenticated guarantees it
-    return user
+from accounts.apis.common import request_user as _user
+from accounts.models import ApiKey
 
 
 class MembershipOutput(serializers.Serializer[Any]):
@@ -100,18 +95,3 @@ class ApiKeyRevokeApi(APIView):
     def delete(self, request: Request, key_id: str) -> Response:
         key: ApiKey = services.api_key_revoke(user=_user(request), key_public_id=key_id)
         return Response(ApiKeyOutput(key).data)
-
-
-class OrganizationMembersApi(APIView):
-    class OutputSerializer(serializers.Serializer[Any]):
-        user = serializers.UUIDField(source="user.public_id")
-        email = serializers.EmailField(source="user.email")
-        full_name = serializers.CharField(source="user.full_name")
-        role = serializers.CharField()
-
-    @extend_schema(responses=OutputSerializer(many=True), summary="Members of an organisation")
-    def get(self, request: Request, org_id: str) -> Response:
-        viewer = _user(request)
-        organization = selectors.organization_get(viewer=viewer, public_id=org_id)
-        members = selectors.membership_list(viewer=viewer, organization=organization)
-        return Response(self.OutputSerializer(members, many=True).data)

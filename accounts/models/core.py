@@ -81,6 +81,30 @@ class Organization(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CUSTOMER)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
+    # Registration details. Blank on organisations made before registration
+    # existed (the operator, demo data); the registration service requires them.
+    country_of_incorporation = models.CharField(
+        max_length=2, blank=True, help_text="ISO 3166-1 alpha-2"
+    )
+    state_of_incorporation = models.CharField(
+        max_length=6, blank=True, help_text="ISO 3166-2 code, e.g. US-DE"
+    )
+    ein = models.CharField(
+        "EIN", max_length=10, blank=True, help_text="Employer Identification Number, NN-NNNNNNN"
+    )
+    uei = models.CharField("SAM.gov UEI", max_length=12, blank=True)
+    website_domain = models.CharField(max_length=253, blank=True)
+    domain_verified_at = models.DateTimeField(null=True, blank=True)
+    registered_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organizations_registered",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    # Why the status last changed (the audit log keeps the whole history).
+    status_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [
@@ -89,6 +113,11 @@ class Organization(models.Model):
                 fields=["kind"],
                 condition=models.Q(kind="operator"),
                 name="accounts_single_operator_organization",
+            ),
+            # One registration per employer: a second one with the same EIN is
+            # either a mistake or someone claiming a company that is not theirs.
+            models.UniqueConstraint(
+                fields=["ein"], condition=~models.Q(ein=""), name="accounts_organization_ein_unique"
             ),
         ]
 

@@ -1,0 +1,262 @@
+"""Organisations: register, read, verify or suspend (officers), prove the domain, members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import declarations, membership, registration, selectors
+from accounts.apis.common import request_user
+from accounts.models import DomainChallenge, Membership, Organization, User
+from accounts.sponsorship import organization_suspend
+from idverify.errors import NotFound
+
+
+class OrganizationOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField(source="public_id")
+    legal_name = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    country_of_incorporation = serializers.CharField()
+    state_of_incorporation = serializers.CharField()
+    ein = serializers.CharField()
+    uei = serializers.CharField()
+    website_domain = serializers.CharField()
+    domain_verified_at = serializers.DateTimeField(allow_null=True)
+    verified_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class ChallengeOutput(serializers.Serializer[Any]):
+    record_name = serializers.CharField(help_text="Publish a TXT record at this name.")
+    record_value = serializers.CharField(help_text="The TXT record's exact value.")
+    expires_at = serializers.DateTimeField()
+    verified_at = serializers.DateTimeField(allow_null=True)
+    last_checked_at = serializers.DateTimeField(allow_null=True)
+    last_result = serializers.CharField()
+
+
+class ReasonInput(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=300)
+
+
+class DeclarationApi(APIView):
+    class OutputSerializer(serializers.Serializer[Any]):
+        version = serializers.CharField()
+        text = serializers.CharField()
+        sha256 = serializers.CharField()
+
+    @extend_schema(responses=OutputSerializer, summary="The declaration a registrant signs")
+    def get(self, request: Request) -> Response:
+        current = declarations.CURRENT
+        data = {"version": current.version, "text": current.text, "sha256": current.sha256}
+        return Response(self.OutputSerializer(data).data)
+
+
+class OrganizationListCreateApi(APIView):
+    class InputSerializer(serializers.Serializer[Any]):
+        legal_name = serializers.CharField(max_length=200)
+        country_of_incorporation = serializers.CharField(max_length=2)
+        state_of_incorporation = serializers.CharField(
+            max_length=6, required=False, allow_blank=True, default=""
+        )
+        ein = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+        uei = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+        website_domain = serializers.CharField(
+            max_length=300, required=False, allow_blank=True, default=""
+        )
+        signature_name = serializers.CharField(max_length=200)
+        declaration_sha256 = serializers.CharField(
+            max_length=64, help_text="sha256 from GET /api/v1/declarations/organization"
+        )
+        declaration_accepted = serializers.BooleanField()
+
+    @extend_schema(responses=OrganizationOutput(many=True), summary="Your organisations")
+    def get(self, request: Request) -> Response:
+        organizations = selectors.organization_list(viewer=request_user(request))
+        return Response(OrganizationOutput(organizations, many=True).data)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: OrganizationOutput},
+        summary="Register an organisation (you sign its declaration)",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        org = registration.organization_register(
+            actor=request_user(request),
+            details=registration.RegistrationDetails(
+                legal_name=data["legal_name"],
+                country_of_incorporation=data["country_of_incorporation"],
+                state_of_incorporation=data["state_of_incorporation"],
+                ein=data["ein"],
+                uei=data["uei"],
+                website_domain=data["website_domain"],
+            ),
+            signature_name=data["signature_name"],
+            declaration_sha256=data["declaration_sha256"],
+            declaration_accepted=data["declaration_accepted"],
+        )
+        return Response(OrganizationOutput(org).data, status=status.HTTP_201_CREATED)
+
+
+class OrganizationDetailApi(APIView):
+    class OutputSerializer(OrganizationOutput):
+        your_role = serializers.CharField(allow_null=True)
+        signing_officials = serializers.IntegerField()
+        recommendation = serializers.CharField(allow_blank=True)
+
+    @extend_schema(responses=OutputSerializer, summary="One organisation")
+    def get(self, request: Request, org_id: str) -> Response:
+        viewer = request_user(request)
+        org = selectors.organization_get(viewer=viewer, public_id=org_id)
+        signers = selectors.signing_officials(organization=org).count()
+        data = OrganizationOutput(org).data | {
+            "your_role": selectors.organization_role(user=viewer, organization=org),
+            "signing_officials": signers,
+            "recommendation": (
+                "Appoint at least two signing officials, so sponsorships can be given and "
+                "revoked when one is away."
+                if signers < 2
+                else ""
+            ),
+        }
+        return Response(data)
+
+
+class OrganizationVerifyApi(APIView):
+    @extend_schema(
+        request=ReasonInput,
+        responses=OrganizationOutput,
+        summary="Verify a pending organisation (compliance officer)",
+    )
+    def post(self, request: Request, org_id: str) -> Response:
+        viewer = request_user(request)
+        org = selectors.organization_get(viewer=viewer, public_id=org_id)
+        serializer = ReasonInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        org = registration.organization_verify(
+            actor=viewer, organization=org, reason=serializer.validated_data["reason"]
+        )
+        return Response(OrganizationOutput(org).data)
+
+
+class OrganizationSuspendApi(APIView):
+    @extend_schema(
+        request=ReasonInput,
+        responses=OrganizationOutput,
+        summary="Suspend an organisation and its sponsorships (compliance officer)",
+    )
+    def post(self, request: Request, org_id: str) -> Response:
+        viewer = request_user(request)
+        org = selectors.organization_get(viewer=viewer, public_id=org_id)
+        serializer = ReasonInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        org = organization_suspend(
+            actor=viewer, organization=org, reason=serializer.validated_data["reason"]
+        )
+        return Response(OrganizationOutput(org).data)
+
+
+class DomainChallengeApi(APIView):
+    @extend_schema(responses=ChallengeOutput, summary="The current DNS TXT record to publish")
+    def get(self, request: Request, org_id: str) -> Response:
+        org = selectors.organization_get_managed(viewer=request_user(request), public_id=org_id)
+        challenge = selectors.domain_challenge_current(organization=org)
+        if challenge is None:
+            raise NotFound("No DNS record has been issued for this organisation.")
+        return Response(_challenge(challenge))
+
+    @extend_schema(
+        request=None, responses={201: ChallengeOutput}, summary="Issue a new DNS TXT record"
+    )
+    def post(self, request: Request, org_id: str) -> Response:
+        viewer = request_user(request)
+        org = selectors.organization_get_managed(viewer=viewer, public_id=org_id, write=True)
+        challenge = registration.domain_challenge_create(actor=viewer, organization=org)
+        return Response(_challenge(challenge), status=status.HTTP_201_CREATED)
+
+
+class DomainChallengeCheckApi(APIView):
+    @extend_schema(
+        request=None,
+        responses=ChallengeOutput,
+        summary="Look the TXT record up now (409 domain_not_proven if it is not there)",
+    )
+    def post(self, request: Request, org_id: str) -> Response:
+        viewer = request_user(request)
+        org = selectors.organization_get_managed(viewer=viewer, public_id=org_id)
+        challenge = registration.domain_challenge_check(actor=viewer, organization=org)
+        return Response(_challenge(challenge))
+
+
+def _challenge(challenge: DomainChallenge) -> dict[str, Any]:
+    return dict(
+        ChallengeOutput(
+            {
+                "record_name": challenge.record_name,
+                "record_value": challenge.record_value,
+                "expires_at": challenge.expires_at,
+                "verified_at": challenge.verified_at,
+                "last_checked_at": challenge.last_checked_at,
+                "last_result": challenge.last_result,
+            }
+        ).data
+    )
+
+
+class MemberOutput(serializers.Serializer[Any]):
+    user = serializers.UUIDField(source="user.public_id")
+    email = serializers.EmailField(source="user.email")
+    full_name = serializers.CharField(source="user.full_name")
+    role = serializers.CharField()
+
+
+class OrganizationMembersApi(APIView):
+    OutputSerializer = MemberOutput
+
+    @extend_schema(responses=MemberOutput(many=True), summary="Members of an organisation")
+    def get(self, request: Request, org_id: str) -> Response:
+        viewer = request_user(request)
+        organization = selectors.organization_get(viewer=viewer, public_id=org_id)
+        members = selectors.membership_list(viewer=viewer, organization=organization)
+        return Response(MemberOutput(members, many=True).data)
+
+
+class OrganizationMemberApi(APIView):
+    class InputSerializer(serializers.Serializer[Any]):
+        role = serializers.ChoiceField(choices=list(membership.ASSIGNABLE_ROLES))
+
+    def _member(self, request: Request, org_id: str, user_id: str) -> tuple[Organization, User]:
+        viewer = request_user(request)
+        org = selectors.organization_get_managed(viewer=viewer, public_id=org_id, write=True)
+        found: Membership = selectors.membership_get(
+            viewer=viewer, organization=org, user_public_id=user_id
+        )
+        return org, found.user
+
+    @extend_schema(request=InputSerializer, responses=MemberOutput, summary="Change a role")
+    def patch(self, request: Request, org_id: str, user_id: str) -> Response:
+        org, user = self._member(request, org_id, user_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changed = membership.membership_role_set(
+            actor=request_user(request),
+            organization=org,
+            user=user,
+            role=serializer.validated_data["role"],
+        )
+        return Response(MemberOutput(changed).data)
+
+    @extend_schema(responses={204: None}, summary="Remove a member (revokes their sponsorship)")
+    def delete(self, request: Request, org_id: str, user_id: str) -> Response:
+        org, user = self._member(request, org_id, user_id)
+        membership.membership_remove(actor=request_user(request), organization=org, user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

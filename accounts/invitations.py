@@ -1,0 +1,357 @@
+"""Invitations: create, resend, revoke, accept; and the email that carries the link.
+
+The link's token is never stored: it is an HMAC of the invitation's id and
+generation under a key derived from SECRET_KEY, and only its SHA-256 is kept
+for lookup. The email task rebuilds the token from ids alone, so the queue
+never carries a secret; claiming a generation before sending it makes each
+link's email go out at most once however often the task runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.membership import ASSIGNABLE_ROLES
+from accounts.models import Invitation, Membership, Organization, RosterEntry, User
+from accounts.queue import enqueue_on_commit
+from accounts.selectors import organization_role
+from audit.services import audit_record
+from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+
+logger = logging.getLogger(__name__)
+
+TOKEN_PREFIX = "idv_inv_"  # noqa: S105 - a prefix, not a secret
+SEND_TASK = "accounts.invitations_send"
+# Invitations per email task: one SMTP connection, one short transaction.
+SEND_BATCH = 200
+_HMAC_SALT = "idverify.accounts.invitation"
+
+
+def _token_key() -> bytes:
+    # salted_hmac's key derivation, done once per batch rather than once per token.
+    return hashlib.sha256((_HMAC_SALT + settings.SECRET_KEY).encode()).digest()
+
+
+def invitation_token(invitation: Invitation, key: bytes | None = None) -> str:
+    message = f"{invitation.public_id}:{invitation.generation}".encode()
+    mac = hmac.new(key or _token_key(), message, hashlib.sha256).digest()
+    return TOKEN_PREFIX + base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _new_generation(
+    invitation: Invitation, generation: int, key: bytes | None = None, now: datetime | None = None
+) -> None:
+    invitation.generation = generation
+    invitation.token_digest = token_digest(invitation_token(invitation, key))
+    invitation.expires_at = (now or timezone.now()) + timedelta(days=settings.IDV_INVITATION_DAYS)
+
+
+def renew_token(invitation: Invitation) -> None:
+    """A new link and a full period for an unsaved change (enrolment renews in bulk)."""
+    _new_generation(invitation, invitation.generation + 1)
+
+
+def clean_email(value: str) -> str:
+    email = value.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationFailed(fields={"email": ["Enter a valid email address."]}) from None
+    return email
+
+
+def _require_inviter(actor: User, organization: Organization, role: str) -> None:
+    actor_role = organization_role(user=actor, organization=organization)
+    if actor_role not in (Membership.Role.ORG_ADMIN, Membership.Role.SIGNING_OFFICIAL):
+        raise PermissionDenied("Only the organisation's admins and signing officials can invite.")
+    if role not in ASSIGNABLE_ROLES:
+        raise ValidationFailed(
+            fields={"role": ["Choose member, organisation admin or signing official."]}
+        )
+    if role == Membership.Role.SIGNING_OFFICIAL and actor_role != Membership.Role.SIGNING_OFFICIAL:
+        raise PermissionDenied("Only a signing official can invite a signing official.")
+    if organization.status == Organization.Status.SUSPENDED:
+        raise Conflict("The organisation is suspended; it cannot invite anyone.")
+
+
+def build_invitations(
+    *, organization: Organization, emails: Iterable[str], invited_by: User | None, role: str
+) -> list[Invitation]:
+    """Unsaved invitations with their token digests (for bulk_create by enrolment)."""
+    key, now = _token_key(), timezone.now()
+    built = []
+    for email in emails:
+        # Ids rather than objects: enrolment builds thousands, and this is cheaper.
+        invitation = Invitation(
+            organization_id=organization.pk,
+            email=email,
+            role=role,
+            invited_by_id=invited_by.pk if invited_by else None,
+            created_at=now,
+        )
+        _new_generation(invitation, 1, key, now)
+        built.append(invitation)
+    return built
+
+
+def invitation_create(
+    *, actor: User, organization: Organization, email: str, role: str = Membership.Role.MEMBER
+) -> Invitation:
+    email = clean_email(email)
+    _require_inviter(actor, organization, role)
+    with transaction.atomic():
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        if Membership.objects.filter(organization=organization, user__email=email).exists():
+            raise Conflict("This person is already a member of the organisation.")
+        existing = (
+            Invitation.objects.select_for_update()
+            .filter(organization=organization, email=email, accepted_at=None, revoked_at=None)
+            .first()
+        )
+        if existing is not None and existing.expires_at > timezone.now():
+            raise Conflict("This person already has an invitation waiting; resend it instead.")
+        if existing is not None:
+            # An expired link: renew the same invitation rather than start a second.
+            existing.role = role
+            existing.invited_by = actor
+            _new_generation(existing, existing.generation + 1)
+            existing.save()
+            invitation = existing
+        else:
+            (invitation,) = build_invitations(
+                organization=organization, emails=[email], invited_by=actor, role=role
+            )
+            invitation.save()
+        audit_record(
+            action="invitation.created",
+            actor=actor,
+            subject_type="invitation",
+            subject_id=invitation.public_id,
+            organization_id=organization.public_id,
+            data={"email": email, "role": role, "expires_at": invitation.expires_at},
+        )
+        enqueue_on_commit(SEND_TASK, [invitation.pk])
+    return invitation
+
+
+def _locked_open(organization: Organization, invitation: Invitation) -> Invitation:
+    try:
+        locked = Invitation.objects.select_for_update().get(
+            pk=invitation.pk, organization=organization
+        )
+    except Invitation.DoesNotExist:
+        raise NotFound("No such invitation.") from None
+    if locked.accepted_at is not None:
+        raise Conflict("This invitation has been accepted already.")
+    if locked.revoked_at is not None:
+        raise Conflict("This invitation has been revoked.")
+    return locked
+
+
+def invitation_resend(
+    *, actor: User, organization: Organization, invitation: Invitation
+) -> Invitation:
+    """A new link (the old one stops working) valid for another full period."""
+    _require_inviter(actor, organization, invitation.role)
+    with transaction.atomic():
+        locked = _locked_open(organization, invitation)
+        _new_generation(locked, locked.generation + 1)
+        locked.save(update_fields=["generation", "token_digest", "expires_at"])
+        audit_record(
+            action="invitation.resent",
+            actor=actor,
+            subject_type="invitation",
+            subject_id=locked.public_id,
+            organization_id=organization.public_id,
+            data={"email": locked.email, "generation": locked.generation},
+        )
+        enqueue_on_commit(SEND_TASK, [locked.pk])
+    return locked
+
+
+def invitation_revoke(
+    *, actor: User, organization: Organization, invitation: Invitation
+) -> Invitation:
+    _require_inviter(actor, organization, Membership.Role.MEMBER)
+    with transaction.atomic():
+        locked = _locked_open(organization, invitation)
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        audit_record(
+            action="invitation.revoked",
+            actor=actor,
+            subject_type="invitation",
+            subject_id=locked.public_id,
+            organization_id=organization.public_id,
+            data={"email": locked.email},
+        )
+    return locked
+
+
+def invitation_find(*, token: str) -> Invitation | None:
+    """The invitation a link's token names, whatever its state (None if unknown)."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(token_digest=token_digest(token))
+        .first()
+    )
+
+
+def invitation_accept(*, user: User, token: str) -> Membership:
+    """Join the organisation the invitation is for, as the person it was sent to."""
+    found = invitation_find(token=token)
+    if found is None:
+        raise NotFound("This invitation link is not valid; ask for a new one.")
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=found.pk)
+        organization = Organization.objects.get(pk=invitation.organization_id)
+        if invitation.token_digest != token_digest(token):
+            raise NotFound("This invitation link has been replaced by a newer one.")
+        state = invitation.state
+        if state == Invitation.State.ACCEPTED:
+            raise Conflict("This invitation has been used already.")
+        if state == Invitation.State.REVOKED:
+            raise Conflict("This invitation has been withdrawn.")
+        if state == Invitation.State.EXPIRED:
+            raise Conflict("This invitation has expired; ask the organisation to resend it.")
+        if user.email.lower() != invitation.email:
+            raise PermissionDenied(
+                f"This invitation was sent to {invitation.email}; sign in with that address."
+            )
+        if organization.status == Organization.Status.SUSPENDED:
+            raise Conflict("The organisation is suspended; it cannot take new members.")
+        membership, created = Membership.objects.get_or_create(
+            user=user, organization=organization, defaults={"role": invitation.role}
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        RosterEntry.objects.filter(organization=organization, email=invitation.email).update(
+            user=user
+        )
+        audit_record(
+            action="invitation.accepted",
+            actor=user,
+            subject_type="invitation",
+            subject_id=invitation.public_id,
+            organization_id=organization.public_id,
+            data={"role": membership.role, "joined": created},
+        )
+    return membership
+
+
+def accept_url(token: str, *, path: str | None = None) -> str:
+    return f"{settings.IDV_BASE_URL}{path or reverse('invitation-accept')}?token={token}"
+
+
+def _message(invitation: Invitation, accept_path: str, key: bytes) -> EmailMessage:
+    organization = invitation.organization
+    inviter = invitation.invited_by.get_full_name() if invitation.invited_by else "An admin"
+    body = (
+        f"{inviter} invites you to join {organization.legal_name} on idverify, the service "
+        "that records who may use export-controlled AI models.\n\n"
+        f"Accept the invitation here (sign in or create an account with {invitation.email}):\n"
+        f"{accept_url(invitation_token(invitation, key), path=accept_path)}\n\n"
+        f"The link works once and expires on {invitation.expires_at:%Y-%m-%d %H:%M} UTC.\n"
+        "If you did not expect this, ignore this email.\n"
+    )
+    return EmailMessage(
+        subject=f"You are invited to join {organization.legal_name} on idverify",
+        body=body,
+        to=[invitation.email],
+    )
+
+
+def invitation_emails_send(*, invitation_ids: Sequence[int]) -> int:
+    """Email every listed invitation whose current link has not been sent yet.
+
+    At most once per link: each batch is claimed (and committed) before it is
+    sent, so a second run, a concurrent run or a redelivered task finds nothing
+    to send. If the mail server refuses part-way, what was sent is recorded,
+    the rest is released, and the error propagates so the task retries those.
+    """
+    sent = 0
+    ids = list(invitation_ids)
+    for start in range(0, len(ids), SEND_BATCH):
+        sent += _send_batch(ids[start : start + SEND_BATCH])
+    return sent
+
+
+def _send_batch(ids: Sequence[int]) -> int:
+    now = timezone.now()
+    with transaction.atomic():
+        due = list(
+            Invitation.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("organization", "invited_by")
+            .filter(
+                pk__in=ids,
+                claimed_generation__lt=F("generation"),
+                accepted_at=None,
+                revoked_at=None,
+                expires_at__gt=now,
+            )
+        )
+        Invitation.objects.filter(pk__in=[i.pk for i in due]).update(
+            claimed_generation=F("generation")
+        )
+    if not due:
+        return 0
+    done: list[int] = []
+    failure: Exception | None = None
+    accept_path = reverse("invitation-accept")
+    key = _token_key()
+    connection = get_connection()
+    try:
+        connection.open()
+        for invitation in due:
+            connection.send_messages([_message(invitation, accept_path, key)])
+            done.append(invitation.pk)
+    except Exception as exc:  # recorded below, then re-raised for a retry
+        failure = exc
+    finally:
+        connection.close()
+    with transaction.atomic():
+        Invitation.objects.filter(pk__in=done).update(
+            emailed_generation=F("claimed_generation"), last_sent_at=now
+        )
+        unsent = [i.pk for i in due if i.pk not in set(done)]
+        Invitation.objects.filter(pk__in=unsent).update(claimed_generation=F("emailed_generation"))
+    if failure is not None:
+        logger.warning("invitation email failed after %d sent", len(done))
+        raise failure
+    return len(done)
+
+
+def invitations_send_pending(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Send what a lost task never claimed (its worker died before it started)."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Invitation.objects.filter(
+            claimed_generation__lt=F("generation"),
+            accepted_at=None,
+            revoked_at=None,
+            expires_at__gt=timezone.now(),
+            created_at__lt=cutoff,
+        ).values_list("pk", flat=True)[:10_000]
+    )
+    return invitation_emails_send(invitation_ids=ids)

@@ -1,0 +1,65 @@
+"""Helpers shared by accounts' web pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as PageForbidden
+from django.http import Http404, HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from accounts import selectors
+from accounts.models import Membership, Organization, User
+from idverify.errors import DomainError, NotFound, PermissionDenied
+
+
+def viewer(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - login_required guarantees it
+    return user
+
+
+def organization_for(
+    request: HttpRequest, org_id: str, *, manage: bool = False, write: bool = False
+) -> Organization:
+    """The organisation in the URL, as this viewer may see it: 404 to outsiders, 403 to
+    members when the page is for its admins."""
+    try:
+        if manage:
+            return selectors.organization_get_managed(
+                viewer=viewer(request), public_id=org_id, write=write
+            )
+        return selectors.organization_get(viewer=viewer(request), public_id=org_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except PermissionDenied as exc:
+        raise PageForbidden(exc.message) from None
+
+
+def error_text(error: DomainError) -> str:
+    """A domain error as one sentence for a flash message (field messages when it has them)."""
+    details = [message for messages in error.fields.values() for message in messages]
+    return " ".join(details) if details else error.message
+
+
+def after_join_url() -> str:
+    """The attestation flow when it is installed, else the home page."""
+    try:
+        return reverse(settings.IDV_AFTER_JOIN_URL_NAME)
+    except NoReverseMatch:
+        return reverse("home")
+
+
+def org_context(
+    request: HttpRequest, organization: Organization, section: str
+) -> dict[str, object]:
+    user = viewer(request)
+    role = selectors.organization_role(user=user, organization=organization)
+    return {
+        "organization": organization,
+        "section": section,
+        "your_role": role,
+        "your_role_label": dict(Membership.Role.choices).get(role or "", ""),
+        "can_manage": selectors.can_manage(user=user, organization=organization),
+        "is_signing_official": selectors.is_signing_official(user=user, organization=organization),
+        "is_officer": selectors.is_compliance_officer(user),
+    }

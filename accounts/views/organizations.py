@@ -1,0 +1,147 @@
+"""Organisation pages: the list, registration, the overview with domain proof and
+the compliance officer's verify and suspend actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import declarations, registration, selectors
+from accounts.forms import ReasonForm, RegistrationForm
+from accounts.models import Organization, User
+from accounts.sponsorship import organization_suspend
+from accounts.views.common import error_text, org_context, organization_for, viewer
+from idverify.errors import DomainError
+from idverify.forms import apply_domain_error
+
+
+@login_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    user = viewer(request)
+    organizations = selectors.organization_list(viewer=user)
+    return render(request, "accounts/organizations/list.html", {"organizations": organizations})
+
+
+@login_required
+def organization_register(request: HttpRequest) -> HttpResponse:
+    declaration = declarations.CURRENT
+    if request.method == "POST":
+        form = RegistrationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                org = registration.organization_register(
+                    actor=viewer(request),
+                    details=registration.RegistrationDetails(
+                        legal_name=data["legal_name"],
+                        country_of_incorporation=data["country_of_incorporation"],
+                        state_of_incorporation=data["state_of_incorporation"],
+                        ein=data["ein"],
+                        uei=data["uei"],
+                        website_domain=data["website_domain"],
+                    ),
+                    signature_name=data["signature_name"],
+                    declaration_sha256=data["declaration_sha256"],
+                    declaration_accepted=data["declaration_accepted"],
+                )
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"{org.legal_name} is registered and waits for a compliance officer's review.",
+                )
+                return redirect("organization-detail", org_id=org.public_id)
+    else:
+        form = RegistrationForm(initial={"declaration_sha256": declaration.sha256})
+    return render(
+        request,
+        "accounts/organizations/register.html",
+        {"form": form, "declaration": declaration},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def organization_detail(request: HttpRequest, org_id: str) -> HttpResponse:
+    org = organization_for(request, org_id)
+    context = org_context(request, org, "overview")
+    context.update(
+        {
+            "signing_officials": selectors.signing_officials(organization=org),
+            "declaration": selectors.declaration_latest(organization=org),
+            "challenge": selectors.domain_challenge_current(organization=org),
+            "reason_form": ReasonForm(),
+        }
+    )
+    return render(request, "accounts/organizations/detail.html", context)
+
+
+def _act(
+    request: HttpRequest, org_id: str, done: str, act: Callable[[User, Organization], object]
+) -> HttpResponse:
+    org = organization_for(request, org_id)
+    try:
+        act(viewer(request), org)
+    except DomainError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, done)
+    return redirect("organization-detail", org_id=org.public_id)
+
+
+def _reason(request: HttpRequest) -> str:
+    return str(request.POST.get("reason", ""))[:300]
+
+
+@login_required
+@require_POST
+def domain_challenge_create(request: HttpRequest, org_id: str) -> HttpResponse:
+    return _act(
+        request,
+        org_id,
+        "A new DNS record is ready to publish.",
+        lambda user, org: registration.domain_challenge_create(actor=user, organization=org),
+    )
+
+
+@login_required
+@require_POST
+def domain_challenge_check(request: HttpRequest, org_id: str) -> HttpResponse:
+    return _act(
+        request,
+        org_id,
+        "The domain is proven.",
+        lambda user, org: registration.domain_challenge_check(actor=user, organization=org),
+    )
+
+
+@login_required
+@require_POST
+def organization_verify(request: HttpRequest, org_id: str) -> HttpResponse:
+    return _act(
+        request,
+        org_id,
+        "The organisation is verified.",
+        lambda user, org: registration.organization_verify(
+            actor=user, organization=org, reason=_reason(request)
+        ),
+    )
+
+
+@login_required
+@require_POST
+def organization_suspend_view(request: HttpRequest, org_id: str) -> HttpResponse:
+    return _act(
+        request,
+        org_id,
+        "The organisation and all its sponsorships are suspended.",
+        lambda user, org: organization_suspend(
+            actor=user, organization=org, reason=_reason(request)
+        ),
+    )

@@ -1,0 +1,388 @@
+"""Enrolment jobs: dry run, import, idempotent re-upload, results, resuming after a crash."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.enrolment import apply as enrolment_apply
+from accounts.enrolment.results import results_csv
+from accounts.enrolment.runner import MAX_ATTEMPTS, enrolment_job_run
+from accounts.enrolment.services import (
+    enrolment_commit,
+    enrolment_submit,
+    enrolments_prune,
+    enrolments_resume_stalled,
+)
+from accounts.models import (
+    EnrolmentJob,
+    EnrolmentResultChunk,
+    EnrolmentUpload,
+    EnrolmentUploadPart,
+    Invitation,
+    Organization,
+    RosterEntry,
+    User,
+)
+from audit.models import AuditEvent
+from idverify.errors import Conflict, PermissionDenied
+from tests.accounts.factories import HEADER, csv_bytes, csv_file, staff_rows
+from tests.support.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = EnrolmentJob.Status
+
+
+def submit(owner: User, org: Organization, data: bytes, mode: str = "dry_run") -> EnrolmentJob:
+    return enrolment_submit(
+        actor=owner,
+        organization=org,
+        file=csv_file(data),
+        filename="staff.csv",
+        size=len(data),
+        mode=mode,
+    )
+
+
+def run(job: EnrolmentJob) -> EnrolmentJob:
+    enrolment_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def counts(job: EnrolmentJob) -> tuple[int, int, int, int]:
+    return (job.count_new, job.count_updated, job.count_unchanged, job.count_invalid)
+
+
+def result_rows(job: EnrolmentJob) -> list[dict[str, str]]:
+    text = "".join(results_csv(job))
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+MIXED = csv_bytes(
+    HEADER,
+    "ada@example.com,Ada,Lovelace,E1,Research,yes",
+    "not-an-email,Bad,Email,,,",
+    "grace@example.com,,Hopper,E2,,no",
+    "ADA@example.com,Ada,Again,E3,,",
+    "alan@example.com,Alan,Turing,E4,Maths,maybe",
+    "linus@example.com,Linus,Torvalds,E5,Kernel,no,extra",
+    "edsger@example.com,Edsger," + "D" * 151 + ",E6,,",
+    "ken@example.com,Ken,Thompson,E7,Unix\x07,",
+    "barbara@example.com,Barbara,Liskov,E8,,n",
+)
+
+
+def test_a_dry_run_reports_every_problem_and_changes_nothing(
+    owner: User, org: Organization
+) -> None:
+    job = run(submit(owner, org, MIXED))
+    assert job.status == Status.SUCCEEDED
+    assert counts(job) == (2, 0, 0, 7)
+    assert not RosterEntry.objects.exists()
+    assert not Invitation.objects.exists()
+    errors = {(e["line"], e["column"], e["code"]) for c in job.chunks.all() for e in c.errors}
+    assert errors == {
+        (3, "email", "invalid_email"),
+        (4, "given_name", "required"),
+        (5, "email", "duplicate_email"),
+        (6, "sponsor", "invalid_choice"),
+        (7, "", "wrong_field_count"),
+        (8, "family_name", "too_long"),
+        (9, "department", "invalid_characters"),
+    }
+    duplicate = next(e for c in job.chunks.all() for e in c.errors if e["line"] == 5)
+    assert "line 2" in duplicate["message"]
+
+
+def test_an_import_refuses_to_start_while_rows_are_invalid(owner: User, org: Organization) -> None:
+    job = run(submit(owner, org, MIXED, mode="commit"))
+    assert job.status == Status.REFUSED
+    assert job.error_code == "invalid_rows"
+    assert counts(job) == (2, 0, 0, 7)
+    assert not RosterEntry.objects.exists()
+    assert [r["status"] for r in result_rows(job)].count("invalid") == 7
+
+
+def test_importing_the_valid_rows_only_enrols_them_and_invites_once(
+    owner: User, org: Organization, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        job = submit(owner, org, MIXED, mode="commit_valid_only")
+    job.refresh_from_db()
+    assert job.status == Status.SUCCEEDED
+    assert counts(job) == (2, 0, 0, 7)
+    entries = {e.email: e for e in RosterEntry.objects.filter(organization=org)}
+    assert set(entries) == {"ada@example.com", "barbara@example.com"}
+    assert entries["ada@example.com"].sponsor is True
+    assert entries["barbara@example.com"].sponsor is False
+    assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.com", "barbara@example.com"]
+    assert Invitation.objects.filter(emailed_generation=1).count() == 2
+
+
+def test_uploading_the_same_file_again_changes_nothing_and_sends_nothing(
+    owner: User, org: Organization, django_capture_on_commit_callbacks: Any
+) -> None:
+    data = csv_bytes(HEADER, *staff_rows(25))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submit(owner, org, data, mode="commit")
+    first.refresh_from_db()
+    assert counts(first) == (25, 0, 0, 0)
+    assert len(mail.outbox) == 25
+    with django_capture_on_commit_callbacks(execute=True):
+        again = submit(owner, org, csv_bytes(HEADER, *staff_rows(25)), mode="commit")
+    again.refresh_from_db()
+    assert counts(again) == (0, 0, 25, 0)
+    assert {r["status"] for r in result_rows(again)} == {"unchanged"}
+    assert len(mail.outbox) == 25
+    assert RosterEntry.objects.count() == 25
+    assert Invitation.objects.count() == 25
+
+
+def test_a_changed_row_is_an_update_keyed_on_the_lowercased_email(
+    owner: User, org: Organization
+) -> None:
+    run(
+        submit(
+            owner, org, csv_bytes(HEADER, "Ada@Example.com,Ada,Lovelace,E1,Research,no"), "commit"
+        )
+    )
+    job = run(
+        submit(
+            owner, org, csv_bytes(HEADER, "ada@EXAMPLE.com,Ada,Lovelace,E1,Engines,yes"), "commit"
+        )
+    )
+    assert counts(job) == (0, 1, 0, 0)
+    entry = RosterEntry.objects.get()
+    assert (entry.email, entry.department, entry.sponsor) == ("ada@example.com", "Engines", True)
+
+
+def test_existing_members_are_linked_and_not_invited(
+    owner: User, teammate: User, org: Organization, stranger: User
+) -> None:
+    data = csv_bytes(
+        HEADER,
+        f"{teammate.email.upper()},Team,Mate,,,",
+        f"{stranger.email},Str,Anger,,,",
+    )
+    run(submit(owner, org, data, mode="commit"))
+    assert RosterEntry.objects.get(email=teammate.email).user == teammate
+    assert RosterEntry.objects.get(email=stranger.email).user is None
+    assert list(Invitation.objects.values_list("email", flat=True)) == [stranger.email]
+
+
+def test_an_expired_open_invitation_is_renewed_not_duplicated(
+    owner: User, org: Organization
+) -> None:
+    run(submit(owner, org, csv_bytes(HEADER, "late@example.com,Late,Comer,,,"), "commit"))
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(days=1))
+    RosterEntry.objects.all().delete()
+    run(submit(owner, org, csv_bytes(HEADER, "late@example.com,Late,Comer,,,"), "commit"))
+    invitation = Invitation.objects.get()
+    assert invitation.generation == 2
+    assert invitation.expires_at > timezone.now()
+
+
+def test_the_results_csv_has_the_input_columns_status_and_error_and_defuses_formulas(
+    owner: User, org: Organization
+) -> None:
+    data = csv_bytes(
+        HEADER,
+        'eve@example.com,"=HYPERLINK(""http://evil.example"",""x"")",+Evil,@SUM(1),-2,',
+        "=cmd@example.com,X,Y,,,",
+    )
+    job = run(submit(owner, org, data))
+    rows = result_rows(job)
+    assert list(rows[0]) == [
+        "email",
+        "given_name",
+        "family_name",
+        "employee_id",
+        "department",
+        "sponsor",
+        "status",
+        "error",
+        "line",
+    ]
+    assert rows[0]["given_name"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert (rows[0]["family_name"], rows[0]["employee_id"], rows[0]["department"]) == (
+        "'+Evil",
+        "'@SUM(1)",
+        "'-2",
+    )
+    assert (rows[0]["status"], rows[0]["line"]) == ("new", "2")
+    # A valid address may start with "=": it is stored as given, defused only in the export.
+    assert rows[1]["email"] == "'=cmd@example.com"
+    assert rows[1]["status"] == "new"
+
+
+def test_the_upload_and_results_are_encrypted_at_rest(owner: User, org: Organization) -> None:
+    job = run(submit(owner, org, csv_bytes(HEADER, "secret.person@example.com,Secret,Person,,,")))
+    stored = b"".join(bytes(p.data) for p in EnrolmentUploadPart.objects.all())
+    stored += b"".join(bytes(c.data) for c in EnrolmentResultChunk.objects.filter(job=job))
+    assert stored
+    assert b"secret.person" not in stored
+    assert b"Secret" not in stored
+
+
+def test_the_two_phase_flow_imports_a_checked_dry_run_once(owner: User, org: Organization) -> None:
+    dry_run = run(submit(owner, org, MIXED))
+    with pytest.raises(Conflict, match="7 invalid rows"):
+        enrolment_commit(actor=owner, organization=org, dry_run=dry_run, valid_only=False)
+    job = run(enrolment_commit(actor=owner, organization=org, dry_run=dry_run, valid_only=True))
+    assert (job.mode, job.status, job.source_job) == (
+        "commit_valid_only",
+        Status.SUCCEEDED,
+        dry_run,
+    )
+    assert RosterEntry.objects.count() == 2
+    with pytest.raises(Conflict):
+        enrolment_commit(actor=owner, organization=org, dry_run=dry_run, valid_only=True)
+    # The file itself (personal data) is deleted once imported; the results stay.
+    assert not EnrolmentUploadPart.objects.exists()
+    assert len(result_rows(job)) == 9
+
+
+def test_a_clean_dry_run_is_imported_without_checking_twice(owner: User, org: Organization) -> None:
+    dry_run = run(submit(owner, org, csv_bytes(HEADER, *staff_rows(3))))
+    job = enrolment_commit(actor=owner, organization=org, dry_run=dry_run, valid_only=False)
+    assert (job.mode, job.phase) == ("commit", "apply")
+    assert counts(run(job)) == (3, 0, 0, 0)
+
+
+def test_one_running_job_per_organisation(
+    owner: User, org: Organization, other_org: Organization
+) -> None:
+    submit(owner, org, csv_bytes(HEADER, *staff_rows(2)))
+    with pytest.raises(Conflict, match="Another enrolment is running"):
+        submit(owner, org, csv_bytes(HEADER, *staff_rows(2)))
+    first = EnrolmentJob.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EnrolmentJob.objects.create(organization=org, upload=first.upload, mode="dry_run")
+    outsider_upload = EnrolmentUpload.objects.create(
+        organization=other_org, filename="x.csv", size=1, sha256="", rows_total=1
+    )
+    EnrolmentJob.objects.create(organization=other_org, upload=outsider_upload, mode="dry_run")
+
+
+def test_members_and_suspended_organisations_cannot_enrol(
+    owner: User, teammate: User, org: Organization
+) -> None:
+    with pytest.raises(PermissionDenied):
+        submit(teammate, org, csv_bytes(HEADER, *staff_rows(1)))
+    Organization.objects.filter(pk=org.pk).update(status=Organization.Status.SUSPENDED)
+    org.refresh_from_db()
+    with pytest.raises(Conflict, match="suspended"):
+        submit(owner, org, csv_bytes(HEADER, *staff_rows(1)))
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # A duplicate after the crash point: the emails seen before it are remembered.
+        ("commit_valid_only", "apply", 50, "DUP@example.com,C,D,,,"),
+        ("commit", "check", 0, "last@example.com,C,D,,,"),
+    ],
+)
+def test_a_job_cut_off_mid_way_resumes_without_duplicates_or_lost_rows(
+    owner: User,
+    org: Organization,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    case: tuple[str, str, int, str],
+) -> None:
+    mode, phase, written, last = case
+    settings.IDV_ENROLMENT_CHUNK_ROWS = 10
+    rows = [*staff_rows(95), "dup@example.com,A,B,,,", last]
+    # commit_valid_only imports from the start; commit checks every row first.
+    job = submit(owner, org, csv_bytes(HEADER, *rows), mode=mode)
+    real = enrolment_apply.classify
+    calls = {"n": 0}
+
+    def dies_on_the_sixth_chunk(**kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 6:
+            raise SystemExit("worker killed")  # what a kill looks like from inside
+        return real(**kwargs)
+
+    monkeypatch.setattr("accounts.enrolment.runner.classify", dies_on_the_sixth_chunk)
+    with pytest.raises(SystemExit):
+        enrolment_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.phase, job.checkpoint_line) == (Status.RUNNING, phase, 51)
+    assert RosterEntry.objects.count() == written
+    monkeypatch.setattr("accounts.enrolment.runner.classify", real)
+    job = run(job)
+    assert (job.status, job.error_code) == (Status.SUCCEEDED, "")
+    imported = 96 if last.startswith("DUP") else 97
+    assert counts(job) == (imported, 0, 0, 97 - imported)
+    assert job.attempts == 1  # taken up twice, but the second made progress
+    assert RosterEntry.objects.count() == imported
+    assert Invitation.objects.count() == imported
+    assert [int(r["line"]) for r in result_rows(job)] == list(range(2, 99))
+    assert AuditEvent.objects.filter(action="enrolment.rows_applied").count() == 10
+
+
+def test_a_stalled_job_is_picked_up_again_and_a_hopeless_one_given_up(
+    owner: User, org: Organization, django_capture_on_commit_callbacks: Any
+) -> None:
+    job = submit(owner, org, csv_bytes(HEADER, *staff_rows(3)), mode="commit")
+    EnrolmentJob.objects.filter(pk=job.pk).update(
+        status=Status.RUNNING, heartbeat_at=timezone.now() - timedelta(hours=1), attempts=1
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert enrolments_resume_stalled() == 1
+    job.refresh_from_db()
+    assert (job.status, job.count_new) == (Status.SUCCEEDED, 3)
+
+    doomed = submit(owner, org, csv_bytes(HEADER, *staff_rows(3)), mode="dry_run")
+    EnrolmentJob.objects.filter(pk=doomed.pk).update(attempts=MAX_ATTEMPTS)
+    doomed = run(doomed)
+    assert (doomed.status, doomed.error_code) == (Status.FAILED, "too_many_attempts")
+
+
+def test_old_uploads_and_results_are_pruned(owner: User, org: Organization, settings: Any) -> None:
+    job = run(submit(owner, org, csv_bytes(HEADER, *staff_rows(2))))
+    EnrolmentUpload.objects.update(created_at=timezone.now() - timedelta(days=31))
+    assert enrolments_prune() > 0
+    assert not EnrolmentJob.objects.filter(pk=job.pk).exists()
+    assert not EnrolmentResultChunk.objects.exists()
+    assert AuditEvent.objects.filter(action="enrolment.succeeded").exists()
+
+
+def test_a_person_who_joined_is_not_invited_by_a_later_upload(
+    owner: User, org: Organization
+) -> None:
+    person = UserFactory.create(email="joined@example.com")
+    from accounts.models import Membership
+
+    Membership.objects.create(user=person, organization=org)
+    job = run(submit(owner, org, csv_bytes(HEADER, "joined@example.com,Jo,Ined,,,"), "commit"))
+    assert counts(job) == (1, 0, 0, 0)
+    assert not Invitation.objects.exists()
+
+
+def test_a_job_that_keeps_killing_its_worker_is_given_up(
+    owner: User, org: Organization, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = submit(owner, org, csv_bytes(HEADER, *staff_rows(3)), mode="commit_valid_only")
+
+    def always_dies(**kwargs: Any) -> Any:
+        raise SystemExit("out of memory")
+
+    monkeypatch.setattr("accounts.enrolment.runner.classify", always_dies)
+    for _ in range(MAX_ATTEMPTS):
+        with pytest.raises(SystemExit):
+            enrolment_job_run(job_id=job.pk)
+    job = run(job)
+    assert (job.status, job.error_code) == (Status.FAILED, "too_many_attempts")
+    assert not RosterEntry.objects.exists()
