@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -25,6 +28,53 @@ class Actor(Protocol):
     def email(self) -> str: ...
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event to record; ``actor`` is a user, ``"client:<id>"``, or None for the system."""
+
+    action: str
+    actor: Actor | str | None
+    subject_type: str = ""
+    subject_id: object = ""
+    organization_id: UUID | None = None
+    data: dict[str, Any] | None = None
+
+
+def _event(entry: AuditEntry, now: datetime) -> AuditEvent:
+    actor = entry.actor
+    if actor is None:
+        actor_ref, label = "system", ""
+    elif isinstance(actor, str):
+        actor_ref, label = actor, ""
+    else:
+        actor_ref, label = f"user:{actor.public_id}", actor.email
+    fields: dict[str, Any] = {
+        "occurred_at": now,
+        "action": entry.action,
+        "actor": actor_ref,
+        "actor_label": label,
+        "subject_type": entry.subject_type,
+        "subject_id": str(entry.subject_id),
+        "organization_id": entry.organization_id,
+        "request_id": request_id_var.get() or "",
+        "data": hashing.to_json_value(entry.data or {}),
+    }
+    return AuditEvent(
+        content_hash=hashing.content_hash(hashing.canonical_event(**fields)), **fields
+    )
+
+
+def audit_record_many(entries: Sequence[AuditEntry]) -> list[AuditEvent]:
+    """Append several events in one statement. Call it inside the change's transaction."""
+    now = timezone.now()
+    events = [_event(entry, now) for entry in entries]
+    if connection.in_atomic_block:
+        # The caller's transaction is the unit; a savepoint would only add round trips.
+        return AuditEvent.objects.bulk_create(events)
+    with transaction.atomic():
+        return AuditEvent.objects.bulk_create(events)
+
+
 def audit_record(
     *,
     action: str,
@@ -34,30 +84,10 @@ def audit_record(
     organization_id: UUID | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. Call it inside the transaction of the change it records.
-
-    ``actor`` is a user, a string like ``"client:<id>"``, or None for the system.
-    """
-    if actor is None:
-        actor_ref, label = "system", ""
-    elif isinstance(actor, str):
-        actor_ref, label = actor, ""
-    else:
-        actor_ref, label = f"user:{actor.public_id}", actor.email
-    fields: dict[str, Any] = {
-        "occurred_at": timezone.now(),
-        "action": action,
-        "actor": actor_ref,
-        "actor_label": label,
-        "subject_type": subject_type,
-        "subject_id": str(subject_id),
-        "organization_id": organization_id,
-        "request_id": request_id_var.get() or "",
-        "data": hashing.to_json_value(data or {}),
-    }
-    digest = hashing.content_hash(hashing.canonical_event(**fields))
-    with transaction.atomic():
-        return AuditEvent.objects.create(content_hash=digest, **fields)
+    """Append one event. Call it inside the transaction of the change it records."""
+    entry = AuditEntry(action, actor, subject_type, subject_id, organization_id, data)
+    (event,) = audit_record_many([entry])
+    return event
 
 
 def audit_seal_pending(*, limit: int = SEAL_BATCH) -> AuditSeal | None:

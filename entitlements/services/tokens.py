@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from audit.services import audit_record
+from audit.services import AuditEntry, audit_record_many
 from entitlements import jws
 from entitlements.models import DecisionReason, DecisionRecord, IssuedToken, ModelTier
 from entitlements.policy import Decision, decide
@@ -59,7 +59,9 @@ def _record_decision(
     signals: GeoSignals,
     token: IssuedToken | None,
     now: datetime,
-) -> DecisionRecord:
+) -> tuple[DecisionRecord, AuditEntry]:
+    """Write the decision and its geo signal; return the audit entry for the caller to
+    record with any other events of the same change (one statement for all)."""
     geo_signal = (
         geosignal_record(signals=signals, evaluation=decision.geo, purpose=GeoSignal.Purpose.TOKEN)
         if decision.geo is not None
@@ -81,7 +83,7 @@ def _record_decision(
             DecisionReason(decision=record, code=code, decided_at=now)
             for code in decision.reason_codes
         )
-    audit_record(
+    entry = AuditEntry(
         action="entitlement.decided",
         actor=user,
         subject_type="model_tier",
@@ -101,7 +103,7 @@ def _record_decision(
             "jti": token.jti if token else None,
         },
     )
-    return record
+    return record, entry
 
 
 def _claims(decision: Decision, *, issued_at: int, jkt: str | None) -> dict[str, Any]:
@@ -127,9 +129,10 @@ def token_issue(
     now = timezone.now()
     if not decision.allowed:
         with transaction.atomic():
-            record = _record_decision(
+            record, entry = _record_decision(
                 user=user, tier=tier, decision=decision, signals=signals, token=None, now=now
             )
+            audit_record_many([entry])
         return IssueOutcome(decision=decision, record=record)
     try:
         signer = active_signer()
@@ -155,10 +158,10 @@ def token_issue(
             issued_at=now,
             expires_at=expires_at,
         )
-        record = _record_decision(
+        record, decided = _record_decision(
             user=user, tier=tier, decision=decision, signals=signals, token=issued, now=now
         )
-        audit_record(
+        issued_entry = AuditEntry(
             action="token.issued",
             actor=user,
             subject_type="user",
@@ -177,6 +180,7 @@ def token_issue(
                 "cnf_jkt": jkt,
             },
         )
+        audit_record_many([decided, issued_entry])
     return IssueOutcome(
         decision=decision, record=record, token=token, claims=claims, expires_at=expires_at
     )

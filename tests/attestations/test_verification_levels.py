@@ -118,3 +118,39 @@ def test_a_non_us_person_stays_at_level_1_whatever_else_they_have(
     status = verification_status(user=stranger)
     assert (status.level, status.status) == (1, "not_us_person")
     assert not status.is_us_person
+
+
+@pytest.mark.parametrize(
+    "situation",
+    ["active", "revoked", "expired", "not_started", "org_suspended", "org_pending", "two_orgs"],
+)
+def test_the_level_query_and_the_sponsorship_selector_agree(
+    situation: str, stranger: User, org: Organization, other_org: Organization
+) -> None:
+    """verification_status inlines the sponsorship rule as SQL; it must say what
+    accounts.selectors.sponsorship_active says, in every situation."""
+    from accounts.selectors import sponsorship_active
+
+    AttestationFactory.create(user=stranger)
+    now = timezone.now()
+    sponsorship = SponsorshipFactory.create(user=stranger, organization=org)
+    if situation == "revoked":
+        Sponsorship.objects.filter(pk=sponsorship.pk).update(status=Sponsorship.Status.REVOKED)
+    elif situation == "expired":
+        Sponsorship.objects.filter(pk=sponsorship.pk).update(
+            starts_at=now - timedelta(days=30), expires_at=now - timedelta(days=1)
+        )
+    elif situation == "not_started":
+        Sponsorship.objects.filter(pk=sponsorship.pk).update(starts_at=now + timedelta(days=1))
+    elif situation == "org_suspended":
+        Organization.objects.filter(pk=org.pk).update(status=Organization.Status.SUSPENDED)
+    elif situation == "org_pending":
+        Organization.objects.filter(pk=org.pk).update(status=Organization.Status.PENDING)
+    elif situation == "two_orgs":
+        SponsorshipFactory.create(
+            user=stranger, organization=other_org, expires_at=now + timedelta(days=900)
+        )
+    expected = sponsorship_active(user=stranger)
+    status = verification_status(user=stranger)
+    assert status.organization_id == (expected.organization.public_id if expected else None)
+    assert status.level == (2 if expected else 1)
