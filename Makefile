@@ -1,9 +1,10 @@
 # The two commands: `make run` (quick start) and `make test` (whole suite).
 SHELL := /bin/bash
 PY := .venv/bin/python
-QUICKSTART := IDV_QUICKSTART=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The issuer of quick-start tokens is where the server listens (unless set explicitly).
+QUICKSTART := IDV_QUICKSTART=1 IDV_BASE_URL=$${IDV_BASE_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: run test check lint types migrations-check worker beat clean
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.models import User
 from entitlements.models import DecisionRecord, IssuedToken, ModelClient, ModelTier, SigningKey
+from entitlements.services.clients import model_client_revoke
 from entitlements.services.tiers import REQUIREMENT_FIELDS, tier_create, tier_update
 
 
@@ -86,8 +88,18 @@ class ModelClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Clients are created with `manage.py create_model_client` (the secret is shown once)."""
 
     list_display = ["name", "client_id", "tier", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["name", "client_id", "tier", "created_at", "last_used_at"]
-    fields = [*readonly_fields, "revoked_at"]
+    readonly_fields = ["name", "client_id", "tier", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.action(description="Revoke the selected clients (audited)")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ModelClient]) -> None:
+        for client in queryset:
+            model_client_revoke(
+                client_id=client.client_id,
+                actor=_actor(request),
+                reason=f"revoked in the admin by {request.user}",
+            )
+        self.message_user(request, f"Revoked {queryset.count()} client(s).")

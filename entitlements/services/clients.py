@@ -79,3 +79,25 @@ def model_client_authenticate(*, client_id: str, client_secret: str) -> ModelCli
     if client.last_used_at is None or now - client.last_used_at > _TOUCH_EVERY:
         ModelClient.objects.filter(pk=client.pk).update(last_used_at=now)
     return client
+
+
+def model_client_revoke(*, client_id: str, actor: User | None, reason: str) -> ModelClient:
+    """Withdraw a model API's credentials: its next introspection call is refused."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(fields={"reason": ["Give a reason; it is kept in the audit log."]})
+    with transaction.atomic():
+        client = ModelClient.objects.select_for_update().filter(client_id=client_id).first()
+        if client is None:
+            raise NotFound(f"There is no model client {client_id!r}.")
+        if client.revoked_at is None:
+            client.revoked_at = timezone.now()
+            client.save(update_fields=["revoked_at"])
+            audit_record(
+                action="model_client.revoked",
+                actor=actor,
+                subject_type="model_client",
+                subject_id=client.client_id,
+                data={"name": client.name, "tier": client.tier.slug, "reason": reason},
+            )
+    return client

@@ -10,7 +10,6 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.utils import timezone
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
@@ -191,8 +190,15 @@ def test_a_wrong_secret_is_refused(
 def test_a_revoked_client_is_refused(
     client: Client, fable: ModelTier, credentials: tuple[str, str]
 ) -> None:
-    ModelClient.objects.update(revoked_at=timezone.now())
+    assert introspect(client, issue(fable), credentials).status_code == 200
+    call_command(
+        "revoke_model_client", credentials[0], "--reason", "secret leaked", stdout=StringIO()
+    )
     assert_api_error(introspect(client, issue(fable), credentials), 401, "authentication_failed")
+    event = AuditEvent.objects.get(action="model_client.revoked")
+    assert (event.subject_id, event.data["reason"]) == (credentials[0], "secret leaked")
+    with pytest.raises(CommandError, match="no model client"):
+        call_command("revoke_model_client", "idv_mc_nope", "--reason", "x", stdout=StringIO())
 
 
 def test_basic_and_form_credentials_together_are_refused(
