@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -41,6 +42,11 @@ class RegistrationDetails:
     ein: str = ""
     uei: str = ""
     website_domain: str = ""
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> RegistrationDetails:
+        """From a validated form's or serializer's data (the same field names)."""
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
 
 
 def _clean(details: RegistrationDetails) -> RegistrationDetails:

@@ -92,14 +92,7 @@ class OrganizationListCreateApi(APIView):
         data = serializer.validated_data
         org = registration.organization_register(
             actor=request_user(request),
-            details=registration.RegistrationDetails(
-                legal_name=data["legal_name"],
-                country_of_incorporation=data["country_of_incorporation"],
-                state_of_incorporation=data["state_of_incorporation"],
-                ein=data["ein"],
-                uei=data["uei"],
-                website_domain=data["website_domain"],
-            ),
+            details=registration.RegistrationDetails.from_data(data),
             signature_name=data["signature_name"],
             declaration_sha256=data["declaration_sha256"],
             declaration_accepted=data["declaration_accepted"],

@@ -37,14 +37,7 @@ def organization_register(request: HttpRequest) -> HttpResponse:
             try:
                 org = registration.organization_register(
                     actor=viewer(request),
-                    details=registration.RegistrationDetails(
-                        legal_name=data["legal_name"],
-                        country_of_incorporation=data["country_of_incorporation"],
-                        state_of_incorporation=data["state_of_incorporation"],
-                        ein=data["ein"],
-                        uei=data["uei"],
-                        website_domain=data["website_domain"],
-                    ),
+                    details=registration.RegistrationDetails.from_data(data),
                     signature_name=data["signature_name"],
                     declaration_sha256=data["declaration_sha256"],
                     declaration_accepted=data["declaration_accepted"],
