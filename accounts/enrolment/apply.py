@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.enrolment import bulk
 from accounts.enrolment.rows import CleanRow, Row
 from accounts.invitations import build_invitations, renew_token
 from accounts.models import Invitation, Membership, Organization, RosterEntry, User
 
 NEW, UPDATED, UNCHANGED, INVALID = "new", "updated", "unchanged", "invalid"
 _FIELDS = ("given_name", "family_name", "employee_id", "department", "sponsor")
+_RENEWED = ("generation", "token_digest", "expires_at")
 
 
 @dataclass
@@ -95,26 +97,29 @@ def _write(
             organization=organization, user_id__in=accounts.values()
         ).values_list("user_id", flat=True)
     )
-    RosterEntry.objects.bulk_create(
-        [
-            RosterEntry(
-                organization_id=organization.pk,
-                email=c.email,
-                given_name=c.given_name,
-                family_name=c.family_name,
-                employee_id=c.employee_id,
-                department=c.department,
-                sponsor=c.sponsor,
-                user_id=accounts[c.email] if accounts.get(c.email) in members else None,
-                created_at=now,
-                updated_at=now,
-            )
-            for c in new
-        ]
+    bulk.insert_rows(
+        RosterEntry,
+        {
+            "organization_id": [organization.pk] * len(new),
+            "email": new_emails,
+            "given_name": [c.given_name for c in new],
+            "family_name": [c.family_name for c in new],
+            "employee_id": [c.employee_id for c in new],
+            "department": [c.department for c in new],
+            "sponsor": [c.sponsor for c in new],
+            "user_id": [accounts[e] if accounts.get(e) in members else None for e in new_emails],
+            "created_at": [now] * len(new),
+            "updated_at": [now] * len(new),
+        },
     )
-    for entry in changed:
-        entry.updated_at = now
-    RosterEntry.objects.bulk_update(changed, [*_FIELDS, "updated_at"])
+    bulk.update_rows(
+        RosterEntry,
+        [entry.pk for entry in changed],
+        {
+            **{name: [getattr(entry, name) for entry in changed] for name in _FIELDS},
+            "updated_at": [now] * len(changed),
+        },
+    )
 
     to_invite = [e for e in new_emails if accounts.get(e) not in members]
     open_invitations = {
@@ -126,13 +131,18 @@ def _write(
     expired = [i for i in open_invitations.values() if i.expires_at <= now]
     for invitation in expired:
         renew_token(invitation)
-    Invitation.objects.bulk_update(expired, ["generation", "token_digest", "expires_at"])
-    created = Invitation.objects.bulk_create(
+    bulk.update_rows(
+        Invitation,
+        [i.pk for i in expired],
+        {name: [getattr(i, name) for i in expired] for name in _RENEWED},
+    )
+    created = bulk.insert_rows(
+        Invitation,
         build_invitations(
             organization=organization,
             emails=[e for e in to_invite if e not in open_invitations],
             invited_by=invited_by,
             role=Membership.Role.MEMBER,
-        )
+        ),
     )
-    outcome.invitation_ids = [i.pk for i in created] + [i.pk for i in expired]
+    outcome.invitation_ids = created + [i.pk for i in expired]

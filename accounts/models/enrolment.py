@@ -19,7 +19,11 @@ class RosterEntry(models.Model):
     signs each sponsorship.
     """
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="roster")
+    # No index of its own: the (organization, email) unique constraint leads with
+    # it, and every index slows bulk enrolment's inserts.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="roster", db_index=False
+    )
     email = models.EmailField()
     given_name = models.CharField(max_length=150)
     family_name = models.CharField(max_length=150)

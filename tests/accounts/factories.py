@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.invitations import build_invitations
+from accounts.invitations import new_invitation
 from accounts.models import Invitation, Membership, Organization, User
 from tests.support.factories import MembershipFactory
 
@@ -22,8 +22,8 @@ def signing_official(organization: Organization, email: str = "signer@example.co
 def invitation(
     organization: Organization, email: str, *, invited_by: User | None = None, days: int = 7
 ) -> Invitation:
-    (built,) = build_invitations(
-        organization=organization, emails=[email], invited_by=invited_by, role="member"
+    built = new_invitation(
+        organization=organization, email=email, invited_by=invited_by, role="member"
     )
     built.expires_at = timezone.now() + timedelta(days=days)
     built.save()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from accounts.enrolment.services import enrolment_submit
-from accounts.invitations import build_invitations
+from accounts.invitations import new_invitation
 from accounts.models import EnrolmentJob, Invitation, Organization, RosterEntry, User
 from tests.accounts.factories import HEADER, csv_bytes, csv_file
 from tests.support.browser import axe_check, browser_login
@@ -104,8 +104,8 @@ def test_a_running_job_shows_a_progress_bar_that_polls(
 def test_organisation_pages_pass_axe(
     page: Any, owner: User, teammate: User, org: Organization
 ) -> None:
-    (invitation,) = build_invitations(
-        organization=org, emails=["invited@example.com"], invited_by=owner, role="member"
+    invitation = new_invitation(
+        organization=org, email="invited@example.com", invited_by=owner, role="member"
     )
     invitation.save()
     browser_login(page, owner.email, PASSWORD)
