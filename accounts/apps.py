@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Register the tasks in every process (web too): services enqueue them
         # by name (accounts.queue), and without a broker they run in-process.
-        from accounts import tasks  # noqa: F401
+        # The schema extension describes API-key authentication in the OpenAPI schema.
+        from accounts import schema, tasks  # noqa: F401

@@ -256,7 +256,7 @@ REST_FRAMEWORK = {
         "auth": env_str("IDV_THROTTLE_AUTH", "10/min"),
     },
     "EXCEPTION_HANDLER": "idverify.api_errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "idverify.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -63,6 +63,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 class ApiDocsView(SpectacularSwaggerSplitView):
     """Swagger UI, served from our own static files (no CDN)."""
 
+    schema = None  # the page itself is not part of the API it documents
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response: HttpResponse = super().get(request, *args, **kwargs)  # type: ignore[no-untyped-call]
         # Swagger UI's page carries inline styles; allow those here and nowhere else.
