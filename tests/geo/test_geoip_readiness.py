@@ -107,3 +107,13 @@ def test_pages_show_a_banner_while_geo_data_is_demo_data(
     assert "Demo location data" in client.get("/").content.decode()
     configure(settings, *real_looking(tmp_path, age_days=1))
     assert "Demo location data" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_quick_start_says_demo_once(client: Client, tmp_path: Path, settings: Settings) -> None:
+    demo = write_demo_databases(tmp_path / "demo")
+    configure(settings, demo.city, demo.anonymous)
+    settings.QUICKSTART = True
+    page = client.get("/").content.decode()
+    assert page.count('class="banner banner-demo') == 1
+    assert "location data are made up" in page
