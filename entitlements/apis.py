@@ -70,7 +70,7 @@ class ReasonSerializer(serializers.Serializer[Any]):
 class TokenCreateApi(APIView):
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:
-            ref_name = "TokenRequest"
+            ref_name = "Token"  # as a request body: TokenRequest
 
         model = serializers.CharField(max_length=64, help_text="The model tier slug, e.g. fable-5.")
         jkt = serializers.CharField(
@@ -185,7 +185,7 @@ class RevocationsApi(APIView):
     # with the input, so a non-officer learns nothing about which ids exist.
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:
-            ref_name = "RevocationRequest"
+            ref_name = "Revocation"  # as a request body: RevocationRequest
 
         jti = serializers.CharField(required=False, max_length=64, help_text="A token's jti.")
         user = serializers.CharField(required=False, max_length=64, help_text="A user's id.")
@@ -256,7 +256,7 @@ class IntrospectApi(APIView):
 
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:
-            ref_name = "IntrospectionRequest"
+            ref_name = "Introspection"  # as a request body: IntrospectionRequest
 
         # Blank is a token like any other that is not valid: {"active": false}.
         token = serializers.CharField(max_length=16384, trim_whitespace=False, allow_blank=True)
@@ -322,7 +322,7 @@ class TierDirectiveApi(APIView):
     # Lenient on purpose, as for revocations: the service checks the officer first.
     class InputSerializer(serializers.Serializer[Any]):
         class Meta:
-            ref_name = "DirectiveRequest"
+            ref_name = "Directive"  # as a request body: DirectiveRequest
 
         state = serializers.CharField(
             required=False,
