@@ -109,7 +109,14 @@ def create_fixtures(clients: int, var_dir: Path) -> Fixtures:
     call_command("migrate", verbosity=0)
     write_demo_databases(var_dir / "geoip")
     signing_keys_rotate()
-    tier_create(actor=None, slug="fable-5", name="Fable 5", min_level=2, us_person_required=True)
+    tier_create(
+        actor=None,
+        slug="fable-5",
+        name="Fable 5",
+        reason="Benchmark tier.",
+        min_level=2,
+        us_person_required=True,
+    )
     keys = []
     for n in range(clients):
         user = UserFactory.create(email=f"bench{n}@example.com")

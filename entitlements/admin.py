@@ -1,7 +1,7 @@
-"""Admin: tiers are created and edited here through the services; the rest is read-only.
+"""Admin: read-only views of the entitlements records.
 
-Directives are not editable here: they take a reason and a confirmation in
-the compliance console (or the API), and every change is audited.
+Tiers are created and changed, and directives set, by compliance officers in
+the console or through the API: each change takes a reason and is audited.
 """
 
 from __future__ import annotations
@@ -15,40 +15,10 @@ from django.http import HttpRequest
 from accounts.models import User
 from entitlements.models import DecisionRecord, IssuedToken, ModelClient, ModelTier, SigningKey
 from entitlements.services.clients import model_client_revoke
-from entitlements.services.tiers import REQUIREMENT_FIELDS, tier_create, tier_update
 
 
 def _actor(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
-
-
-@admin.register(ModelTier)
-class ModelTierAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["slug", "name", "min_level", "us_person_required", "directive_state", "epoch"]
-    search_fields = ["slug", "name"]
-    readonly_fields = [
-        "directive_state",
-        "directive_reason",
-        "directive_set_by",
-        "directive_set_at",
-        "epoch",
-        "created_at",
-    ]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        # The slug is every token's audience: fixed once the tier exists.
-        return [*self.readonly_fields, "slug"] if obj is not None else list(self.readonly_fields)
-
-    def save_model(self, request: HttpRequest, obj: ModelTier, form: Any, change: bool) -> None:
-        values = {name: form.cleaned_data[name] for name in REQUIREMENT_FIELDS}
-        if change:
-            tier_update(actor=_actor(request), tier=obj, **values)
-        else:
-            created = tier_create(actor=_actor(request), slug=form.cleaned_data["slug"], **values)
-            obj.pk = created.pk
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -60,6 +30,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ModelTier)
+class ModelTierAdmin(ReadOnlyAdmin):
+    list_display = ["slug", "name", "min_level", "us_person_required", "directive_state", "epoch"]
+    search_fields = ["slug", "name"]
 
 
 @admin.register(SigningKey)

@@ -1,4 +1,4 @@
-"""The entitlements HTTP contract (DESIGN.md): tokens, keys, metadata, tiers, revocations.
+"""The entitlements HTTP contract (DESIGN.md): tokens, keys, metadata, revocations.
 
 Views are thin: validate, call one service or selector, serialise.
 """
@@ -20,13 +20,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from entitlements import jws, publication, selectors
+from entitlements import jws, publication
 from entitlements.authentication import IsModelClient, ModelClientAuthentication
 from entitlements.introspection import introspect
-from entitlements.models import DirectiveState, ModelClient, ModelTier
+from entitlements.models import ModelClient, ModelTier
 from entitlements.services.keys import JWKS_MAX_AGE
 from entitlements.services.revocations import revocation_create
-from entitlements.services.tiers import tier_directive_set
 from entitlements.services.tokens import token_issue
 from geo.selectors import request_signals
 from idverify.errors import ValidationFailed
@@ -293,64 +292,3 @@ class IntrospectApi(APIView):
         if claims.cnf_jkt is not None:
             body["cnf"] = {"jkt": claims.cnf_jkt}
         return Response(body)
-
-
-class TierOutputSerializer(serializers.Serializer[Any]):
-    slug = serializers.CharField()
-    name = serializers.CharField()
-    description = serializers.CharField()
-    min_level = serializers.IntegerField()
-    us_person_required = serializers.BooleanField()
-    sponsorship_required = serializers.BooleanField()
-    anonymizers_allowed = serializers.BooleanField()
-    block_embargoed_places = serializers.BooleanField()
-    blocked_places = serializers.ListField(child=serializers.CharField())
-    directive_state = serializers.CharField()
-    directive_set_at = serializers.DateTimeField(allow_null=True)
-    epoch = serializers.IntegerField()
-
-
-class TierListApi(APIView):
-    permission_classes = [permissions.AllowAny]
-
-    @extend_schema(responses=TierOutputSerializer(many=True), summary="Model tiers")
-    def get(self, request: Request) -> Response:
-        return Response(TierOutputSerializer(selectors.tier_list(), many=True).data)
-
-
-class TierDirectiveApi(APIView):
-    # Lenient on purpose, as for revocations: the service checks the officer first.
-    class InputSerializer(serializers.Serializer[Any]):
-        class Meta:
-            ref_name = "Directive"  # as a request body: DirectiveRequest
-
-        state = serializers.CharField(
-            required=False,
-            default="",
-            allow_blank=True,
-            help_text="One of: " + ", ".join(DirectiveState.values) + ".",
-        )
-        reason = serializers.CharField(
-            required=False, default="", allow_blank=True, max_length=500, help_text="Required."
-        )
-
-    class OutputSerializer(serializers.Serializer[Any]):
-        class Meta:
-            ref_name = "Directive"
-
-        slug = serializers.CharField()
-        state = serializers.CharField(source="directive_state")
-        epoch = serializers.IntegerField()
-        reason = serializers.CharField(source="directive_reason")
-        set_at = serializers.DateTimeField(source="directive_set_at")
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={200: OutputSerializer},
-        summary="Set a model's directive (compliance officers)",
-    )
-    def post(self, request: Request, slug: str) -> Response:
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        tier = tier_directive_set(actor=_user(request), slug=slug, **serializer.validated_data)
-        return Response(self.OutputSerializer(tier).data)

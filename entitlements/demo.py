@@ -42,7 +42,9 @@ def seed() -> list[DemoLogin]:
     officer = User.objects.get(email=OFFICER_EMAIL)
     for slug, requirements in TIERS.items():
         if not ModelTier.objects.filter(slug=slug).exists():
-            tier_create(actor=officer, slug=slug, **requirements)
+            tier_create(
+                actor=officer, slug=slug, reason="Demo: an example model tier.", **requirements
+            )
     mythos = ModelTier.objects.get(slug="mythos-5")
     if mythos.directive_state != DirectiveState.US_PERSONS_ONLY:
         tier_directive_set(

@@ -19,10 +19,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from accounts.selectors import is_compliance_officer
 from entitlements import selectors
-from entitlements.forms import DirectiveConfirmForm, DirectiveForm, ReasonForm, UserSearchForm
-from entitlements.models import DirectiveState
+from entitlements.forms import (
+    DirectiveConfirmForm,
+    DirectiveForm,
+    ReasonForm,
+    TierCreateForm,
+    TierForm,
+    UserSearchForm,
+)
+from entitlements.models import DirectiveState, ModelTier
 from entitlements.services import revocations
-from entitlements.services.tiers import tier_directive_set
+from entitlements.services.tiers import (
+    REQUIREMENT_FIELDS,
+    tier_create,
+    tier_directive_set,
+    tier_update,
+)
 from idverify.errors import DomainError, NotFound
 from idverify.forms import apply_domain_error
 
@@ -95,6 +107,56 @@ def directive_change(request: HttpRequest, officer: User, slug: str) -> HttpResp
         f"{updated.epoch}). Verifiers reject its older tokens within seconds.",
     )
     return redirect("console")
+
+
+def _render_tier_form(
+    request: HttpRequest, form: TierForm, tier: ModelTier | None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "entitlements/tier_form.html", {"form": form, "tier": tier}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@officer_required
+def tier_new(request: HttpRequest, officer: User) -> HttpResponse:
+    if request.method == "GET":
+        initial = {"min_level": 2, "us_person_required": True, "block_embargoed_places": True}
+        return _render_tier_form(request, TierCreateForm(initial=initial), None)
+    form = TierCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            tier = tier_create(actor=officer, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, f"{tier.name} ({tier.slug}) is created and published.")
+            return redirect("console")
+    return _render_tier_form(request, form, None, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@officer_required
+def tier_edit(request: HttpRequest, officer: User, slug: str) -> HttpResponse:
+    tier = selectors.tier_get_for_console(viewer=officer, slug=slug)
+    if request.method == "GET":
+        initial: dict[str, Any] = {name: getattr(tier, name) for name in REQUIREMENT_FIELDS}
+        initial["blocked_places"] = ", ".join(tier.blocked_places)
+        return _render_tier_form(request, TierForm(initial=initial), tier)
+    form = TierForm(request.POST)
+    if form.is_valid():
+        try:
+            updated = tier_update(actor=officer, slug=tier.slug, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{updated.name}'s requirements are saved; "
+                "they apply to tokens issued from now on.",
+            )
+            return redirect("console")
+    return _render_tier_form(request, form, tier, status=400)
 
 
 @require_GET

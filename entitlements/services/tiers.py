@@ -34,7 +34,8 @@ REQUIREMENT_FIELDS = (
 def _validated(tier: ModelTier) -> None:
     tier.blocked_places = normalise_places(tier.blocked_places)
     try:
-        tier.full_clean(exclude=["directive_set_by"])
+        # Uniqueness is checked under the lock, with a clearer message.
+        tier.full_clean(exclude=["directive_set_by"], validate_unique=False)
     except ValidationError as exc:
         raise ValidationFailed(fields=exc.message_dict) from None
 
@@ -65,11 +66,28 @@ def tier_get(*, slug: str) -> ModelTier:
         raise NotFound(f"There is no model tier called {slug!r}.") from None
 
 
-def tier_create(*, actor: User | None, slug: str, name: str, **requirements: Any) -> ModelTier:
-    """A new tier, published in the revocation document at once (else verifiers reject it)."""
-    unknown = set(requirements) - set(REQUIREMENT_FIELDS)
+def _require_editor(actor: User | None, what: str) -> None:
+    # None is the system itself (seed_demo, commands run by an operator).
+    if actor is not None:
+        require_officer(actor, what)
+
+
+def _unknown_fields(values: dict[str, Any]) -> None:
+    unknown = set(values) - set(REQUIREMENT_FIELDS)
     if unknown:
-        raise ValidationFailed(f"Unknown tier fields: {', '.join(sorted(unknown))}.")
+        raise ValidationFailed(
+            f"These tier fields cannot be set: {', '.join(sorted(unknown))}.",
+            fields={name: ["This field cannot be set here."] for name in sorted(unknown)},
+        )
+
+
+def tier_create(
+    *, actor: User | None, slug: str, name: str, reason: str, **requirements: Any
+) -> ModelTier:
+    """A new tier, published in the revocation document at once (else verifiers reject it)."""
+    _require_editor(actor, "create a model tier")
+    _unknown_fields(requirements)
+    reason = require_reason(reason)
     tier = ModelTier(slug=slug, name=name, **requirements)
     _validated(tier)
     with transaction.atomic():
@@ -85,33 +103,43 @@ def tier_create(*, actor: User | None, slug: str, name: str, **requirements: Any
             subject_id=tier.slug,
             data={
                 "requirements": {name: getattr(tier, name) for name in REQUIREMENT_FIELDS},
+                "reason": reason,
                 "serial": state.serial,
             },
         )
     return tier
 
 
-def tier_update(*, actor: User | None, tier: ModelTier, **changes: Any) -> ModelTier:
-    """Change requirements (not the directive). Applies to tokens issued from now on."""
-    unknown = set(changes) - set(REQUIREMENT_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"These tier fields cannot be changed here: {sorted(unknown)}.")
+def tier_update(*, actor: User | None, slug: str, reason: str, **changes: Any) -> ModelTier:
+    """Change requirements (not the directive). They apply to tokens issued from now on;
+    a directive change is what voids the tokens already out."""
+    _require_editor(actor, "change a model tier")
+    _unknown_fields(changes)
+    reason = require_reason(reason)
     with transaction.atomic():
-        locked = ModelTier.objects.select_for_update().get(pk=tier.pk)
+        try:
+            locked = ModelTier.objects.select_for_update().get(slug=slug)
+        except ModelTier.DoesNotExist:
+            raise NotFound(f"There is no model tier called {slug!r}.") from None
         before = {name: getattr(locked, name) for name in changes}
         for name, value in changes.items():
             setattr(locked, name, value)
         _validated(locked)
         after = {name: getattr(locked, name) for name in changes}
-        if before == after:
+        changed = [name for name in changes if before[name] != after[name]]
+        if not changed:
             return locked
-        locked.save(update_fields=list(changes))
+        locked.save(update_fields=changed)
         audit_record(
             action="tier.updated",
             actor=actor,
             subject_type="model_tier",
             subject_id=locked.slug,
-            data={"before": before, "after": after},
+            data={
+                "before": {name: before[name] for name in changed},
+                "after": {name: after[name] for name in changed},
+                "reason": reason,
+            },
         )
     return locked
 

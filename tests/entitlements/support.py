@@ -29,7 +29,7 @@ UNKNOWN = "203.0.113.10"
 
 def tier(slug: str = "fable-5", **requirements: Any) -> ModelTier:
     requirements.setdefault("name", slug.replace("-", " ").title())
-    return tier_create(actor=None, slug=slug, **requirements)
+    return tier_create(actor=None, slug=slug, reason="Test tier.", **requirements)
 
 
 def person(

@@ -23,6 +23,17 @@ def signed_in(user: User) -> Client:
     return client
 
 
+EDIT = {
+    "name": "Fable 5",
+    "description": "",
+    "min_level": "3",
+    "us_person_required": "on",
+    "block_embargoed_places": "on",
+    "blocked_places": "ru, UA-43",
+    "reason": "Review 12 raised the bar.",
+}
+
+
 @pytest.fixture
 def fable() -> ModelTier:
     return tier("fable-5", name="Fable 5", min_level=2)
@@ -37,6 +48,8 @@ def test_the_console_does_not_exist_for_anyone_but_officers(
     for path in (
         "/console/",
         "/console/tiers/fable-5/directive",
+        "/console/tiers/fable-5/edit",
+        "/console/tiers/new",
         f"/console/users/?q={holder.email}",
         f"/console/users/{holder.public_id}/",
     ):
@@ -50,7 +63,10 @@ def test_the_console_does_not_exist_for_anyone_but_officers(
         client.post(f"/console/users/{holder.public_id}/revoke", {"revoke-reason": "x"}).status_code
         == 404
     )
-    assert ModelTier.objects.get().epoch == 0
+    assert client.post("/console/tiers/fable-5/edit", EDIT).status_code == 404
+    assert client.post("/console/tiers/new", {**EDIT, "slug": "epic-6"}).status_code == 404
+    stored = ModelTier.objects.get()
+    assert (stored.epoch, stored.min_level) == (0, 2)
     assert not UserRevocation.objects.exists()
 
 
@@ -174,3 +190,41 @@ def test_an_officer_revokes_and_restores_a_person(officer: User, fable: ModelTie
     restored = client.post(page + "restore", {"restore-reason": "Review closed"}, follow=True)
     assert "may ask for tokens again" in restored.content.decode()
     assert AuditEvent.objects.filter(action="user.revocation_lifted").count() == 1
+
+
+def test_an_officer_changes_a_tier_s_requirements_with_a_reason(
+    officer: User, fable: ModelTier
+) -> None:
+    client = signed_in(officer)
+    page = client.get("/console/tiers/fable-5/edit").content.decode()
+    assert 'value="Fable 5"' in page
+    response = client.post("/console/tiers/fable-5/edit", {**EDIT, "reason": ""})
+    assert response.status_code == 400
+    assert "Reason: This field is required." in response.content.decode()
+    response = client.post("/console/tiers/fable-5/edit", {**EDIT, "blocked_places": "Crimea"})
+    assert response.status_code == 400
+    assert "is not an ISO 3166 code" in response.content.decode()
+    assert ModelTier.objects.get().min_level == 2
+    response = client.post("/console/tiers/fable-5/edit", EDIT, follow=True)
+    assert "requirements are saved" in response.content.decode()
+    stored = ModelTier.objects.get()
+    assert (stored.min_level, stored.blocked_places, stored.anonymizers_allowed) == (
+        3,
+        ["RU", "UA-43"],
+        False,
+    )
+    event = AuditEvent.objects.get(action="tier.updated")
+    assert event.data["reason"] == "Review 12 raised the bar."
+    assert event.data["after"]["min_level"] == 3
+
+
+def test_an_officer_creates_a_tier_in_the_console(officer: User, fable: ModelTier) -> None:
+    client = signed_in(officer)
+    response = client.post("/console/tiers/new", {**EDIT, "slug": "fable-5"})
+    assert response.status_code == 400
+    assert "A tier with this slug already exists." in response.content.decode()
+    response = client.post("/console/tiers/new", {**EDIT, "slug": "epic-6", "name": "Epic 6"})
+    assert response.status_code == 302
+    epic = ModelTier.objects.get(slug="epic-6")
+    assert (epic.name, epic.min_level, epic.directive_state) == ("Epic 6", 3, "open")
+    assert AuditEvent.objects.filter(action="tier.created", subject_id="epic-6").exists()
