@@ -64,10 +64,17 @@ def _event(entry: AuditEntry, now: datetime) -> AuditEvent:
     )
 
 
+def audit_events_build(entries: Sequence[AuditEntry]) -> list[AuditEvent]:
+    """The events, hashed and unsaved, for a caller that writes them with its own rows
+    in one statement (``idverify.db_writes``); they must land in the same transaction
+    as the change they record."""
+    now = timezone.now()
+    return [_event(entry, now) for entry in entries]
+
+
 def audit_record_many(entries: Sequence[AuditEntry]) -> list[AuditEvent]:
     """Append several events in one statement. Call it inside the change's transaction."""
-    now = timezone.now()
-    events = [_event(entry, now) for entry in entries]
+    events = audit_events_build(entries)
     if connection.in_atomic_block:
         # The caller's transaction is the unit; a savepoint would only add round trips.
         return AuditEvent.objects.bulk_create(events)

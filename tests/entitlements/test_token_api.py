@@ -16,8 +16,10 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from audit.models import AuditEvent
+from audit.selectors import audit_verify
 from entitlements import jws
 from entitlements.models import DecisionReason, DecisionRecord, IssuedToken, SigningKey
+from entitlements.services import tokens
 from entitlements.services.keys import signing_keys_rotate
 from geo.models import GeoSignal
 from tests.entitlements.support import CUBA, US_CALIFORNIA, US_VPN, person, tier
@@ -41,6 +43,15 @@ def ask(client: APIClient, model: str = "fable-5", ip: str = US_CALIFORNIA, **ex
 @pytest.fixture
 def fable() -> None:
     tier(min_level=2, us_person_required=True)
+
+
+@pytest.fixture(params=["one-statement", "orm"])
+def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """PostgreSQL writes a decision in one statement; other databases through the ORM.
+    Both are run here (on PostgreSQL) and must record the same."""
+    if request.param == "orm":
+        monkeypatch.setattr(tokens, "_single_statement", lambda: False)
+    return str(request.param)
 
 
 @pytest.mark.usefixtures("fable")
@@ -69,7 +80,7 @@ def test_an_entitled_person_gets_a_signed_token_with_its_claims(
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-@pytest.mark.usefixtures("fable")
+@pytest.mark.usefixtures("fable", "write_path")
 def test_every_issued_token_and_decision_is_recorded_with_its_geo_signals(
     api_client_for: ApiClientFor,
 ) -> None:
@@ -84,15 +95,19 @@ def test_every_issued_token_and_decision_is_recorded_with_its_geo_signals(
     assert decision.geo_signal is not None
     assert decision.geo_signal.ip == US_CALIFORNIA
     assert decision.geo_signal.purpose == GeoSignal.Purpose.TOKEN
+    assert not DecisionReason.objects.exists()
     decided = AuditEvent.objects.get(action="entitlement.decided")
     assert decided.data["allowed"] is True
     assert decided.data["signals"]["country"] == "US"
+    assert decided.data["geo_signal"] == decision.geo_signal.pk
+    assert decided.data["jti"] == claims["jti"]
+    assert audit_verify().ok  # the events' content hashes hold
     issued = AuditEvent.objects.get(action="token.issued")
     assert issued.data["jti"] == claims["jti"]
     assert issued.subject_id == str(user.public_id)
 
 
-@pytest.mark.usefixtures("fable")
+@pytest.mark.usefixtures("fable", "write_path")
 def test_a_refused_person_gets_every_reason_in_both_shapes(api_client_for: ApiClientFor) -> None:
     user = person(1)
     response = ask(api_client_for(user), ip=CUBA)
@@ -110,10 +125,13 @@ def test_a_refused_person_gets_every_reason_in_both_shapes(api_client_for: ApiCl
     assert decision.geo_signal is not None
     assert not decision.geo_signal.allowed
     assert sorted(DecisionReason.objects.values_list("code", flat=True)) == sorted(codes)
+    assert set(DecisionReason.objects.values_list("decision_id", flat=True)) == {decision.pk}
     event = AuditEvent.objects.get(action="entitlement.decided")
     assert event.data["allowed"] is False
     assert [r["code"] for r in event.data["reasons"]] == codes
     assert event.data["geo"]["allowed"] is False
+    assert event.data["geo_signal"] == decision.geo_signal.pk
+    assert audit_verify().ok
 
 
 @pytest.mark.usefixtures("fable")
