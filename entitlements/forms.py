@@ -11,6 +11,15 @@ from entitlements.models import DirectiveState
 REASON_HINT = "Kept in the audit log for five years. Say what order or finding this follows."
 
 
+def reason_field() -> forms.CharField:
+    return forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=REASON_HINT,
+    )
+
+
 class DirectiveForm(forms.Form):
     state = forms.ChoiceField(
         label="New directive",
@@ -18,12 +27,7 @@ class DirectiveForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="Every change voids all tokens of this model issued before it.",
     )
-    reason = forms.CharField(
-        label="Reason",
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=REASON_HINT,
-    )
+    reason = reason_field()
 
 
 class DirectiveConfirmForm(DirectiveForm):
@@ -83,12 +87,7 @@ class TierForm(forms.Form):
         max_length=2000,
         help_text="ISO 3166 codes separated by commas, countries or regions, e.g. RU, UA-43.",
     )
-    reason = forms.CharField(
-        label="Reason",
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=REASON_HINT,
-    )
+    reason = reason_field()
 
     def clean_blocked_places(self) -> list[str]:
         text: str = self.cleaned_data["blocked_places"]
