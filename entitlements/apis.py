@@ -20,10 +20,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from entitlements import jws, publication
+from entitlements import jws, publication, selectors
 from entitlements.authentication import IsModelClient, ModelClientAuthentication
 from entitlements.introspection import introspect
-from entitlements.models import ModelClient, ModelTier
+from entitlements.models import ModelClient
 from entitlements.services.keys import JWKS_MAX_AGE
 from entitlements.services.revocations import revocation_create
 from entitlements.services.tokens import token_issue
@@ -111,7 +111,7 @@ class TokenCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         slug = serializer.validated_data["model"]
-        tier = ModelTier.objects.filter(slug=slug).first()
+        tier = selectors.tier_for_token(slug=slug)
         if tier is None:
             raise ValidationFailed(
                 fields={"model": [f"There is no model called {slug!r}. See GET /api/v1/tiers."]}
