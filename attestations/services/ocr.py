@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 
 from attestations.models import Document, ReviewReason
@@ -24,7 +25,11 @@ logger = logging.getLogger(__name__)
 def _image_bytes(document: Document) -> bytes | None:
     data = sealed_file_read(name=document.file_name, purpose=purpose_for(document.public_id))
     if document.file_type == PDF:
-        return render_first_page(data)
+        return render_first_page(
+            data,
+            max_dimension=settings.IDV_DOCUMENT_MAX_DIMENSION,
+            max_pixels=settings.IDV_DOCUMENT_MAX_PIXELS,
+        )
     return data
 
 

@@ -22,10 +22,11 @@ def jpeg(width: int = 60, height: int = 40) -> bytes:
     return buffer.getvalue()
 
 
-def pdf(pages: int = 1) -> bytes:
+def pdf(pages: int = 1, *, width: float = 612, height: float = 792) -> bytes:
+    """Blank pages, US letter by default (sizes in points, 72 to the inch)."""
     writer = PdfWriter()
     for _ in range(pages):
-        writer.add_blank_page(width=612, height=792)
+        writer.add_blank_page(width=width, height=height)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from accounts.models import User
 from attestations.models import Document, DocumentType, ReviewReason
 from attestations.ocr import OcrEngineError, OcrOutcome, OcrStatus, OcrTimings
+from attestations.pdf import render_dpi, render_first_page
 from attestations.selectors import document_ocr_prefill
 from attestations.services import document_ocr_run, document_submit
 from audit.models import AuditEvent
@@ -124,6 +127,26 @@ def test_a_pdf_is_read_from_its_first_page_rendered_as_an_image(stranger: User) 
     document_ocr_run(document_public_id=str(document.public_id), reader=reader)
     assert len(reader.seen) == 1
     assert reader.seen[0].startswith(b"\x89PNG")
+
+
+def test_a_huge_pdf_page_is_rendered_within_the_pixel_limits_or_not_at_all() -> None:
+    limits = {"max_dimension": 10_000, "max_pixels": 40_000_000}
+    assert render_dpi(images.pdf(), **limits) == 300  # letter: 2550 x 3300 pixels
+    # A few hundred bytes declaring a 50-inch page: 300 dpi would be 15000 x 15000.
+    assert render_dpi(images.pdf(width=3600, height=3600), **limits) == 126
+    # 200 inches (the PDF maximum) would need under 72 dpi to fit: not rendered at all.
+    assert render_dpi(images.pdf(width=14400, height=14400), **limits) is None
+    assert render_dpi(b"%PDF-1.7 not really", **limits) is None
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_a_large_page_is_rendered_no_larger_than_the_limits_allow() -> None:
+    rendered = render_first_page(
+        images.pdf(width=3600, height=3600), max_dimension=4000, max_pixels=16_000_000
+    )
+    assert rendered is not None
+    with Image.open(io.BytesIO(rendered)) as image:
+        assert max(image.size) <= 4000  # 80 dpi, not 300
 
 
 def test_repeated_failed_typing_goes_to_review_instead_of_locking_out(
