@@ -1,4 +1,5 @@
-"""Request id, access log, security headers, and the API error-shape safety net."""
+"""Request id, access log, security headers, the request size cap, and the API error-shape
+safety net."""
 
 from __future__ import annotations
 
@@ -82,6 +83,50 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
         return response
+
+
+_TOO_LARGE_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Upload too large</title></head>
+<body><main><h1>That upload is too large</h1>
+<p>The request is {size:.1f} MB; this server accepts at most {limit:.1f} MB in one request.
+Go back and choose a smaller file (a photo or scan of the document, or a CSV file).</p>
+</main></body></html>
+"""
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is over ``IDV_MAX_REQUEST_BYTES`` before
+    anything reads it.
+
+    The upload views refuse files over their own limits with a message by the field,
+    but Django's CSRF check reads ``request.POST`` first, which spools a multipart
+    body of any size to disk. This cap, well above every upload limit, keeps that
+    from being used to fill the disk; it sits before the session and CSRF middleware.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        limit: int = settings.IDV_MAX_REQUEST_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length <= limit:
+            return self.get_response(request)
+        if is_api_path(request.path):
+            message = (
+                f"The request is {length / 1_048_576:.1f} MB; at most "
+                f"{limit / 1_048_576:.1f} MB is accepted in one request."
+            )
+            return JsonResponse(
+                {"error": {"code": "request_too_large", "message": message}}, status=413
+            )
+        page = _TOO_LARGE_PAGE.format(size=length / 1_048_576, limit=limit / 1_048_576)
+        return HttpResponse(page, status=413, content_type="text/html; charset=utf-8")
 
 
 class ApiErrorShapeMiddleware:

@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "idverify.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "idverify.middleware.SecurityHeadersMiddleware",
+    "idverify.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "idverify.middleware.ApiErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -369,6 +370,12 @@ IDV_AFTER_JOIN_URL_NAME = "attestation-start"
 # Bulk enrolment limits, stated on the upload page and in the API.
 IDV_ENROLMENT_MAX_BYTES = 10 * 1024 * 1024
 IDV_ENROLMENT_MAX_ROWS = 100_000
+# Any body over this is refused (413) unread: the CSRF check would spool it to disk.
+IDV_MAX_REQUEST_BYTES = env_int(
+    "IDV_MAX_REQUEST_BYTES",
+    4 * max(IDV_DOCUMENT_MAX_BYTES, IDV_ENROLMENT_MAX_BYTES),
+    minimum=max(IDV_DOCUMENT_MAX_BYTES, IDV_ENROLMENT_MAX_BYTES) + 1024 * 1024,
+)
 # Rows per checkpoint: one transaction writes a chunk's rows, results and progress.
 IDV_ENROLMENT_CHUNK_ROWS = env_int("IDV_ENROLMENT_CHUNK_ROWS", 2000, minimum=1)
 # Uploaded files and per-row results (personal data) are deleted after this.

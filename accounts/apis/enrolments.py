@@ -112,7 +112,8 @@ class EnrolmentListCreateApi(APIView):
         viewer = request_user(request)
         org = selectors.organization_get_managed(viewer=viewer, public_id=org_id, write=True)
         limit: int = settings.IDV_ENROLMENT_MAX_BYTES
-        # Refuse before the body is read, not after it has been spooled to disk.
+        # Refuse before the view reads the body. (A session caller's CSRF check reads it
+        # first; IDV_MAX_REQUEST_BYTES bounds that, in idverify.middleware.)
         if int(request.META.get("CONTENT_LENGTH") or 0) > limit + _ENVELOPE:
             raise UploadTooLarge(
                 f"The file is larger than the {limit // 1_048_576} MB limit; split it."

@@ -48,7 +48,8 @@ def document_new(request: HttpRequest) -> HttpResponse:
     try:
         refuse_oversized_request(request.META.get("CONTENT_LENGTH"), limits=upload_limits())
     except DomainError as error:
-        # The body is never parsed: an empty form carries the refusal beside the file field.
+        # The view does not read the body (the CSRF check has; IDV_MAX_REQUEST_BYTES caps
+        # what it reads): an empty form carries the refusal beside the file field.
         form = DocumentForm()
         form.full_clean()
         form.cleaned_data = {}

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.http.multipartparser import MultiPartParser
 from django.test import Client
+
+from tests.support.api import assert_api_error
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,3 +90,38 @@ def test_the_quick_start_starts_with_nothing_configured(tmp_path: Path) -> None:
     secret = tmp_path / "secrets" / "secret_key"
     assert secret.exists()
     assert oct(secret.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.django_db
+def test_an_oversized_body_is_refused_before_anything_reads_it(
+    owner: object, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Django's CSRF check reads request.POST, which spools a multipart body of any
+    # size to disk; the cap answers from the declared length, before that.
+    settings.IDV_MAX_REQUEST_BYTES = 2 * 1024 * 1024
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the body was parsed")
+
+    monkeypatch.setattr(MultiPartParser, "parse", never)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)  # type: ignore[arg-type]
+    upload = io.BytesIO(b"\xff" * (3 * 1024 * 1024))
+    upload.name = "passport.jpg"
+    page = client.post("/documents/", {"document_type": "us_passport", "file": upload})
+    assert page.status_code == 413
+    assert "That upload is too large" in page.content.decode()
+    assert "at most 2.0 MB" in page.content.decode()
+    upload.seek(0)
+    api = client.post("/api/v1/documents", {"document_type": "us_passport", "file": upload})
+    error = assert_api_error(api, 413, "request_too_large")
+    assert "at most 2.0 MB" in error["message"]
+
+
+@pytest.mark.django_db
+def test_a_body_within_the_cap_reaches_the_view(owner: object, settings: Any) -> None:
+    settings.IDV_MAX_REQUEST_BYTES = 2 * 1024 * 1024
+    client = Client()
+    client.force_login(owner)  # type: ignore[arg-type]
+    response = client.post("/account/api-keys/", {"name": "ci", "expires_in_days": "30"})
+    assert response.status_code in (200, 302)
