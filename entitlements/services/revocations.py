@@ -202,6 +202,8 @@ def users_tokens_void(
 def user_revocation_lift(*, actor: User, user: User, reason: str) -> int:
     """Let a person ask for tokens again. Tokens voided earlier stay void."""
     require_officer(actor, "restore a person's access")
+    if user.pk == actor.pk:
+        raise PermissionDenied("Another compliance officer must restore your own access.")
     reason = require_reason(reason)
     with transaction.atomic():
         lifted = UserRevocation.objects.filter(

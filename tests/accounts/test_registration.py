@@ -13,6 +13,7 @@ from accounts.registration import RegistrationDetails, organization_register, or
 from audit.models import AuditEvent
 from idverify.errors import Conflict, PermissionDenied, ValidationFailed
 from tests.support.api import assert_api_error
+from tests.support.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +130,25 @@ def test_only_a_compliance_officer_verifies_and_gives_a_reason(
     assert AuditEvent.objects.get(action="organization.verified").data["reason"] == (
         "EIN letter seen"
     )
+
+
+def test_an_officer_cannot_verify_an_organisation_they_registered_or_belong_to(
+    officer: User, operator_org: Organization
+) -> None:
+    own = _register(officer)
+    with pytest.raises(PermissionDenied, match="another compliance officer"):
+        organization_verify(actor=officer, organization=own, reason="it is us")
+    joined = OrganizationFactory.create(legal_name="Colleagues Ltd", status="pending")
+    Membership.objects.create(user=officer, organization=joined, role=Membership.Role.MEMBER)
+    with pytest.raises(PermissionDenied):
+        organization_verify(actor=officer, organization=joined, reason="colleagues")
+    statuses = Organization.objects.filter(pk__in=[own.pk, joined.pk]).values_list("status")
+    assert set(statuses) == {("pending",)}
+    other = MembershipFactory.create(
+        organization=operator_org, role=Membership.Role.COMPLIANCE_OFFICER
+    ).user
+    verified = organization_verify(actor=other, organization=own, reason="EIN letter seen")
+    assert verified.status == Organization.Status.VERIFIED
 
 
 def test_a_suspended_organisation_cannot_be_verified_again(

@@ -9,13 +9,14 @@ import pytest
 from django.db.models import F
 from pytest_django.fixtures import Settings
 
-from accounts.models import User
+from accounts.models import Membership, User
 from attestations.models import UsPersonStatus
 from entitlements.models import DirectiveState, ModelTier, UserRevocation
 from entitlements.policy import decide
 from entitlements.services.revocations import user_revocation_lift, user_revoke, users_tokens_void
 from entitlements.services.tiers import tier_directive_set
 from geo.signals import GeoSignals
+from idverify.errors import PermissionDenied
 from tests.entitlements.support import (
     local_signals,
     person,
@@ -23,7 +24,7 @@ from tests.entitlements.support import (
     tier,
     unavailable_signals,
 )
-from tests.support.factories import OrganizationFactory
+from tests.support.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_places")]
 
@@ -166,6 +167,17 @@ def test_a_revoked_person_is_refused_until_an_officer_restores_access(officer: U
     user_revocation_lift(actor=officer, user=user, reason="Review closed")
     let_the_cutoff_pass(user)
     assert decide(user, fable, signals()).allowed
+
+
+def test_an_officer_cannot_restore_their_own_access(officer: User, operator_org: Any) -> None:
+    other = MembershipFactory.create(
+        organization=operator_org, role=Membership.Role.COMPLIANCE_OFFICER
+    ).user
+    user_revoke(actor=other, user=officer, reason="Under investigation")
+    with pytest.raises(PermissionDenied, match="Another compliance officer"):
+        user_revocation_lift(actor=officer, user=officer, reason="I am fine")
+    assert UserRevocation.objects.get(user=officer).lifted_at is None
+    assert user_revocation_lift(actor=other, user=officer, reason="Investigation closed") == 1
 
 
 def let_the_cutoff_pass(user: User) -> None:
