@@ -97,6 +97,20 @@ def _require_inviter(actor: User, organization: Organization, role: str) -> None
         raise Conflict("The organisation is suspended; it cannot invite anyone.")
 
 
+def _require_may_send(organization: Organization) -> None:
+    """Invitation emails carry the organisation's name from this server: until a compliance
+    officer has verified the organisation, it may send only a few (its first colleagues,
+    a second signing official), so a made-up one cannot use the server to send mail."""
+    if organization.status != Organization.Status.PENDING:
+        return
+    limit: int = settings.IDV_PENDING_ORG_INVITATIONS
+    if Invitation.objects.filter(organization=organization).count() >= limit:
+        raise Conflict(
+            f"Until a compliance officer verifies the organisation it can invite {limit} "
+            "people; invite the rest once it is verified."
+        )
+
+
 def new_invitation(
     *, organization: Organization, email: str, invited_by: User | None, role: str
 ) -> Invitation:
@@ -133,6 +147,7 @@ def invitation_create(
 ) -> Invitation:
     email = clean_email(email)
     _require_inviter(actor, organization, role)
+    _require_may_send(organization)
     with transaction.atomic():
         Organization.objects.select_for_update().filter(pk=organization.pk).first()
         if Membership.objects.filter(organization=organization, user__email=email).exists():
@@ -187,6 +202,7 @@ def invitation_resend(
 ) -> Invitation:
     """A new link (the old one stops working) valid for another full period."""
     _require_inviter(actor, organization, invitation.role)
+    _require_may_send(organization)
     with transaction.atomic():
         locked = _locked_open(organization, invitation)
         _new_generation(locked, locked.generation + 1)

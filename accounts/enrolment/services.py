@@ -21,11 +21,17 @@ RUN_TASK = "accounts.enrolment_run"
 Mode = EnrolmentJob.Mode
 
 
-def _require_manager(actor: User, organization: Organization) -> None:
+def _require_manager(actor: User, organization: Organization, *, importing: bool) -> None:
     if not can_manage(user=actor, organization=organization):
         raise PermissionDenied("Only the organisation's admins and signing officials can enrol.")
     if organization.status == Organization.Status.SUSPENDED:
         raise Conflict("The organisation is suspended; it cannot enrol anyone.")
+    if importing and organization.status != Organization.Status.VERIFIED:
+        # An import emails every new person: not before an officer has verified who sends.
+        raise Conflict(
+            "The organisation is not verified yet. You can check files now (a dry run) "
+            "and import them once a compliance officer has verified the organisation."
+        )
 
 
 def _start(
@@ -81,7 +87,7 @@ def enrolment_submit(
     """Check the file's shape, store it encrypted and start a job on it (202 territory)."""
     if mode not in Mode.values:
         raise ValidationFailed(fields={"mode": ["Use dry_run, commit or commit_valid_only."]})
-    _require_manager(actor, organization)
+    _require_manager(actor, organization, importing=mode != Mode.DRY_RUN)
     shape = csvfile.inspect(file, size=size)
     with transaction.atomic():
         Organization.objects.select_for_update().filter(pk=organization.pk).first()
@@ -110,7 +116,7 @@ def enrolment_commit(
     *, actor: User, organization: Organization, dry_run: EnrolmentJob, valid_only: bool
 ) -> EnrolmentJob:
     """Import the file a finished dry run checked (phase two of the web flow)."""
-    _require_manager(actor, organization)
+    _require_manager(actor, organization, importing=True)
     if dry_run.organization_id != organization.pk or dry_run.mode != Mode.DRY_RUN:
         raise Conflict("Only a dry run can be imported.")
     if dry_run.status != EnrolmentJob.Status.SUCCEEDED:
