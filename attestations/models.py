@@ -136,6 +136,10 @@ class ReviewReason(models.TextChoices):
     REPEATED_FAILURES = "repeated_failures", "The machine-readable lines failed several times"
     NAME_UNCONFIRMED = "name_unconfirmed", "The person did not confirm the name on the document"
     PDF_UNREADABLE = "pdf_unreadable", "The PDF could not be turned into an image to read"
+    MRZ_TYPED = (
+        "mrz_typed",
+        "The machine-readable lines were typed, not read from an image of the document",
+    )
 
 
 class DecisionReason(models.TextChoices):

@@ -336,6 +336,9 @@ IDV_DOCUMENT_MAX_DIMENSION = env_int("IDV_DOCUMENT_MAX_DIMENSION", 10_000, minim
 IDV_DOCUMENT_MAX_PDF_PAGES = env_int("IDV_DOCUMENT_MAX_PDF_PAGES", 10, minimum=1)
 # Failed automatic readings of one document before it goes to a person instead.
 IDV_DOCUMENT_MAX_ATTEMPTS = env_int("IDV_DOCUMENT_MAX_ATTEMPTS", 3, minimum=1)
+# Typed MRZ lines that pass every check count as a checked document (level 2);
+# off: they go to a compliance officer, who sees the image, if there is one.
+IDV_TYPED_MRZ_PASSES = env_bool("IDV_TYPED_MRZ_PASSES", True)
 # Directory holding mrz.traineddata (operator-supplied); without it OCR uses `eng`.
 # The quick start uses the copy the repository ships in share/tesseract.
 IDV_TESSDATA_DIR = env_str("IDV_TESSDATA_DIR") or (
@@ -372,10 +375,9 @@ IDV_AFTER_JOIN_URL_NAME = "attestation-start"
 IDV_ENROLMENT_MAX_BYTES = 10 * 1024 * 1024
 IDV_ENROLMENT_MAX_ROWS = 100_000
 # Any body over this is refused (413) unread: the CSRF check would spool it to disk.
+_LARGEST_UPLOAD = max(IDV_DOCUMENT_MAX_BYTES, IDV_ENROLMENT_MAX_BYTES)
 IDV_MAX_REQUEST_BYTES = env_int(
-    "IDV_MAX_REQUEST_BYTES",
-    4 * max(IDV_DOCUMENT_MAX_BYTES, IDV_ENROLMENT_MAX_BYTES),
-    minimum=max(IDV_DOCUMENT_MAX_BYTES, IDV_ENROLMENT_MAX_BYTES) + 1024 * 1024,
+    "IDV_MAX_REQUEST_BYTES", 4 * _LARGEST_UPLOAD, minimum=_LARGEST_UPLOAD
 )
 # Rows per checkpoint: one transaction writes a chunk's rows, results and progress.
 IDV_ENROLMENT_CHUNK_ROWS = env_int("IDV_ENROLMENT_CHUNK_ROWS", 2000, minimum=1)

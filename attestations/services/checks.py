@@ -4,7 +4,9 @@
 - the lines do not validate (a typo, a misread): ``needs_input``, the person
   types them again; after IDV_DOCUMENT_MAX_ATTEMPTS it goes to review instead
   of locking anyone out;
-- the lines validate but disagree with the attestation: ``needs_review``.
+- the lines validate but disagree with the attestation: ``needs_review``;
+- the lines were typed, not read from an image, and ``IDV_TYPED_MRZ_PASSES``
+  is off: ``needs_review``.
 """
 
 from __future__ import annotations
@@ -81,6 +83,10 @@ def mrz_apply(
         reasons.append(ReviewReason.GEO_FLAGGED)
     if not name_confirmed:
         reasons.append(ReviewReason.NAME_UNCONFIRMED)
+    if source == "typed" and not settings.IDV_TYPED_MRZ_PASSES:
+        # Check digits follow a public formula: typed lines that pass them show
+        # consistency, not possession of the document (docs/onboarding.md).
+        reasons.append(ReviewReason.MRZ_TYPED)
     if reasons:
         _to_review(document, reasons)
         return

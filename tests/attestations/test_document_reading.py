@@ -15,8 +15,8 @@ from accounts.models import User
 from attestations.models import Document, DocumentType, ReviewReason
 from attestations.ocr import OcrEngineError, OcrOutcome, OcrStatus, OcrTimings
 from attestations.pdf import render_dpi, render_first_page
-from attestations.selectors import document_ocr_prefill
-from attestations.services import document_ocr_run, document_submit
+from attestations.selectors import document_ocr_prefill, verification_status
+from attestations.services import document_mrz_submit, document_ocr_run, document_submit
 from audit.models import AuditEvent
 from tests.attestations import images
 from tests.attestations.factories import AttestationFactory
@@ -127,6 +127,32 @@ def test_a_pdf_is_read_from_its_first_page_rendered_as_an_image(stranger: User) 
     document_ocr_run(document_public_id=str(document.public_id), reader=reader)
     assert len(reader.seen) == 1
     assert reader.seen[0].startswith(b"\x89PNG")
+
+
+def test_without_typed_lines_counting_a_reading_from_the_image_still_passes(
+    uploaded: Document, stranger: User, settings: Any
+) -> None:
+    settings.IDV_TYPED_MRZ_PASSES = False
+    reader = ScriptedReader(OcrStatus.READ, tuple(td3().split("\n")))
+    document = document_ocr_run(document_public_id=str(uploaded.public_id), reader=reader)
+    assert document.status == Document.Status.PASSED
+
+
+def test_without_typed_lines_counting_lines_typed_after_a_failed_reading_go_to_review(
+    uploaded: Document, stranger: User, settings: Any
+) -> None:
+    settings.IDV_TYPED_MRZ_PASSES = False
+    document = document_ocr_run(
+        document_public_id=str(uploaded.public_id), reader=ScriptedReader(OcrStatus.NO_MRZ)
+    )
+    assert document.status == Document.Status.NEEDS_INPUT
+    document = document_mrz_submit(
+        user=stranger, document_public_id=document.public_id, mrz=td3(), name_confirmed=True
+    )
+    assert document.status == Document.Status.NEEDS_REVIEW
+    assert document.review_reasons == [ReviewReason.MRZ_TYPED]
+    assert document.has_image  # kept for the officer
+    assert verification_status(user=stranger).level == 1
 
 
 def test_a_huge_pdf_page_is_rendered_within_the_pixel_limits_or_not_at_all() -> None:

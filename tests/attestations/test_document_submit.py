@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -41,6 +42,18 @@ def test_a_typed_us_passport_mrz_that_matches_passes_and_raises_the_level_to_2(
     assert verification_status(user=citizen).level == 2
     event = AuditEvent.objects.get(action="document.submitted")
     assert event.data["mrz_typed"] is True
+
+
+def test_an_operator_can_send_typed_lines_to_a_compliance_officer_instead(
+    citizen: User, settings: Any
+) -> None:
+    # Check digits are public arithmetic: anyone can type lines that pass them.
+    settings.IDV_TYPED_MRZ_PASSES = False
+    document = document_submit(user=citizen, document_type=DocumentType.US_PASSPORT, mrz=td3())
+    assert document.status == Document.Status.NEEDS_REVIEW
+    assert document.review_reasons == [ReviewReason.MRZ_TYPED]
+    assert all(check["passed"] for check in document.checks)  # still checked and shown
+    assert verification_status(user=citizen).level == 1
 
 
 def test_the_mrz_is_stored_encrypted_not_in_clear(citizen: User) -> None:
