@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -113,3 +114,11 @@ def test_a_closed_verifier_stops_fetching_and_fails_closed(
     assert refused.value.code == "revocation.stale"
     with pytest.raises(RuntimeError, match="closed"):
         verifier.start()
+
+
+def test_a_verifier_without_revocations_says_so_in_the_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="idverify_verifier"):
+        Verifier(issuer=ISSUER, audience=AUDIENCE, jwks=jwks((Ed25519PrivateKey.generate(), KID)))
+    assert "no revocations_url" in caplog.text

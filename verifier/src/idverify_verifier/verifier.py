@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -28,6 +29,8 @@ from idverify_verifier.keys import (
 from idverify_verifier.revocations import RevocationState, check_revocation
 from idverify_verifier.sources import Sources, Status
 from idverify_verifier.strictjson import parse_json_object
+
+log = logging.getLogger("idverify_verifier")
 
 # A header segment is the same for every token signed with one key, so a handful of
 # entries covers real traffic; the cap only stops a flood of junk headers growing it.
@@ -75,6 +78,12 @@ class Verifier:
             raise ValueError("leeway must be >= 0; max_revocation_age and poll_interval > 0")
         if revocations_url is not None and poll_interval >= max_revocation_age:
             raise ValueError("poll_interval must be shorter than max_revocation_age")
+        if revocations_url is None:
+            # Allowed (tests, offline tools), but a model API must not run like this.
+            log.warning(
+                "no revocations_url: directives, revoked users and revoked tokens are not "
+                "enforced; only signature, claims and time are checked"
+            )
         self.issuer: Final = issuer
         self.audience: Final = audience
         self.leeway: Final = float(leeway)
