@@ -73,15 +73,28 @@ def enrolment_job_run(*, job_id: int) -> EnrolmentJob | None:
         return cursor.job
 
 
+def _locked(job_id: int) -> EnrolmentJob | None:
+    """The job row, locked for this transaction, with what running it reads."""
+    return (
+        EnrolmentJob.objects.select_for_update(of=("self",))
+        .select_related("upload", "organization", "created_by")
+        .filter(pk=job_id)
+        .first()
+    )
+
+
+def _locked_as_expected(cursor: _Cursor) -> EnrolmentJob:
+    """The locked job, if it is still where this worker left it; else another took over."""
+    locked = _locked(cursor.job.pk)
+    if locked is None or not cursor.matches(locked):
+        raise _TakenOver
+    return locked
+
+
 def _claim(job_id: int) -> EnrolmentJob | None:
     now = timezone.now()
     with transaction.atomic():
-        job = (
-            EnrolmentJob.objects.select_for_update(of=("self",))
-            .select_related("upload", "organization", "created_by")
-            .filter(pk=job_id)
-            .first()
-        )
+        job = _locked(job_id)
         if job is None or job.status not in EnrolmentJob.ACTIVE_STATUSES:
             return None
         if job.attempts >= MAX_ATTEMPTS:
@@ -131,13 +144,7 @@ def _run_phase(cursor: _Cursor) -> None:
 
 def _commit_chunk(cursor: _Cursor, rows: list[Row]) -> None:
     with transaction.atomic():
-        locked = (
-            EnrolmentJob.objects.select_for_update(of=("self",))
-            .select_related("upload", "organization", "created_by")
-            .get(pk=cursor.job.pk)
-        )
-        if not cursor.matches(locked):
-            raise _TakenOver
+        locked = _locked_as_expected(cursor)
         apply = locked.phase == Phase.APPLY
         outcome = classify(
             organization=locked.organization,
@@ -189,13 +196,7 @@ def _commit_chunk(cursor: _Cursor, rows: list[Row]) -> None:
 def _next_phase(cursor: _Cursor) -> bool:
     """Finish the job, or move a checked commit on to importing. True if there is more to do."""
     with transaction.atomic():
-        locked = (
-            EnrolmentJob.objects.select_for_update(of=("self",))
-            .select_related("upload", "organization", "created_by")
-            .get(pk=cursor.job.pk)
-        )
-        if not cursor.matches(locked):
-            raise _TakenOver
+        locked = _locked_as_expected(cursor)
         if locked.phase == Phase.CHECK and locked.mode == EnrolmentJob.Mode.COMMIT:
             if locked.count_invalid:
                 _finish_locked(
@@ -227,12 +228,8 @@ def _next_phase(cursor: _Cursor) -> bool:
 
 def _finish(job: EnrolmentJob, status: str, *, code: str = "", message: str = "") -> None:
     with transaction.atomic():
-        locked = (
-            EnrolmentJob.objects.select_for_update(of=("self",))
-            .select_related("upload", "organization", "created_by")
-            .get(pk=job.pk)
-        )
-        if locked.status in EnrolmentJob.ACTIVE_STATUSES:
+        locked = _locked(job.pk)
+        if locked is not None and locked.status in EnrolmentJob.ACTIVE_STATUSES:
             _finish_locked(locked, status, code=code, message=message)
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied as PageForbidden
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -39,6 +43,19 @@ def error_text(error: DomainError) -> str:
     """A domain error as one sentence for a flash message (field messages when it has them)."""
     details = [message for messages in error.fields.values() for message in messages]
     return " ".join(details) if details else error.message
+
+
+T = TypeVar("T")
+
+
+def report(request: HttpRequest, act: Callable[[], T], done: Callable[[T], str]) -> None:
+    """Run a button's service call; say how it went in a flash message."""
+    try:
+        result = act()
+    except DomainError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, done(result))
 
 
 def after_join_url() -> str:

@@ -15,7 +15,7 @@ from accounts import declarations, registration, selectors
 from accounts.forms import ReasonForm, RegistrationForm
 from accounts.models import Organization, User
 from accounts.sponsorship import organization_suspend
-from accounts.views.common import error_text, org_context, organization_for, viewer
+from accounts.views.common import org_context, organization_for, report, viewer
 from idverify.errors import DomainError
 from idverify.forms import apply_domain_error
 
@@ -79,12 +79,7 @@ def _act(
     request: HttpRequest, org_id: str, done: str, act: Callable[[User, Organization], object]
 ) -> HttpResponse:
     org = organization_for(request, org_id)
-    try:
-        act(viewer(request), org)
-    except DomainError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, done)
+    report(request, lambda: act(viewer(request), org), lambda _: done)
     return redirect("organization-detail", org_id=org.public_id)
 
 

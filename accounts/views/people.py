@@ -19,6 +19,7 @@ from accounts.views.common import (
     error_text,
     org_context,
     organization_for,
+    report,
     viewer,
 )
 from idverify.errors import DomainError, NotFound
@@ -57,16 +58,13 @@ def member_role(request: HttpRequest, org_id: str, user_id: str) -> HttpResponse
     found = _member(request, org_id, user_id)
     form = RoleForm(request.POST, prefix=str(found.pk))
     role = form.cleaned_data["role"] if form.is_valid() else ""
-    try:
-        changed = membership.membership_role_set(
+    report(
+        request,
+        lambda: membership.membership_role_set(
             actor=viewer(request), organization=found.organization, user=found.user, role=role
-        )
-    except DomainError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(
-            request, f"{found.user.email} is now {changed.get_role_display().lower()}."
-        )
+        ),
+        lambda changed: f"{found.user.email} is now {changed.get_role_display().lower()}.",
+    )
     return redirect("organization-members", org_id=org_id)
 
 
@@ -74,14 +72,13 @@ def member_role(request: HttpRequest, org_id: str, user_id: str) -> HttpResponse
 @require_POST
 def member_remove(request: HttpRequest, org_id: str, user_id: str) -> HttpResponse:
     found = _member(request, org_id, user_id)
-    try:
-        membership.membership_remove(
+    report(
+        request,
+        lambda: membership.membership_remove(
             actor=viewer(request), organization=found.organization, user=found.user
-        )
-    except DomainError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, f"{found.user.email} is no longer a member.")
+        ),
+        lambda _: f"{found.user.email} is no longer a member.",
+    )
     return redirect("organization-members", org_id=org_id)
 
 
@@ -137,16 +134,13 @@ def _invitation(request: HttpRequest, org_id: str, invitation_id: str) -> Invita
 @require_POST
 def invitation_resend(request: HttpRequest, org_id: str, invitation_id: str) -> HttpResponse:
     found = _invitation(request, org_id, invitation_id)
-    try:
-        invitations.invitation_resend(
+    report(
+        request,
+        lambda: invitations.invitation_resend(
             actor=viewer(request), organization=found.organization, invitation=found
-        )
-    except DomainError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(
-            request, f"A new link is on its way to {found.email}; the old one no longer works."
-        )
+        ),
+        lambda _: f"A new link is on its way to {found.email}; the old one no longer works.",
+    )
     return redirect("organization-invitations", org_id=org_id)
 
 
@@ -154,14 +148,13 @@ def invitation_resend(request: HttpRequest, org_id: str, invitation_id: str) -> 
 @require_POST
 def invitation_revoke(request: HttpRequest, org_id: str, invitation_id: str) -> HttpResponse:
     found = _invitation(request, org_id, invitation_id)
-    try:
-        invitations.invitation_revoke(
+    report(
+        request,
+        lambda: invitations.invitation_revoke(
             actor=viewer(request), organization=found.organization, invitation=found
-        )
-    except DomainError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, f"The invitation to {found.email} is withdrawn.")
+        ),
+        lambda _: f"The invitation to {found.email} is withdrawn.",
+    )
     return redirect("organization-invitations", org_id=org_id)
 
 
