@@ -16,6 +16,7 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from idverify.env import env_bool, env_int, env_list, env_secret, env_str
+from idverify.logging import logging_config
 from idverify.quickstart import quickstart_secret
 
 # Lets typed generics such as ModelAdmin[User] be subscripted at run time.
@@ -307,24 +308,7 @@ IDV_GEO_ALLOW_LOCAL = env_bool("IDV_GEO_ALLOW_LOCAL", QUICKSTART)
 
 # --- Logging -------------------------------------------------------------------------
 LOG_LEVEL = (env_str("LOG_LEVEL", "INFO") or "INFO").upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "idverify.logging.RequestIdFilter"}},
-    "formatters": {"json": {"()": "idverify.logging.JsonFormatter"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "json",
-            "filters": ["request_id"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_config(LOG_LEVEL)
 
 # --- Onboarding: attestations, identity documents, review (attestations app) ---------
 IDV_ATTESTATION_VALIDITY_DAYS = env_int("IDV_ATTESTATION_VALIDITY_DAYS", 365, minimum=1)
