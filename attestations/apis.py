@@ -13,18 +13,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.apis.common import request_user as _user
 from attestations import selectors, services
 from attestations.models import DocumentType, UsPersonStatus
 from attestations.uploads import refuse_oversized_request
 from geo.selectors import request_signals
 from idverify.errors import NotFound
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - IsAuthenticated guarantees it
-    return user
 
 
 class AttestationOutput(serializers.Serializer[Any]):

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.apis.common import request_user as _user
 from entitlements import jws, publication, selectors
 from entitlements.authentication import IsModelClient, ModelClientAuthentication
 from entitlements.introspection import introspect
@@ -29,12 +29,6 @@ from entitlements.services.revocations import revocation_create
 from entitlements.services.tokens import token_issue
 from geo.selectors import request_signals
 from idverify.errors import ValidationFailed
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - IsAuthenticated guarantees it
-    return user
 
 
 def _django_request(request: Request) -> HttpRequest:

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.apis.common import request_user
 from accounts.models import User
 from entitlements import selectors
 from entitlements.models import DirectiveState
@@ -26,8 +27,7 @@ from entitlements.services.tiers import tier_create, tier_directive_set, tier_ge
 
 
 def _officer(request: Request, what: str) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - IsAuthenticated guarantees it
+    user = request_user(request)
     require_officer(user, what)
     return user
 
@@ -175,7 +175,7 @@ class TierDirectiveApi(APIView):
     def post(self, request: Request, slug: str) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = request.user
-        assert isinstance(user, User)  # noqa: S101 - IsAuthenticated guarantees it
-        tier = tier_directive_set(actor=user, slug=slug, **serializer.validated_data)
+        tier = tier_directive_set(
+            actor=request_user(request), slug=slug, **serializer.validated_data
+        )
         return Response(self.OutputSerializer(tier).data)
