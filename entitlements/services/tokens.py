@@ -144,12 +144,15 @@ def _record_decision(
         )
         return [decided, *([token_entry] if token_entry else [])]
 
-    if single:
-        reasons = [
+    def reasons() -> list[DecisionReason]:
+        # Built once the record has its id, which each reason row names.
+        return [
             DecisionReason(decision=record, code=code, decided_at=now)
             for code in decision.reason_codes
         ]
-        db_writes.insert_together([*linked, record, *reasons, *audit_events_build(entries())])
+
+    if single:
+        db_writes.insert_together([*linked, record, *reasons(), *audit_events_build(entries())])
         return record
     with transaction.atomic():
         for unsaved in (geo_signal, token):
@@ -157,10 +160,7 @@ def _record_decision(
                 unsaved.save(force_insert=True)
         record.geo_signal, record.token = geo_signal, token  # their ids, now that they exist
         record.save(force_insert=True)
-        DecisionReason.objects.bulk_create(
-            DecisionReason(decision=record, code=code, decided_at=now)
-            for code in decision.reason_codes
-        )
+        DecisionReason.objects.bulk_create(reasons())
         audit_record_many(entries())
     return record
 
