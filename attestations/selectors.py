@@ -14,7 +14,7 @@ from accounts.models import User
 from accounts.selectors import SPONSOR_SQL_PARAMS, is_compliance_officer, sponsor_sql
 from attestations.declarations import latest_shipped_version, sha256_of, shipped_text
 from attestations.models import US_PERSON_STATUSES, Attestation, Declaration, Document
-from idverify import crypto
+from idverify import crypto, db_reads
 from idverify.errors import NotFound, PermissionDenied
 from idverify.ids import uuid_or_not_found
 
@@ -73,7 +73,8 @@ def _evidence_sql() -> str:
         )
 
     return (
-        f"SELECT a.*, {has_document('passed')} AS passed_document,"  # noqa: S608
+        f"SELECT {db_reads.select_list(Attestation, 'a')},"  # noqa: S608
+        f" {has_document('passed')} AS passed_document,"
         f" {has_document('approved')} AS approved_document,"
         f" {sponsor_sql(user_column='a.user_id')} AS sponsor"
         f" FROM {attestation} a"
@@ -106,9 +107,12 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
         "passed": Document.Status.PASSED.value,
         "approved": Document.Status.APPROVED.value,
     }
-    attestation = next(iter(Attestation.objects.raw(_EVIDENCE_SQL, params)), None)
+    rows = db_reads.fetch(Attestation, _EVIDENCE_SQL, params)
+    if not rows:
+        return NONE
+    attestation, (passed, approved, sponsor) = rows[0]
     # A flag at signing counts until a compliance officer settles it by approving a document.
-    if attestation is None or not (attestation.geo_clean or attestation.geo_cleared_at):
+    if not (attestation.geo_clean or attestation.geo_cleared_at):
         return NONE
     base = VerificationStatus(
         level=1,
@@ -121,10 +125,7 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
     if attestation.status not in US_PERSON_STATUSES:
         return base
 
-    # Columns the query adds to the model's own.
-    approved = bool(getattr(attestation, "approved_document"))  # noqa: B009
-    document = approved or bool(getattr(attestation, "passed_document"))  # noqa: B009
-    sponsor = getattr(attestation, "sponsor")  # noqa: B009
+    document = bool(approved or passed)
     # PostgreSQL gives a UUID; SQLite (the quick start) its 32-digit hex text.
     organization_id = sponsor if sponsor is None or isinstance(sponsor, UUID) else UUID(sponsor)
     basis: Basis

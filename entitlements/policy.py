@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
@@ -138,7 +139,8 @@ def directive_and_evidence_reasons(tier: ModelTier, status: VerificationStatus) 
 # Built once: this runs for every token request, and the ORM took longer to compile
 # the OR of two conditions than the database took to answer it.
 _REVOCATION_SQL = (
-    f"SELECT * FROM {UserRevocation._meta.db_table}"  # noqa: S608 - model table; values are parameters
+    "SELECT blocks_issuance, lifted_at, created_at, cutoff_at"  # noqa: S608 - values are parameters
+    f" FROM {UserRevocation._meta.db_table}"
     " WHERE user_id = %(user)s"
     " AND ((blocks_issuance AND lifted_at IS NULL) OR cutoff_at >= %(since)s)"
 )
@@ -146,14 +148,10 @@ _REVOCATION_SQL = (
 
 def _revocation_reasons(user: User, now: datetime) -> list[Reason]:
     """A withdrawal by an officer, or a cutoff still ahead (a token signed now would die)."""
-    rows = [
-        (r.blocks_issuance, r.lifted_at, r.created_at, r.cutoff_at)
-        for r in UserRevocation.objects.raw(
-            _REVOCATION_SQL,
-            # A token signed within the cutoff's second would carry iat <= cutoff.
-            {"user": user.pk, "since": now - ONE_SECOND},
-        )
-    ]
+    with connection.cursor() as cursor:
+        # A token signed within the cutoff's second would carry iat <= cutoff.
+        cursor.execute(_REVOCATION_SQL, {"user": user.pk, "since": now - ONE_SECOND})
+        rows: list[tuple[bool, datetime | None, datetime, datetime]] = cursor.fetchall()
     blocked = [created for blocks, lifted, created, _ in rows if blocks and lifted is None]
     if blocked:
         return [

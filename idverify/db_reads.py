@@ -1,0 +1,85 @@
+"""Model instances from hand-written SQL, for the reads every token request makes.
+
+``Model.objects.raw()`` works out, on every call, which result column is which
+field and which converters each needs; on the token path that cost more than
+the database's answer. Here that is worked out once per model and connection:
+``select_list`` names the model's columns explicitly (never ``*``, so a
+prepared statement survives a migration that adds a column), and ``fetch``
+turns each row into an instance with ``Model.from_db``, followed by any extra
+columns the query appends after the model's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
+
+M = TypeVar("M", bound=Model)
+
+Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    attnames: list[str]
+    # (column index, its expression, the converters Django would apply), only for
+    # the columns that have any.
+    converters: list[tuple[int, Any, list[Converter]]]
+
+
+_layouts: dict[tuple[str, type[Model]], _Layout] = {}
+
+
+def select_list(model: type[Model], alias: str) -> str:
+    """``alias."col", ...`` for every concrete field of ``model``, in field order."""
+    return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
+
+
+def _layout(model: type[Model], using: str) -> _Layout:
+    key = (using, model)
+    layout = _layouts.get(key)
+    if layout is None:
+        connection = connections[using]
+        fields = model._meta.concrete_fields
+        converters = []
+        for index, field in enumerate(fields):
+            column = field.get_col(model._meta.db_table)
+            found = [
+                *connection.ops.get_db_converters(column),
+                *column.get_db_converters(connection),
+            ]
+            if found:
+                converters.append((index, column, found))
+        layout = _Layout(attnames=[field.attname for field in fields], converters=converters)
+        _layouts[key] = layout
+    return layout
+
+
+def fetch(
+    model: type[M],
+    sql: str,
+    params: Sequence[Any] | Mapping[str, Any],
+    *,
+    using: str = "default",
+) -> list[tuple[M, tuple[Any, ...]]]:
+    """Run ``sql`` (whose select list starts with ``select_list(model, ...)``) and
+    return each row as (instance, the row's remaining columns)."""
+    layout = _layout(model, using)
+    connection = connections[using]
+    width = len(layout.attnames)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        values = list(row[:width])
+        for index, expression, converters in layout.converters:
+            for convert in converters:
+                values[index] = convert(values[index], expression, connection)
+        found.append((model.from_db(using, layout.attnames, values), tuple(row[width:])))
+    return found
