@@ -4,18 +4,22 @@ On PostgreSQL a statement with data-modifying CTEs (``WITH w0 AS (INSERT ...),
 w1 AS (INSERT ...) INSERT ...``) is atomic on its own: no BEGIN, no COMMIT,
 one round trip, where the ORM needs one per row plus two. Rows that refer to
 each other need their ids first: ``reserve_ids`` takes them from the tables'
-sequences in one query (outside any transaction, which sequences ignore
-anyway). Django's foreign keys are DEFERRABLE INITIALLY DEFERRED, so the
-order of the inserts inside the statement does not matter.
+sequences (outside any transaction, which sequences ignore anyway), a block
+at a time, so that most calls need no query at all. Django's foreign keys
+are DEFERRABLE INITIALLY DEFERRED, so the order of the inserts inside the
+statement does not matter.
 
 Only for PostgreSQL (``supported``); callers keep an ORM path for the rest.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+from collections import Counter, deque
 from collections.abc import Sequence
 from itertools import groupby
-from typing import Any
+from typing import Any, Final
 
 from django.db import connections
 from django.db.models import Field, Model
@@ -42,20 +46,96 @@ def _sequence(model: type[Model], using: str) -> str:
     return _sequences[key]
 
 
+# Ids are fetched from each sequence this many at a time and handed out from
+# memory. A block abandoned by an exiting process is a gap in the ids, which
+# sequences leave anyway (rollbacks); nothing orders these tables by id alone.
+ID_BLOCK: Final = 32
+_free_ids: dict[tuple[str, str], deque[int]] = {}
+_free_ids_lock = threading.Lock()
+
+
+def _forget_free_ids() -> None:
+    # A forked child must not hand out the same ids as its parent.
+    _free_ids.clear()
+
+
+os.register_at_fork(after_in_child=_forget_free_ids)
+
+
+def _take(wanted: Counter[tuple[str, str]]) -> dict[tuple[str, str], list[int]] | None:
+    """Pop the wanted number of ids per sequence, or None (and pop nothing) if short."""
+    with _free_ids_lock:
+        if any(len(_free_ids.get(key, ())) < n for key, n in wanted.items()):
+            return None
+        return {key: [_free_ids[key].popleft() for _ in range(n)] for key, n in wanted.items()}
+
+
+def _refill(keys: list[tuple[str, str]], using: str) -> None:
+    """Add at least ``ID_BLOCK`` new ids to each sequence's free list, in one query."""
+    names = [name for _using, name in keys]
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT "  # noqa: S608 - sequence names are parameters
+            + ", ".join(["nextval(%s)"] * len(names))
+            + " FROM generate_series(1, %s) ORDER BY 1",
+            [*names, ID_BLOCK],
+        )
+        rows = cursor.fetchall()
+    with _free_ids_lock:
+        for column, key in enumerate(keys):
+            _free_ids.setdefault(key, deque()).extend(int(row[column]) for row in rows)
+
+
 def reserve_ids(models: Sequence[type[Model]], *, using: str = "default") -> list[int]:
-    """One new id from each model's sequence, in order, in one query."""
+    """One new id from each model's sequence, in order (ascending per sequence)."""
     if not models:
         return []
-    names = [_sequence(model, using) for model in models]
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(["nextval(%s)"] * len(names)), names)
-        row = cursor.fetchone()
-    assert row is not None  # noqa: S101 - SELECT without FROM always gives one row
-    return [int(value) for value in row]
+    keys = [(using, _sequence(model, using)) for model in models]
+    wanted = Counter(keys)
+    taken = _take(wanted)
+    while taken is None:
+        _refill(list(wanted), using)
+        taken = _take(wanted)
+    return [taken[key].pop(0) for key in keys]
 
 
 def _columns(obj: Model) -> list[Field[Any, Any]]:
     return [f for f in obj._meta.concrete_fields if not (f.primary_key and obj.pk is None)]
+
+
+# The shape of a write: per run of same-model rows, the model, whether the rows
+# carry their ids, and how many there are. The token path repeats a handful of
+# shapes, so each one's SQL and columns are worked out once.
+_Shape = tuple[tuple[type[Model], bool, int], ...]
+_statements: dict[tuple[str, _Shape], tuple[str, list[list[tuple[str, Any]]]]] = {}
+
+
+def _statement(
+    shape: _Shape, samples: list[Model], using: str
+) -> tuple[str, list[list[tuple[str, Any]]]]:
+    """SQL for ``shape`` and, per run, (attname, get_db_prep_save) for each column."""
+    key = (using, shape)
+    found = _statements.get(key)
+    if found is not None:
+        return found
+    quote = connections[using].ops.quote_name
+    statements: list[str] = []
+    columns: list[list[tuple[str, Any]]] = []
+    for (model, _has_pk, count), sample in zip(shape, samples, strict=True):
+        fields = _columns(sample)
+        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        statements.append(
+            f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - quoted names; values are parameters
+            f"({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES {', '.join([placeholders] * count)}"
+        )
+        columns.append([(f.attname, f.get_db_prep_save) for f in fields])
+    *first, last = statements
+    ctes = ", ".join(f"w{n} AS ({sql})" for n, sql in enumerate(first))
+    found = (f"WITH {ctes} {last}" if ctes else last, columns)
+    if len(_statements) < 256:  # shapes are few; the cap only bounds a surprise
+        _statements[key] = found
+    return found
 
 
 def insert_together(objects: Sequence[Model], *, using: str = "default") -> None:
@@ -69,23 +149,17 @@ def insert_together(objects: Sequence[Model], *, using: str = "default") -> None
     if not objects:
         return
     connection = connections[using]
-    quote = connection.ops.quote_name
-    statements: list[str] = []
+    runs = [
+        (key, list(group))
+        for key, group in groupby(objects, key=lambda o: (type(o), o.pk is not None))
+    ]
+    shape = tuple((model, has_pk, len(rows)) for (model, has_pk), rows in runs)
+    sql, columns = _statement(shape, [rows[0] for _key, rows in runs], using)
     params: list[Any] = []
-    for (model, _has_pk), group in groupby(objects, key=lambda o: (type(o), o.pk is not None)):
-        rows = list(group)
-        fields = _columns(rows[0])
-        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        statements.append(
-            f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - quoted names; values are parameters
-            f"({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES {', '.join([placeholders] * len(rows))}"
-        )
+    for (_key, rows), run_columns in zip(runs, columns, strict=True):
         for obj in rows:
-            params.extend(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields)
-    *first, last = statements
-    ctes = ", ".join(f"w{n} AS ({sql})" for n, sql in enumerate(first))
-    sql = f"WITH {ctes} {last}" if ctes else last
+            values = obj.__dict__
+            params.extend(prep(values[attname], connection) for attname, prep in run_columns)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
     for obj in objects:
