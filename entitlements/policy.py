@@ -24,6 +24,7 @@ from entitlements.models import DirectiveState, ModelTier, UserRevocation
 from geo.places import PlaceEvaluation, PlaceRule, evaluate
 from geo.selectors import embargoed_place_rules, local_addresses_allowed
 from geo.signals import GeoSignals
+from idverify import db_reads
 
 # Stable reason codes (part of the API: clients branch on them).
 DIRECTIVE_SUSPENDED = "directive.suspended"
@@ -150,7 +151,7 @@ def _revocation_reasons(user: User, now: datetime) -> list[Reason]:
     """A withdrawal by an officer, or a cutoff still ahead (a token signed now would die)."""
     with connection.cursor() as cursor:
         # A token signed within the cutoff's second would carry iat <= cutoff.
-        cursor.execute(_REVOCATION_SQL, {"user": user.pk, "since": now - ONE_SECOND})
+        db_reads.execute(cursor, _REVOCATION_SQL, {"user": user.pk, "since": now - ONE_SECOND})
         rows: list[tuple[bool, datetime | None, datetime, datetime]] = cursor.fetchall()
     blocked = [created for blocks, lifted, created, _ in rows if blocks and lifted is None]
     if blocked:

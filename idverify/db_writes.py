@@ -24,6 +24,8 @@ from typing import Any, Final
 from django.db import connections
 from django.db.models import Field, Model
 
+from idverify import db_reads
+
 _sequences: dict[tuple[str, str], str] = {}
 
 
@@ -138,13 +140,17 @@ def _statement(
     return found
 
 
-def insert_together(objects: Sequence[Model], *, using: str = "default") -> None:
+def insert_together(
+    objects: Sequence[Model], *, using: str = "default", prepare: bool = False
+) -> None:
     """INSERT every object (unsaved model instances) in one statement.
 
     Consecutive objects of one model with the same columns share a multi-row
     VALUES. An object without a pk gets one from its table's default; such
     rows cannot be referred to by the others. Afterwards the objects count as
-    saved (``_state``), so they can be used like ORM-saved ones.
+    saved (``_state``), so they can be used like ORM-saved ones. ``prepare``
+    asks PostgreSQL to keep the statement's plan (``db_reads.execute``), for a
+    shape that repeats on a hot path.
     """
     if not objects:
         return
@@ -161,7 +167,10 @@ def insert_together(objects: Sequence[Model], *, using: str = "default") -> None
             values = obj.__dict__
             params.extend(prep(values[attname], connection) for attname, prep in run_columns)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if prepare:
+            db_reads.execute(cursor, sql, params)
+        else:
+            cursor.execute(sql, params)
     for obj in objects:
         obj._state.adding = False
         obj._state.db = using

@@ -65,14 +65,14 @@ if _database_url:
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Parameters bound by the server, and statements a connection repeats (every
-        # token request's) prepared: PostgreSQL plans once per connection instead of
-        # per query, which halves its CPU per token. Off for a transaction-pooling
-        # proxy without prepared-statement support (docs/operations.md).
+        # Parameters bound by the server. Only the statements that ask for it (the token
+        # path's, idverify.db_reads.execute) are prepared: the huge threshold keeps
+        # psycopg from preparing anything else. None turns preparing off, for a
+        # transaction-pooling proxy without support for it (docs/operations.md).
         DATABASES["default"]["OPTIONS"] = {
             **DATABASES["default"].get("OPTIONS", {}),
             "server_side_binding": True,
-            "prepare_threshold": 5 if env_bool("DB_PREPARED_STATEMENTS", True) else None,
+            "prepare_threshold": 2**62 if env_bool("DB_PREPARED_STATEMENTS", True) else None,
         }
 elif QUICKSTART:
     VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -152,7 +152,9 @@ def _record_decision(
         ]
 
     if single:
-        db_writes.insert_together([*linked, record, *reasons(), *audit_events_build(entries())])
+        db_writes.insert_together(
+            [*linked, record, *reasons(), *audit_events_build(entries())], prepare=True
+        )
         return record
     with transaction.atomic():
         for unsaved in (geo_signal, token):
