@@ -20,6 +20,7 @@ columns the query appends after the model's own.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -51,17 +52,15 @@ def execute(cursor: CursorWrapper, sql: str, params: Sequence[Any] | Mapping[str
     cursor itself, inside Django's error translation and query logging.
     """
     db = cursor.db
-    raw = cursor.cursor
     if db.vendor != "postgresql" or db.connection.prepare_threshold is None:
         cursor.execute(sql, params)
         return
     db.validate_no_broken_transaction()
-    if isinstance(cursor, CursorDebugWrapper):
-        with cursor.debug_sql(sql, params), db.wrap_database_errors:
-            raw.execute(sql, params, prepare=True)
-    else:
-        with db.wrap_database_errors:
-            raw.execute(sql, params, prepare=True)
+    logged = (
+        cursor.debug_sql(sql, params) if isinstance(cursor, CursorDebugWrapper) else nullcontext()
+    )
+    with logged, db.wrap_database_errors:
+        cursor.cursor.execute(sql, params, prepare=True)
 
 
 def select_list(model: type[Model], alias: str) -> str:

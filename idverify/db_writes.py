@@ -22,7 +22,7 @@ from itertools import groupby
 from typing import Any, Final
 
 from django.db import connections
-from django.db.models import Field, Model
+from django.db.models import Model
 
 from idverify import db_reads
 
@@ -64,12 +64,12 @@ def _forget_free_ids() -> None:
 os.register_at_fork(after_in_child=_forget_free_ids)
 
 
-def _take(wanted: Counter[tuple[str, str]]) -> dict[tuple[str, str], list[int]] | None:
-    """Pop the wanted number of ids per sequence, or None (and pop nothing) if short."""
+def _take(keys: list[tuple[str, str]]) -> list[int] | None:
+    """One free id per key, in order, or None (and nothing taken) if any list is short."""
     with _free_ids_lock:
-        if any(len(_free_ids.get(key, ())) < n for key, n in wanted.items()):
+        if any(len(_free_ids.get(key, ())) < n for key, n in Counter(keys).items()):
             return None
-        return {key: [_free_ids[key].popleft() for _ in range(n)] for key, n in wanted.items()}
+        return [_free_ids[key].popleft() for key in keys]
 
 
 def _refill(keys: list[tuple[str, str]], using: str) -> None:
@@ -93,16 +93,11 @@ def reserve_ids(models: Sequence[type[Model]], *, using: str = "default") -> lis
     if not models:
         return []
     keys = [(using, _sequence(model, using)) for model in models]
-    wanted = Counter(keys)
-    taken = _take(wanted)
+    taken = _take(keys)
     while taken is None:
-        _refill(list(wanted), using)
-        taken = _take(wanted)
-    return [taken[key].pop(0) for key in keys]
-
-
-def _columns(obj: Model) -> list[Field[Any, Any]]:
-    return [f for f in obj._meta.concrete_fields if not (f.primary_key and obj.pk is None)]
+        _refill(list(dict.fromkeys(keys)), using)
+        taken = _take(keys)
+    return taken
 
 
 # The shape of a write: per run of same-model rows, the model, whether the rows
@@ -112,9 +107,7 @@ _Shape = tuple[tuple[type[Model], bool, int], ...]
 _statements: dict[tuple[str, _Shape], tuple[str, list[list[tuple[str, Any]]]]] = {}
 
 
-def _statement(
-    shape: _Shape, samples: list[Model], using: str
-) -> tuple[str, list[list[tuple[str, Any]]]]:
+def _statement(shape: _Shape, using: str) -> tuple[str, list[list[tuple[str, Any]]]]:
     """SQL for ``shape`` and, per run, (attname, get_db_prep_save) for each column."""
     key = (using, shape)
     found = _statements.get(key)
@@ -123,8 +116,9 @@ def _statement(
     quote = connections[using].ops.quote_name
     statements: list[str] = []
     columns: list[list[tuple[str, Any]]] = []
-    for (model, _has_pk, count), sample in zip(shape, samples, strict=True):
-        fields = _columns(sample)
+    for model, has_pk, count in shape:
+        # Rows without an id leave the column to the table's default.
+        fields = [f for f in model._meta.concrete_fields if has_pk or not f.primary_key]
         placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
         statements.append(
             f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - quoted names; values are parameters
@@ -160,7 +154,7 @@ def insert_together(
         for key, group in groupby(objects, key=lambda o: (type(o), o.pk is not None))
     ]
     shape = tuple((model, has_pk, len(rows)) for (model, has_pk), rows in runs)
-    sql, columns = _statement(shape, [rows[0] for _key, rows in runs], using)
+    sql, columns = _statement(shape, using)
     params: list[Any] = []
     for (_key, rows), run_columns in zip(runs, columns, strict=True):
         for obj in rows:

@@ -65,10 +65,9 @@ if _database_url:
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Parameters bound by the server. Only the statements that ask for it (the token
-        # path's, idverify.db_reads.execute) are prepared: the huge threshold keeps
-        # psycopg from preparing anything else. None turns preparing off, for a
-        # transaction-pooling proxy without support for it (docs/operations.md).
+        # Server-side binding; only statements that ask (idverify.db_reads.execute) are
+        # prepared, as the huge threshold stops psycopg preparing anything by itself.
+        # None turns preparing off, for some poolers (docs/operations.md).
         DATABASES["default"]["OPTIONS"] = {
             **DATABASES["default"].get("OPTIONS", {}),
             "server_side_binding": True,
