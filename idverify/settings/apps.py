@@ -1,0 +1,86 @@
+"""Installed apps, middleware, templates, static and media files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from idverify.env import env_str
+from idverify.settings.base import BASE_DIR, DEBUG, VAR_DIR
+
+# --- Applications ---------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    # Before allauth, so our templates override its layout.
+    "idverify",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "audit",
+    "accounts",
+    "geo",
+    "attestations",
+    "entitlements",
+]
+
+MIDDLEWARE = [
+    "idverify.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "idverify.middleware.SecurityHeadersMiddleware",
+    "idverify.middleware.RequestSizeLimitMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "idverify.middleware.ApiErrorShapeMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "idverify.urls"
+WSGI_APPLICATION = "idverify.wsgi.application"
+ASGI_APPLICATION = "idverify.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "idverify.context_processors.site",
+                "geo.context_processors.geo_data",
+                "attestations.context_processors.onboarding",
+            ],
+        },
+    },
+]
+
+# --- Internationalisation and static files ---------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+MEDIA_ROOT = Path(env_str("IDV_MEDIA_ROOT") or VAR_DIR / "media")

@@ -1,0 +1,87 @@
+"""Mode, secrets, public address and database: what every other settings module reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
+
+from idverify.env import env_bool, env_int, env_list, env_secret, env_str
+from idverify.logging import logging_config
+from idverify.quickstart import quickstart_secret
+
+# Lets typed generics such as ModelAdmin[User] be subscripted at run time.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(env_str("IDV_VAR_DIR") or BASE_DIR / "var")
+
+QUICKSTART = env_bool("IDV_QUICKSTART", False)
+DEBUG = env_bool("DEBUG", False)
+
+SECRET_KEY = env_secret("SECRET_KEY") or (
+    quickstart_secret(VAR_DIR, "secret_key") if QUICKSTART else ""
+)
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY (or SECRET_KEY_FILE) must be set. For a local trial, use `make run`."
+    )
+
+# Key-encryption key for secrets at rest (signing keys, document files): 32
+# random bytes, base64. Previous keys stay listed until re-encryption is done.
+IDV_KEY_ENCRYPTION_KEY = env_secret("IDV_KEY_ENCRYPTION_KEY") or (
+    quickstart_secret(VAR_DIR, "key_encryption_key", kind="aes256") if QUICKSTART else ""
+)
+if not IDV_KEY_ENCRYPTION_KEY:
+    raise ImproperlyConfigured(
+        "IDV_KEY_ENCRYPTION_KEY (or IDV_KEY_ENCRYPTION_KEY_FILE) must be set."
+    )
+IDV_KEY_ENCRYPTION_KEY_PREVIOUS = [
+    k.strip() for k in (env_secret("IDV_KEY_ENCRYPTION_KEY_PREVIOUS") or "").split(",") if k.strip()
+]
+
+IDV_BASE_URL = (env_str("IDV_BASE_URL") or ("http://127.0.0.1:8000" if QUICKSTART else "")).rstrip(
+    "/"
+)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if QUICKSTART else [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [IDV_BASE_URL] if IDV_BASE_URL else [])
+
+# --- Database -----------------------------------------------------------------
+_database_url = env_secret("DATABASE_URL")
+if _database_url:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            _database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0)
+        )
+    }
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Server-side binding; only statements that ask (idverify.db_reads.execute) are
+        # prepared, as the huge threshold stops psycopg preparing anything by itself.
+        # None turns preparing off, for some poolers (docs/operations.md).
+        DATABASES["default"]["OPTIONS"] = {
+            **DATABASES["default"].get("OPTIONS", {}),
+            "server_side_binding": True,
+            "prepare_threshold": 2**62 if env_bool("DB_PREPARED_STATEMENTS", True) else None,
+        }
+elif QUICKSTART:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR_DIR / "idverify.sqlite3"),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
+        }
+    }
+else:
+    raise ImproperlyConfigured("DATABASE_URL must be set (postgres://user:pass@host:5432/name).")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Logging -------------------------------------------------------------------------
+LOG_LEVEL = (env_str("LOG_LEVEL", "INFO") or "INFO").upper()
+LOGGING = logging_config(LOG_LEVEL)

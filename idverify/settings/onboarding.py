@@ -1,0 +1,25 @@
+"""Onboarding: attestations, identity documents, OCR and review (attestations app)."""
+
+from __future__ import annotations
+
+from idverify.env import env_bool, env_int, env_str
+from idverify.settings.base import BASE_DIR, QUICKSTART
+
+# --- Onboarding: attestations, identity documents, review (attestations app) ---------
+IDV_ATTESTATION_VALIDITY_DAYS = env_int("IDV_ATTESTATION_VALIDITY_DAYS", 365, minimum=1)
+# Document images are deleted after review or after this many days, whichever is first.
+IDV_DOCUMENT_RETENTION_DAYS = env_int("IDV_DOCUMENT_RETENTION_DAYS", 30, minimum=1)
+IDV_DOCUMENT_MAX_BYTES = env_int("IDV_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+IDV_DOCUMENT_MAX_PIXELS = env_int("IDV_DOCUMENT_MAX_PIXELS", 40_000_000, minimum=10_000)
+IDV_DOCUMENT_MAX_DIMENSION = env_int("IDV_DOCUMENT_MAX_DIMENSION", 10_000, minimum=100)
+IDV_DOCUMENT_MAX_PDF_PAGES = env_int("IDV_DOCUMENT_MAX_PDF_PAGES", 10, minimum=1)
+# Failed automatic readings of one document before it goes to a person instead.
+IDV_DOCUMENT_MAX_ATTEMPTS = env_int("IDV_DOCUMENT_MAX_ATTEMPTS", 3, minimum=1)
+# Typed MRZ lines that pass every check count as a checked document (level 2);
+# off: they go to a compliance officer, who sees the image, if there is one.
+IDV_TYPED_MRZ_PASSES = env_bool("IDV_TYPED_MRZ_PASSES", True)
+# Directory holding mrz.traineddata (operator-supplied); without it OCR uses `eng`.
+# The quick start uses the copy the repository ships in share/tesseract.
+IDV_TESSDATA_DIR = env_str("IDV_TESSDATA_DIR") or (
+    str(BASE_DIR / "share" / "tesseract") if QUICKSTART else None
+)
