@@ -70,6 +70,7 @@ def _configure() -> None:
     os.environ["DATABASE_URL"] = _database_url()
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
     os.environ.setdefault("IDV_KEY_ENCRYPTION_KEY", "YmVuY2gtb25seS1rZXktZW5jcnlwdGlvbi1rZXktMzI")
+    os.environ.setdefault("IDV_AUDIT_SEAL_KEY", "YmVuY2gtb25seS1hdWRpdC1zZWFsLWtleS0zMmJ5dGU")
     os.environ.setdefault("IDV_BASE_URL", "http://bench.invalid")
     os.environ.setdefault("ALLOWED_HOSTS", "bench.invalid")
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"

@@ -57,6 +57,7 @@ def server_env(port: int, var_dir: Path) -> dict[str, str]:
         "DATABASE_URL": f"{base}/{BENCH_DB}",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "IDV_KEY_ENCRYPTION_KEY": secrets.token_urlsafe(32)[:43],
+        "IDV_AUDIT_SEAL_KEY": secrets.token_urlsafe(32)[:43],
         "IDV_BASE_URL": f"http://127.0.0.1:{port}",
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "IDV_VAR_DIR": str(var_dir),

@@ -36,6 +36,7 @@ fi
 # Test-only secrets; real deployments are refused without their own.
 export SECRET_KEY="${SECRET_KEY:-test-only-secret-key-not-for-production-use-0123456789}"
 export IDV_KEY_ENCRYPTION_KEY="${IDV_KEY_ENCRYPTION_KEY:-dGVzdC1vbmx5LWtleS1lbmNyeXB0aW9uLWtleS0zMmI}"
+export IDV_AUDIT_SEAL_KEY="${IDV_AUDIT_SEAL_KEY:-dGVzdC1vbmx5LWF1ZGl0LXNlYWwta2V5LTMyYnl0ZXM}"
 export IDV_BASE_URL="${IDV_BASE_URL:-http://testserver}"
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-testserver,localhost,127.0.0.1}"
 unset CELERY_BROKER_URL IDV_QUICKSTART

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from idverify.settings.api import *
 from idverify.settings.apps import *
+from idverify.settings.audit import *
 from idverify.settings.auth import *
 from idverify.settings.base import *
 from idverify.settings.entitlements import *
