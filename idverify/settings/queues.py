@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from idverify.env import env_int, env_secret
+from idverify.settings.audit import IDV_AUDIT_SEAL_SECONDS
 
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = env_secret("CELERY_BROKER_URL") or None
@@ -29,7 +30,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Every periodic task, with its period in seconds.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "prune-api-keys": {"task": "accounts.api_keys_prune", "schedule": 3600.0},
-    "seal-audit-log": {"task": "audit.seal_pending", "schedule": 10.0},
+    # A late seal is worthless once the next is due: expire it rather than queue a backlog.
+    "seal-audit-log": {
+        "task": "audit.seal_pending",
+        "schedule": float(IDV_AUDIT_SEAL_SECONDS),
+        "options": {"expires": float(IDV_AUDIT_SEAL_SECONDS)},
+    },
     "purge-document-images": {
         "task": "attestations.document_images_purge",
         "schedule": 3600.0,
