@@ -198,3 +198,16 @@ def test_a_seal_signed_with_another_key_is_not_trusted(settings: object) -> None
 
     assert len(problems) == 1
     assert "which is not trusted here" in problems[0]
+
+
+def test_a_hash_column_rewritten_to_garbage_is_reported_not_a_crash() -> None:
+    (event,) = _events(1)
+    audit_seal_all()
+    attacker.sql("UPDATE audit_auditevent SET content_hash = 'zz' WHERE id = %s", [event.id])
+    AuditSeal.objects.update(signature="not base64 at all!", rejected_event_ids={"x": 1})
+
+    problems = audit_verify().problems
+
+    assert f"Event {event.id} was modified after it was written." in problems
+    assert "Seal #1 was modified (its refused events are not a list)." in problems
+    assert "Seal #1's signature does not verify: it was not made with the audit key." in problems
