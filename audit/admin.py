@@ -29,4 +29,4 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditSeal)
 class AuditSealAdmin(ReadOnlyAdmin):
-    list_display = ["seq", "created_at", "event_count", "seal_hash"]
+    list_display = ["seq", "version", "created_at", "event_count", "tree_size", "key_id"]
