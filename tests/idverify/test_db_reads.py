@@ -78,10 +78,13 @@ def test_the_token_paths_statements_are_prepared_and_nothing_else_is() -> None:
     assert not any("LIMIT 1" in statement for statement in prepared), prepared
 
 
+@pytest.mark.django_db(transaction=True)
 def test_prepared_statements_show_in_djangos_query_log(
     django_assert_num_queries: Any,
 ) -> None:
     _tier()
+    # In autocommit, as the token path runs: the statement alone. (Inside a
+    # transaction a savepoint guards it: see test_prepared_after_migration.)
     with django_assert_num_queries(1) as queries:
         selectors.tier_for_token(slug="fable-5")
     assert "FROM entitlements_modeltier t WHERE t.slug" in queries.captured_queries[0]["sql"]
