@@ -132,3 +132,33 @@ def check_task_broker(app_configs: Sequence[AppConfig] | None, **kwargs: Any) ->
             )
         ]
     return []
+
+
+# Caches that each process keeps to itself: with them every gunicorn worker (and
+# every host) would count its own sign-in failures and throttles.
+_PER_PROCESS_CACHES = frozenset(
+    {
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.dummy.DummyCache",
+    }
+)
+
+
+@register(Tags.security, Tags.caches)
+def check_shared_cache(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    if settings.QUICKSTART:
+        return []
+    if settings.CACHES["default"]["BACKEND"] in _PER_PROCESS_CACHES:
+        return [
+            Error(
+                "CACHE_URL is not set: rate limits (wrong passwords, failed API keys, API "
+                "throttles) would be counted per process, so each web process would allow "
+                "the whole limit again.",
+                hint="Set CACHE_URL to a Redis every web process shares, e.g. "
+                "redis://redis.internal:6379/1 (or file:///a/directory on a single host).",
+                id="idverify.E008",
+            )
+        ]
+    return []

@@ -40,6 +40,9 @@ export IDV_AUDIT_SEAL_KEY="${IDV_AUDIT_SEAL_KEY:-dGVzdC1vbmx5LWF1ZGl0LXNlYWwta2V
 export IDV_BASE_URL="${IDV_BASE_URL:-http://testserver}"
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-testserver,localhost,127.0.0.1}"
 unset CELERY_BROKER_URL IDV_QUICKSTART
+# Rate limits are counted in a cache every process shares (idverify.E008); the
+# tests use files, and each test starts with the cache emptied (tests/conftest.py).
+export CACHE_URL="${CACHE_URL:-file://$PWD/var/test-cache}"
 # The MRZ OCR model the repository ships, as an operator would configure it.
 export IDV_TESSDATA_DIR="${IDV_TESSDATA_DIR:-$PWD/share/tesseract}"
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from idverify.env import env_bool, env_int, env_str
-from idverify.settings.base import IDV_BASE_URL
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+from idverify.env import env_bool, env_int, env_secret
+from idverify.settings.base import IDV_BASE_URL, QUICKSTART, VAR_DIR
 
 # --- Security headers ----------------------------------------------------------------
 IDV_HTTPS = env_bool("IDV_HTTPS", IDV_BASE_URL.startswith("https://"))
@@ -25,12 +29,33 @@ if env_bool("IDV_BEHIND_TLS_PROXY", False):
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+
 # --- Cache (rate limits, throttles, short-lived lookups) ----------------------------
-_cache_url = env_str("CACHE_URL")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
-        if _cache_url
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "idverify"}
+# Every limit (sign-in failures, API throttles, failed credentials) is counted in
+# this cache, so it must be one that every web process shares: with a cache per
+# process, each gunicorn worker would allow the full limit. Outside the quick
+# start a per-process cache is refused (system check idverify.E008).
+def _cache(url: str | None) -> dict[str, str]:
+    if not url:
+        if QUICKSTART:
+            # One host: the two quick-start workers share files in var/.
+            return {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(VAR_DIR / "cache"),
+            }
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "idverify"}
+    parts = urlsplit(url)
+    if parts.scheme in ("redis", "rediss", "unix"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parts.scheme == "file" and parts.path.startswith("/") and not parts.netloc:
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": unquote(parts.path),
+        }
+    raise ImproperlyConfigured(
+        "CACHE_URL must be redis://host:6379/1 (or rediss://, unix://) or, for the processes "
+        "of a single host, file:///absolute/directory."
     )
-}
+
+
+CACHES = {"default": _cache(env_secret("CACHE_URL"))}

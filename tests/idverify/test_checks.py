@@ -52,3 +52,15 @@ def test_http_issuer_outside_the_quick_start_is_warned_about() -> None:
         assert "idverify.W001" in _ids()
     with override_settings(IDV_BASE_URL="https://idverify.example.com"):
         assert "idverify.W001" not in _ids()
+
+
+_PER_PROCESS = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def test_a_cache_each_process_keeps_to_itself_is_refused_outside_the_quick_start() -> None:
+    # Each gunicorn worker would count its own wrong passwords and failed keys.
+    with override_settings(CACHES=_PER_PROCESS):
+        assert "idverify.E008" in _ids()
+        with override_settings(QUICKSTART=True):
+            assert "idverify.E008" not in _ids()
+    assert "idverify.E008" not in _ids()

@@ -1,0 +1,74 @@
+"""CACHE_URL: the cache every web process counts its rate limits in."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _settings_process(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("CACHE_URL", "IDV_QUICKSTART")}
+    return subprocess.run(  # noqa: S603 - the code is the test's own
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+_PRINT_CACHE = (
+    "from django.conf import settings; c = settings.CACHES['default'];"
+    " print(c['BACKEND'].rsplit('.', 1)[-1], c.get('LOCATION'))"
+)
+
+
+def test_cache_url_names_redis_or_a_directory_and_the_quick_start_uses_var(
+    tmp_path: Path,
+) -> None:
+    redis = _settings_process(_PRINT_CACHE, CACHE_URL="redis://cache.internal:6379/1")
+    assert redis.stdout.strip() == "RedisCache redis://cache.internal:6379/1", redis.stderr
+    files = _settings_process(_PRINT_CACHE, CACHE_URL=f"file://{tmp_path}/counts")
+    assert files.stdout.strip() == f"FileBasedCache {tmp_path}/counts", files.stderr
+    quick = _settings_process(
+        _PRINT_CACHE,
+        IDV_QUICKSTART="1",
+        IDV_VAR_DIR=str(tmp_path),
+        DATABASE_URL="",
+    )
+    assert quick.stdout.strip() == f"FileBasedCache {tmp_path}/cache", quick.stderr
+
+
+def test_an_unusable_cache_url_stops_start_up_with_the_forms_it_takes() -> None:
+    for url in ("memcached://cache:11211", "file://relative/dir", "cache.internal:6379"):
+        result = subprocess.run(
+            [sys.executable, "-c", "import django; django.setup()"],
+            cwd=ROOT,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "idverify.settings", "CACHE_URL": url},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode != 0, url
+        assert "CACHE_URL must be redis://" in result.stderr, result.stderr
+
+
+def test_without_cache_url_the_deployment_check_refuses_to_go_on() -> None:
+    check = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "CACHE_URL"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert check.returncode != 0
+    assert "idverify.E008" in check.stderr
