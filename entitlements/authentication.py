@@ -2,19 +2,18 @@
 
 HTTP Basic (``client_secret_basic``) or ``client_id`` and ``client_secret``
 form fields (``client_secret_post``), never both. Failed attempts are counted
-per client address; past the limit the caller is told to wait.
+per client address and per client id (``idverify.credential_failures``); past
+the limit a failing caller is told to wait, and a valid client always gets in.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import replace
 from urllib.parse import unquote
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
-from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
@@ -24,24 +23,9 @@ from rest_framework.views import APIView
 from entitlements.models import ModelClient
 from entitlements.services.clients import model_client_authenticate
 from geo.selectors import request_client_ip
+from idverify.credential_failures import CredentialAttempt
 
 REALM = 'Basic realm="introspection"'
-
-
-def _failure_key(request: Request) -> str:
-    # Per real client: behind a reverse proxy REMOTE_ADDR is the proxy, shared by all.
-    client = request_client_ip(request._request) or "unknown"
-    minute = int(timezone.now().timestamp() // 60)
-    return f"introspect-authfail:{client}:{minute}"
-
-
-def _count_failure(request: Request) -> None:
-    key = _failure_key(request)
-    if not cache.add(key, 1, timeout=90):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.add(key, 1, timeout=90)
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -70,27 +54,28 @@ def _form_credentials(request: Request) -> tuple[str, str] | None:
 
 class ModelClientAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[AnonymousUser, ModelClient] | None:
-        failures = cache.get(_failure_key(request), 0)
-        if failures >= settings.IDV_AUTH_FAILURES_PER_MINUTE:
-            raise exceptions.Throttled(wait=60 - int(timezone.now().timestamp()) % 60)
+        # Per real client: behind a reverse proxy REMOTE_ADDR is the proxy, shared by all.
+        attempt = CredentialAttempt(
+            scope="model-client", address=str(request_client_ip(request._request) or "unknown")
+        )
         try:
             basic = _basic_credentials(request)
             form = _form_credentials(request)
-            if basic and form:
-                raise exceptions.AuthenticationFailed(
-                    "Use one way to authenticate: HTTP Basic or form fields, not both."
-                )
-            credentials = basic or form
-            if credentials is None:
-                return None
-            client = model_client_authenticate(
-                client_id=credentials[0], client_secret=credentials[1]
+        except exceptions.AuthenticationFailed as exc:
+            raise attempt.failed(str(exc.detail)) from None
+        if basic and form:
+            raise attempt.failed(
+                "Use one way to authenticate: HTTP Basic or form fields, not both."
             )
-            if client is None:
-                raise exceptions.AuthenticationFailed("Unknown client or wrong client secret.")
-        except exceptions.AuthenticationFailed:
-            _count_failure(request)
-            raise
+        credentials = basic or form
+        if credentials is None:
+            return None
+        client_id, secret = credentials
+        client = model_client_authenticate(client_id=client_id, client_secret=secret)
+        if client is None:
+            # The client id is not secret: failures against one are counted wherever they come from.
+            named = replace(attempt, credential=client_id[:40] or None)
+            raise named.failed("Unknown client or wrong client secret.")
         # No person is behind a model API; DRF still wants a user object.
         return AnonymousUser(), client
 
