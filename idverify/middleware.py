@@ -13,6 +13,7 @@ from http import HTTPStatus
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from idverify.logging import request_id_var
+from idverify.redaction import redact_request_path
 
 access_log = logging.getLogger("idverify.access")
 
@@ -60,7 +61,7 @@ class RequestIdMiddleware:
                 "request",
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": redact_request_path(request),
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },
