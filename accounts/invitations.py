@@ -31,6 +31,7 @@ from accounts.membership import ASSIGNABLE_ROLES
 from accounts.models import Invitation, Membership, Organization, RosterEntry, User
 from accounts.queue import enqueue_on_commit
 from accounts.selectors import organization_role
+from accounts.separation import require_other_person
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
@@ -272,6 +273,13 @@ def invitation_accept(*, user: User, token: str) -> Membership:
             )
         if organization.status == Organization.Status.SUSPENDED:
             raise Conflict("The organisation is suspended; it cannot take new members.")
+        # A link someone sent to an address that is now their own (say, before they were
+        # removed) must not bring them back in with the role they chose for themselves.
+        require_other_person(
+            actor=user,
+            subject=invitation.invited_by_id,
+            message="You sent this invitation yourself; someone else must invite you.",
+        )
         membership, created = Membership.objects.get_or_create(
             user=user, organization=organization, defaults={"role": invitation.role}
         )

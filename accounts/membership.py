@@ -12,6 +12,7 @@ from django.db import transaction
 
 from accounts.models import Membership, Organization, RosterEntry, Sponsorship, User
 from accounts.selectors import MANAGER_ROLES, organization_role
+from accounts.separation import require_no_self_promotion
 from accounts.sponsorship import sponsorship_revoke
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -66,6 +67,7 @@ def membership_role_set(
             return membership
         if membership.role == Membership.Role.COMPLIANCE_OFFICER:
             raise PermissionDenied("Compliance officers are managed by the operator.")
+        require_no_self_promotion(actor=actor, user=user, current=membership.role, role=role)
         touches_signing = Membership.Role.SIGNING_OFFICIAL in (role, membership.role)
         if touches_signing and actor_role != Membership.Role.SIGNING_OFFICIAL:
             raise PermissionDenied(

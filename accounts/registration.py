@@ -21,6 +21,7 @@ from accounts.models import (
     User,
 )
 from accounts.selectors import can_manage, is_compliance_officer
+from accounts.separation import require_outsider
 from audit.services import audit_record
 from idverify.errors import Conflict, DomainError, PermissionDenied, Unavailable, ValidationFailed
 
@@ -201,15 +202,14 @@ def organization_verify(*, actor: User, organization: Organization, reason: str)
         raise ValidationFailed(fields={"reason": ["Give a reason; it is kept in the audit log."]})
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
-        # The rule for documents holds here too: nobody vouches for their own.
-        if (
-            org.registered_by_id == actor.pk
-            or Membership.objects.filter(organization=org, user=actor).exists()
-        ):
-            raise PermissionDenied(
+        require_outsider(
+            actor=actor,
+            organization=org,
+            message=(
                 "You registered or belong to this organisation; another compliance officer "
                 "must verify it."
-            )
+            ),
+        )
         if org.status == Organization.Status.VERIFIED:
             return org
         if org.status != Organization.Status.PENDING:

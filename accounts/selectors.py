@@ -223,7 +223,8 @@ def sponsorship_get(*, viewer: User, organization: Organization, public_id: str)
 
 
 def sponsorship_candidates(*, viewer: User, organization: Organization) -> QuerySet[Membership]:
-    """Members the roster marks for sponsorship who have no active sponsorship yet."""
+    """Members the roster marks for sponsorship who have no active sponsorship yet (never
+    the viewer: nobody sponsors themselves)."""
     if not can_manage(user=viewer, organization=organization):
         return Membership.objects.none()
     flagged = RosterEntry.objects.filter(
@@ -235,6 +236,7 @@ def sponsorship_candidates(*, viewer: User, organization: Organization) -> Query
     return (
         Membership.objects.filter(organization=organization, user_id__in=flagged)
         .exclude(user_id__in=sponsored)
+        .exclude(user=viewer)
         .select_related("user")
         .order_by("user__email")
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts import api_keys
 from accounts.models import ApiKey, Membership, Organization, User
+from accounts.separation import require_no_self_promotion
 from audit.services import audit_record
 from idverify.errors import NotFound, ValidationFailed
 from idverify.ids import uuid_or_not_found
@@ -48,6 +49,13 @@ def membership_set(
     if role not in Membership.Role.values:
         raise ValidationFailed(f"Unknown role {role!r}.", fields={"role": ["Unknown role."]})
     with transaction.atomic():
+        current = (
+            Membership.objects.select_for_update()
+            .filter(user=user, organization=organization)
+            .values_list("role", flat=True)
+            .first()
+        )
+        require_no_self_promotion(actor=actor, user=user, current=current, role=role)
         membership, created = Membership.objects.update_or_create(
             user=user, organization=organization, defaults={"role": role}
         )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts import signals
 from accounts.models import Membership, Organization, Sponsorship, User
 from accounts.selectors import is_compliance_officer, organization_role
+from accounts.separation import require_other_person
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
@@ -67,6 +68,14 @@ def sponsorship_create(
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
         _require_signing_official(actor, org)
+        require_other_person(
+            actor=actor,
+            subject=user,
+            message=(
+                "You cannot sponsor yourself; another signing official of the organisation "
+                "must sponsor you."
+            ),
+        )
         if org.status != Organization.Status.VERIFIED:
             raise Conflict("The organisation must be verified before it can sponsor anyone.")
         if not Membership.objects.filter(user=user, organization=org).exists():

@@ -66,3 +66,12 @@ class Unavailable(DomainError):
     code = "unavailable"
     status = 503
     default_message = "A service this depends on is unavailable; try again shortly."
+
+
+class SelfApproval(PermissionDenied):
+    """Someone tried to approve, verify, sponsor or restore themselves (or their own
+    organisation): every such act needs a second person."""
+
+    code = "self_approval"
+    status = 403
+    default_message = "You cannot approve your own case; another person must do it."

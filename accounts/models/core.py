@@ -217,6 +217,12 @@ class Sponsorship(models.Model):
                 condition=models.Q(expires_at__gt=models.F("starts_at")),
                 name="accounts_sponsorship_period_positive",
             ),
+            # Nobody vouches for themselves (accounts.separation); the database
+            # holds the line whatever path a row takes.
+            models.CheckConstraint(
+                condition=models.Q(status="revoked") | ~models.Q(sponsored_by=models.F("user")),
+                name="accounts_sponsorship_not_self",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from accounts import selectors, sponsorship
 from accounts.forms import ReasonForm, SponsorForm
 from accounts.models import Organization
 from accounts.views.common import error_text, org_context, organization_for, viewer
-from idverify.errors import DomainError, NotFound, ValidationFailed
+from idverify.errors import DomainError, NotFound, SelfApproval, ValidationFailed
 from idverify.forms import apply_domain_error
 
 
@@ -62,6 +62,8 @@ def sponsorship_list(request: HttpRequest, org_id: str) -> HttpResponse:
                     timezone.now(), form.cleaned_data["period_months"]
                 ),
             )
+        except SelfApproval as error:
+            form.add_error("member", error.message)
         except DomainError as error:
             apply_domain_error(form, error)
         else:

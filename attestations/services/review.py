@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import is_compliance_officer
+from accounts.separation import require_other_person
 from attestations.models import (
     APPROVAL_REASONS,
     REJECTION_REASONS,
@@ -52,8 +53,11 @@ def document_review_decide(
     with transaction.atomic():
         found = document_get(viewer=officer, public_id=document_public_id)
         document = Document.objects.select_for_update().get(pk=found.pk)
-        if document.user_id == officer.pk:
-            raise PermissionDenied("You cannot review your own document; ask another officer.")
+        require_other_person(
+            actor=officer,
+            subject=document.user_id,
+            message="You cannot review your own document; ask another officer.",
+        )
         if document.status != Document.Status.NEEDS_REVIEW:
             raise Conflict("This document is not waiting for review (someone may have decided).")
         now = timezone.now()

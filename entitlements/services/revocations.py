@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from accounts.selectors import is_compliance_officer
+from accounts.separation import require_other_person
 from accounts.sponsorship import organization_sponsorships_revoke
 from audit.services import audit_record
 from entitlements.models import IssuedToken, ModelTier, RevocationState, UserRevocation
@@ -202,8 +203,11 @@ def users_tokens_void(
 def user_revocation_lift(*, actor: User, user: User, reason: str) -> int:
     """Let a person ask for tokens again. Tokens voided earlier stay void."""
     require_officer(actor, "restore a person's access")
-    if user.pk == actor.pk:
-        raise PermissionDenied("Another compliance officer must restore your own access.")
+    require_other_person(
+        actor=actor,
+        subject=user,
+        message="Another compliance officer must restore your own access.",
+    )
     reason = require_reason(reason)
     with transaction.atomic():
         lifted = UserRevocation.objects.filter(

@@ -64,7 +64,7 @@ def test_sponsoring_needs_a_verified_organisation_a_member_and_a_basis(
         sponsorship_create(actor=signer, organization=org, user=teammate, basis="I-9")
     Organization.objects.filter(pk=org.pk).update(status=Organization.Status.PENDING)
     with pytest.raises(Conflict, match="must be verified"):
-        sponsorship_create(actor=signer, organization=org, user=signer, basis="I-9")
+        sponsorship_create(actor=signer, organization=org, user=teammate, basis="I-9")
 
 
 def test_revoking_drops_the_level_and_announces_it_after_commit(

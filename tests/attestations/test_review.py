@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from accounts.models import User
 from attestations.models import Attestation, DecisionReason, Document, DocumentType
 from attestations.selectors import review_queue, verification_status
 from attestations.services import APPROVE, REJECT, document_review_decide, document_submit
 from audit.models import AuditEvent
-from idverify.errors import Conflict, PermissionDenied, ValidationFailed
+from idverify.errors import Conflict, PermissionDenied, SelfApproval, ValidationFailed
 from tests.attestations import images
 from tests.attestations.factories import AttestationFactory, DocumentFactory
 
@@ -141,13 +142,23 @@ def test_an_officer_cannot_review_their_own_document(officer: User) -> None:
     own = document_submit(
         user=officer, document_type=DocumentType.BIRTH_CERTIFICATE, file_data=images.png()
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(SelfApproval):
         document_review_decide(
             officer=officer,
             document_public_id=own.public_id,
             decision=APPROVE,
             reason=DecisionReason.GENUINE_AND_MATCHING,
         )
+    client = Client()
+    client.force_login(officer)
+    page = client.post(
+        f"/review/{own.public_id}/",
+        {"decision": "approve", "reason": DecisionReason.GENUINE_AND_MATCHING},
+    )
+    assert page.status_code == 400
+    assert "You cannot review your own document" in page.content.decode()
+    assert Document.objects.get(pk=own.pk).status == Document.Status.NEEDS_REVIEW
+    assert not AuditEvent.objects.filter(action="document.approved").exists()
 
 
 def test_approving_settles_a_location_flag_raised_at_signing(officer: User, stranger: User) -> None:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
 
-from accounts.models import User
+from accounts.models import Membership, User
 from audit.models import AuditEvent
 from entitlements.models import IssuedToken, ModelTier, UserRevocation
+from entitlements.services.revocations import user_revoke
 from entitlements.services.tokens import token_issue
 from tests.entitlements.support import person, signals, tier
-from tests.support.factories import PASSWORD
+from tests.support.factories import PASSWORD, MembershipFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_places")]
 
@@ -190,6 +192,21 @@ def test_an_officer_revokes_and_restores_a_person(officer: User, fable: ModelTie
     restored = client.post(page + "restore", {"restore-reason": "Review closed"}, follow=True)
     assert "may ask for tokens again" in restored.content.decode()
     assert AuditEvent.objects.filter(action="user.revocation_lifted").count() == 1
+
+
+def test_an_officer_cannot_restore_their_own_access_in_the_console(
+    officer: User, operator_org: Any, fable: ModelTier
+) -> None:
+    colleague = MembershipFactory.create(
+        organization=operator_org, role=Membership.Role.COMPLIANCE_OFFICER
+    ).user
+    user_revoke(actor=colleague, user=officer, reason="Under investigation")
+    page = f"/console/users/{officer.public_id}/"
+    refused = signed_in(officer).post(page + "restore", {"restore-reason": "I am fine"})
+    assert refused.status_code == 400
+    assert "Another compliance officer must restore your own access" in refused.content.decode()
+    assert UserRevocation.objects.get(user=officer).lifted_at is None
+    assert not AuditEvent.objects.filter(action="user.revocation_lifted").exists()
 
 
 def test_an_officer_changes_a_tier_s_requirements_with_a_reason(

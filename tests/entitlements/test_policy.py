@@ -16,7 +16,7 @@ from entitlements.policy import decide
 from entitlements.services.revocations import user_revocation_lift, user_revoke, users_tokens_void
 from entitlements.services.tiers import tier_directive_set
 from geo.signals import GeoSignals
-from idverify.errors import PermissionDenied
+from idverify.errors import SelfApproval
 from tests.entitlements.support import (
     local_signals,
     person,
@@ -174,7 +174,7 @@ def test_an_officer_cannot_restore_their_own_access(officer: User, operator_org:
         organization=operator_org, role=Membership.Role.COMPLIANCE_OFFICER
     ).user
     user_revoke(actor=other, user=officer, reason="Under investigation")
-    with pytest.raises(PermissionDenied, match="Another compliance officer"):
+    with pytest.raises(SelfApproval, match="Another compliance officer"):
         user_revocation_lift(actor=officer, user=officer, reason="I am fine")
     assert UserRevocation.objects.get(user=officer).lifted_at is None
     assert user_revocation_lift(actor=other, user=officer, reason="Investigation closed") == 1
