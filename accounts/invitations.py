@@ -23,7 +23,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,17 +99,31 @@ def _require_inviter(actor: User, organization: Organization, role: str) -> None
         raise Conflict("The organisation is suspended; it cannot invite anyone.")
 
 
+def _locked_organization(organization: Organization) -> Organization:
+    """The organisation row, locked for this transaction and read afresh: every check of
+    its status or of what it has sent is made under this lock, so concurrent requests
+    take turns instead of each counting before the others have written."""
+    return Organization.objects.select_for_update().get(pk=organization.pk)
+
+
 def _require_may_send(organization: Organization) -> None:
     """Invitation emails carry the organisation's name from this server: until a compliance
     officer has verified the organisation, it may send only a few (its first colleagues,
-    a second signing official), so a made-up one cannot use the server to send mail."""
+    a second signing official), so a made-up one cannot use the server to send mail.
+
+    What counts is links sent (each invitation's generations: the first send and every
+    resend). Call it with the organisation locked (``_locked_organization``)."""
     if organization.status != Organization.Status.PENDING:
         return
     limit: int = settings.IDV_PENDING_ORG_INVITATIONS
-    if Invitation.objects.filter(organization=organization).count() >= limit:
+    sent = Invitation.objects.filter(organization=organization).aggregate(
+        sent=Coalesce(Sum("generation"), 0)
+    )["sent"]
+    if sent >= limit:
         raise Conflict(
-            f"Until a compliance officer verifies the organisation it can invite {limit} "
-            "people; invite the rest once it is verified."
+            f"Until a compliance officer verifies the organisation it can send {limit} "
+            "invitations (resends included); invite the rest once it is verified.",
+            code="pending_organization_limit",
         )
 
 
@@ -147,10 +162,10 @@ def invitation_create(
     *, actor: User, organization: Organization, email: str, role: str = Membership.Role.MEMBER
 ) -> Invitation:
     email = clean_email(email)
-    _require_inviter(actor, organization, role)
-    _require_may_send(organization)
     with transaction.atomic():
-        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        organization = _locked_organization(organization)
+        _require_inviter(actor, organization, role)
+        _require_may_send(organization)
         if Membership.objects.filter(organization=organization, user__email=email).exists():
             raise Conflict("This person is already a member of the organisation.")
         existing = (
@@ -202,9 +217,10 @@ def invitation_resend(
     *, actor: User, organization: Organization, invitation: Invitation
 ) -> Invitation:
     """A new link (the old one stops working) valid for another full period."""
-    _require_inviter(actor, organization, invitation.role)
-    _require_may_send(organization)
     with transaction.atomic():
+        organization = _locked_organization(organization)
+        _require_inviter(actor, organization, invitation.role)
+        _require_may_send(organization)
         locked = _locked_open(organization, invitation)
         _new_generation(locked, locked.generation + 1)
         locked.save(update_fields=["generation", "token_digest", "expires_at"])

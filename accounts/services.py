@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import api_keys
@@ -30,16 +30,21 @@ def user_create(
     *, email: str, password: str | None = None, full_name: str = "", actor: User | None = None
 ) -> User:
     email = email.strip().lower()
-    with transaction.atomic():
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationFailed(
-                "An account with this email address already exists.",
-                fields={"email": ["An account with this email address already exists."]},
+    taken = ValidationFailed(
+        "An account with this email address already exists.",
+        fields={"email": ["An account with this email address already exists."]},
+    )
+    try:
+        with transaction.atomic():
+            if User.objects.filter(email__iexact=email).exists():
+                raise taken
+            user = User.objects.create_user(email=email, password=password, full_name=full_name)
+            audit_record(
+                action="user.created", actor=actor, subject_type="user", subject_id=user.public_id
             )
-        user = User.objects.create_user(email=email, password=password, full_name=full_name)
-        audit_record(
-            action="user.created", actor=actor, subject_type="user", subject_id=user.public_id
-        )
+    except IntegrityError:
+        # Two sign-ups with one address at the same moment: the unique index decides.
+        raise taken from None
     return user
 
 

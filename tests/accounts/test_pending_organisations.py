@@ -42,7 +42,7 @@ def test_a_pending_organisation_invites_a_few_people_then_must_wait(
     with django_capture_on_commit_callbacks(execute=True):
         first = invitation_create(actor=owner, organization=pending, email="a@example.com")
         invitation_create(actor=owner, organization=pending, email="b@example.com")
-    with pytest.raises(Conflict, match="can invite 2 people"):
+    with pytest.raises(Conflict, match="can send 2 invitations"):
         invitation_create(actor=owner, organization=pending, email="c@example.com")
     with pytest.raises(Conflict):
         invitation_resend(actor=owner, organization=pending, invitation=first)
