@@ -20,6 +20,7 @@ urlpatterns = [
     path("organizations", apis.OrganizationListCreateApi.as_view(), name="api-organizations"),
     path(_ORG, apis.OrganizationDetailApi.as_view(), name="api-organization"),
     path(f"{_ORG}/verify", apis.OrganizationVerifyApi.as_view(), name="api-organization-verify"),
+    path(f"{_ORG}/reject", apis.OrganizationRejectApi.as_view(), name="api-organization-reject"),
     path(f"{_ORG}/suspend", apis.OrganizationSuspendApi.as_view(), name="api-organization-suspend"),
     path(
         f"{_ORG}/domain-challenge",

@@ -97,6 +97,11 @@ def _require_inviter(actor: User, organization: Organization, role: str) -> None
         raise PermissionDenied("Only a signing official can invite a signing official.")
     if organization.status == Organization.Status.SUSPENDED:
         raise Conflict("The organisation is suspended; it cannot invite anyone.")
+    if organization.is_closed:
+        raise Conflict(
+            "This registration was rejected or has expired; it cannot invite anyone. "
+            "Register the organisation again."
+        )
 
 
 def _locked_organization(organization: Organization) -> Organization:
@@ -289,6 +294,8 @@ def invitation_accept(*, user: User, token: str) -> Membership:
             )
         if organization.status == Organization.Status.SUSPENDED:
             raise Conflict("The organisation is suspended; it cannot take new members.")
+        if organization.is_closed:
+            raise Conflict("This organisation's registration is closed; it takes no members.")
         # A link someone sent to an address that is now their own (say, before they were
         # removed) must not bring them back in with the role they chose for themselves.
         require_other_person(

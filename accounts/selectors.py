@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from accounts.models import (
@@ -55,6 +55,39 @@ def organization_get(*, viewer: User, public_id: str) -> Organization:
         return organization_list(viewer=viewer).get(public_id=wanted)
     except Organization.DoesNotExist:
         raise NotFound("No such organisation.") from None
+
+
+def organization_ein_conflicts(
+    *, viewer: User, organization: Organization
+) -> QuerySet[Organization]:
+    """For a compliance officer: the other organisations holding this one's EIN (pending,
+    verified or suspended), so both sides of a conflict are in view. Nobody else learns
+    that another registration claims the EIN."""
+    if not organization.ein or not is_compliance_officer(viewer):
+        return Organization.objects.none()
+    return (
+        Organization.objects.filter(
+            ein=organization.ein, status__in=Organization.EIN_HOLDING_STATUSES
+        )
+        .exclude(pk=organization.pk)
+        .select_related("registered_by")
+        .order_by("created_at")
+    )
+
+
+def ein_conflicts_all(*, viewer: User) -> frozenset[str]:
+    """For a compliance officer: every EIN more than one organisation holds (for the list)."""
+    if not is_compliance_officer(viewer):
+        return frozenset()
+    shared = (
+        Organization.objects.filter(status__in=Organization.EIN_HOLDING_STATUSES)
+        .exclude(ein="")
+        .values("ein")
+        .annotate(holders=Count("pk"))
+        .filter(holders__gt=1)
+        .values_list("ein", flat=True)
+    )
+    return frozenset(shared)
 
 
 def organization_role(*, user: User, organization: Organization) -> str | None:

@@ -166,6 +166,8 @@ def organization_suspend(*, actor: User, organization: Organization, reason: str
         org = Organization.objects.select_for_update().get(pk=organization.pk)
         if org.status == Organization.Status.SUSPENDED:
             return org
+        if org.is_closed:
+            raise Conflict("This registration is closed (rejected or expired); nothing to suspend.")
         org.status = Organization.Status.SUSPENDED
         org.save(update_fields=["status"])
         suspended = Sponsorship.objects.filter(

@@ -9,6 +9,7 @@ from celery import shared_task
 from accounts.enrolment.runner import enrolment_job_run
 from accounts.enrolment.services import enrolments_prune, enrolments_resume_stalled
 from accounts.invitations import invitation_emails_send, invitations_send_pending
+from accounts.registration import organizations_expire_pending
 from accounts.services import api_keys_prune
 
 
@@ -51,3 +52,9 @@ def invitations_send(invitation_ids: list[int]) -> int:
 @shared_task(name="accounts.invitations_send_pending", acks_late=True)
 def send_pending_invitations() -> int:
     return invitations_send_pending()
+
+
+@shared_task(name="accounts.organizations_expire_pending", acks_late=True)
+def expire_pending_organizations() -> int:
+    # Idempotent: an expired registration is no longer pending.
+    return organizations_expire_pending()

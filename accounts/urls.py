@@ -22,6 +22,7 @@ urlpatterns = [
     path("invitations/accept", views.invitation_accept, name="invitation-accept"),
     path(f"{_ORG}/", views.organization_detail, name="organization-detail"),
     path(f"{_ORG}/verify", views.organization_verify, name="organization-verify"),
+    path(f"{_ORG}/reject", views.organization_reject, name="organization-reject"),
     path(f"{_ORG}/suspend", views.organization_suspend_view, name="organization-suspend"),
     path(f"{_ORG}/domain/new", views.domain_challenge_create, name="organization-domain-new"),
     path(f"{_ORG}/domain/check", views.domain_challenge_check, name="organization-domain-check"),

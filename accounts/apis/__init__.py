@@ -22,6 +22,7 @@ from accounts.apis.organizations import (
     OrganizationListCreateApi,
     OrganizationMemberApi,
     OrganizationMembersApi,
+    OrganizationRejectApi,
     OrganizationSuspendApi,
     OrganizationVerifyApi,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "OrganizationListCreateApi",
     "OrganizationMemberApi",
     "OrganizationMembersApi",
+    "OrganizationRejectApi",
     "OrganizationSuspendApi",
     "OrganizationVerifyApi",
     "SponsorshipListCreateApi",

@@ -1,4 +1,5 @@
-"""Organisations: register, read, verify or suspend (officers), prove the domain, members."""
+"""Organisations: register, read, verify, reject or suspend (officers), prove the domain,
+members."""
 
 from __future__ import annotations
 
@@ -100,18 +101,37 @@ class OrganizationListCreateApi(APIView):
         return Response(OrganizationOutput(org).data, status=status.HTTP_201_CREATED)
 
 
+class EinConflictOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField(source="public_id")
+    legal_name = serializers.CharField()
+    status = serializers.CharField()
+    registered_by = serializers.EmailField(source="registered_by.email", allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
 class OrganizationDetailApi(APIView):
     class OutputSerializer(OrganizationOutput):
         your_role = serializers.CharField(allow_null=True)
         signing_officials = serializers.IntegerField()
         recommendation = serializers.CharField(allow_blank=True)
+        pending_expires_at = serializers.DateTimeField(
+            allow_null=True, help_text="When a pending registration expires unless verified."
+        )
+        ein_conflicts = EinConflictOutput(
+            many=True,
+            help_text="Compliance officers only (empty for others): other organisations "
+            "holding this EIN.",
+        )
 
     @extend_schema(responses=OutputSerializer, summary="One organisation")
     def get(self, request: Request, org_id: str) -> Response:
         viewer = request_user(request)
         org = selectors.organization_get(viewer=viewer, public_id=org_id)
         signers = selectors.signing_officials(organization=org).count()
+        conflicts = selectors.organization_ein_conflicts(viewer=viewer, organization=org)
         data = OrganizationOutput(org).data | {
+            "pending_expires_at": registration.pending_expires_at(org),
+            "ein_conflicts": EinConflictOutput(conflicts, many=True).data,
             "your_role": selectors.organization_role(user=viewer, organization=org),
             "signing_officials": signers,
             "recommendation": (
@@ -136,6 +156,23 @@ class OrganizationVerifyApi(APIView):
         serializer = ReasonInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         org = registration.organization_verify(
+            actor=viewer, organization=org, reason=serializer.validated_data["reason"]
+        )
+        return Response(OrganizationOutput(org).data)
+
+
+class OrganizationRejectApi(APIView):
+    @extend_schema(
+        request=ReasonInput,
+        responses=OrganizationOutput,
+        summary="Reject a pending registration; its EIN is released (compliance officer)",
+    )
+    def post(self, request: Request, org_id: str) -> Response:
+        viewer = request_user(request)
+        org = selectors.organization_get(viewer=viewer, public_id=org_id)
+        serializer = ReasonInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        org = registration.organization_reject(
             actor=viewer, organization=org, reason=serializer.validated_data["reason"]
         )
         return Response(OrganizationOutput(org).data)

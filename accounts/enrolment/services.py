@@ -26,6 +26,8 @@ def _require_manager(actor: User, organization: Organization, *, importing: bool
         raise PermissionDenied("Only the organisation's admins and signing officials can enrol.")
     if organization.status == Organization.Status.SUSPENDED:
         raise Conflict("The organisation is suspended; it cannot enrol anyone.")
+    if organization.is_closed:
+        raise Conflict("This registration was rejected or has expired; it cannot enrol anyone.")
     if importing and organization.status != Organization.Status.VERIFIED:
         # An import emails every new person: not before an officer has verified who sends.
         raise Conflict(

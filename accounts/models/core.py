@@ -75,6 +75,14 @@ class Organization(models.Model):
         PENDING = "pending", "Pending verification"
         VERIFIED = "verified", "Verified"
         SUSPENDED = "suspended", "Suspended"
+        # Closed registrations: they release their EIN for a genuine registrant.
+        REJECTED = "rejected", "Rejected by a compliance officer"
+        EXPIRED = "expired", "Expired (not verified in time)"
+
+    # Statuses whose organisation holds its EIN (a registration with the same EIN
+    # is then a conflict for an officer to settle).
+    EIN_HOLDING_STATUSES = (Status.PENDING, Status.VERIFIED, Status.SUSPENDED)
+    CLOSED_STATUSES = (Status.REJECTED, Status.EXPIRED)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     legal_name = models.CharField(max_length=200)
@@ -114,15 +122,28 @@ class Organization(models.Model):
                 condition=models.Q(kind="operator"),
                 name="accounts_single_operator_organization",
             ),
-            # One registration per employer: a second one with the same EIN is
-            # either a mistake or someone claiming a company that is not theirs.
+            # One verified organisation per employer. Pending registrations may share
+            # an EIN: a second one is a conflict a compliance officer settles (one of
+            # them is a mistake, or someone claiming a company that is not theirs).
             models.UniqueConstraint(
-                fields=["ein"], condition=~models.Q(ein=""), name="accounts_organization_ein_unique"
+                fields=["ein"],
+                condition=~models.Q(ein="") & models.Q(status__in=["verified", "suspended"]),
+                name="accounts_organization_ein_verified_once",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["ein"], condition=~models.Q(ein=""), name="accounts_organization_ein"
             ),
         ]
 
     def __str__(self) -> str:
         return self.legal_name
+
+    @property
+    def is_closed(self) -> bool:
+        """A rejected or expired registration: it can do nothing more."""
+        return self.status in self.CLOSED_STATUSES
 
 
 class Membership(models.Model):

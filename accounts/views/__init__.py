@@ -14,6 +14,7 @@ from accounts.views.organizations import (
     organization_detail,
     organization_list,
     organization_register,
+    organization_reject,
     organization_suspend_view,
     organization_verify,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "organization_detail",
     "organization_list",
     "organization_register",
+    "organization_reject",
     "organization_suspend_view",
     "organization_verify",
     "sponsor_candidates",

@@ -1,5 +1,5 @@
 """Organisation pages: the list, registration, the overview with domain proof and
-the compliance officer's verify and suspend actions."""
+the compliance officer's verify, reject and suspend actions."""
 
 from __future__ import annotations
 
@@ -24,7 +24,14 @@ from idverify.forms import apply_domain_error
 def organization_list(request: HttpRequest) -> HttpResponse:
     user = viewer(request)
     organizations = selectors.organization_list(viewer=user)
-    return render(request, "accounts/organizations/list.html", {"organizations": organizations})
+    return render(
+        request,
+        "accounts/organizations/list.html",
+        {
+            "organizations": organizations,
+            "conflicting_eins": selectors.ein_conflicts_all(viewer=user),
+        },
+    )
 
 
 @login_required
@@ -70,6 +77,10 @@ def organization_detail(request: HttpRequest, org_id: str) -> HttpResponse:
             "declaration": selectors.declaration_latest(organization=org),
             "challenge": selectors.domain_challenge_current(organization=org),
             "reason_form": ReasonForm(),
+            "ein_conflicts": selectors.organization_ein_conflicts(
+                viewer=viewer(request), organization=org
+            ),
+            "pending_expires_at": registration.pending_expires_at(org),
         }
     )
     return render(request, "accounts/organizations/detail.html", context)
@@ -130,6 +141,19 @@ def organization_suspend_view(request: HttpRequest, org_id: str) -> HttpResponse
         org_id,
         "The organisation and all its sponsorships are suspended.",
         lambda user, org: organization_suspend(
+            actor=user, organization=org, reason=_reason(request)
+        ),
+    )
+
+
+@login_required
+@require_POST
+def organization_reject(request: HttpRequest, org_id: str) -> HttpResponse:
+    return _act(
+        request,
+        org_id,
+        "The registration is rejected; its EIN is free for the genuine organisation.",
+        lambda user, org: registration.organization_reject(
             actor=user, organization=org, reason=_reason(request)
         ),
     )

@@ -13,6 +13,9 @@ IDV_DNS_TIMEOUT_SECONDS = env_int("IDV_DNS_TIMEOUT_SECONDS", 5, minimum=1)
 IDV_DOMAIN_CHALLENGE_DAYS = env_int("IDV_DOMAIN_CHALLENGE_DAYS", 7, minimum=1)
 IDV_INVITATION_DAYS = env_int("IDV_INVITATION_DAYS", 7, minimum=1)
 IDV_PENDING_ORG_INVITATIONS = env_int("IDV_PENDING_ORG_INVITATIONS", 10, minimum=0)
+# A registration no compliance officer has verified in this many days expires and
+# releases its EIN (so a made-up registration cannot hold a company's EIN forever).
+IDV_PENDING_ORG_DAYS = env_int("IDV_PENDING_ORG_DAYS", 30, minimum=1)
 # Where a person lands after joining an organisation: the attestation flow when
 # it is installed (the URL name is looked up at run time, home page otherwise).
 IDV_AFTER_JOIN_URL_NAME = "attestation-start"

@@ -50,4 +50,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
     },
     "accounts-enrolments-prune": {"task": "accounts.enrolments_prune", "schedule": 3600.0},
+    "accounts-organizations-expire-pending": {
+        "task": "accounts.organizations_expire_pending",
+        "schedule": 3600.0,
+    },
 }

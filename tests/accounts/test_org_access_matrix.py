@@ -225,6 +225,13 @@ API: list[tuple[str, str, str, Any, dict[str, int]]] = [
         {"owner": 403, "teammate": 403},
     ),
     (
+        "reject",
+        "post",
+        "organizations/{org}/reject",
+        {"reason": "x"},
+        {"owner": 403, "teammate": 403},
+    ),
+    (
         "suspend",
         "post",
         "organizations/{org}/suspend",
@@ -340,6 +347,7 @@ WEB: list[tuple[str, str, str, Any, dict[str, int]]] = [
     ("new-challenge", "post", "{org}/domain/new", {}, {"owner": 302, "teammate": 302}),
     ("check-challenge", "post", "{org}/domain/check", {}, {"owner": 302, "teammate": 302}),
     ("verify", "post", "{org}/verify", {"reason": "x"}, {"owner": 302, "teammate": 302}),
+    ("reject", "post", "{org}/reject", {"reason": "x"}, {"owner": 302, "teammate": 302}),
     ("suspend", "post", "{org}/suspend", {"reason": "x"}, {"owner": 302, "teammate": 302}),
 ]
 # Requests the person may make, so the organisation is allowed to change.

@@ -109,11 +109,12 @@ def test_the_declaration_must_be_the_current_one_accepted_and_signed(stranger: U
     }
 
 
-def test_one_ein_registers_once(stranger: User, outsider: User) -> None:
+def test_registering_one_ein_twice_yourself_says_it_is_waiting(stranger: User) -> None:
     _register(stranger)
     with pytest.raises(ValidationFailed) as caught:
-        _register(outsider)
-    assert "already registered" in caught.value.fields["ein"][0]
+        _register(stranger)
+    assert "already registered an organisation with this EIN" in caught.value.fields["ein"][0]
+    assert Organization.objects.count() == 1
 
 
 def test_only_a_compliance_officer_verifies_and_gives_a_reason(
