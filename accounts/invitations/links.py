@@ -1,10 +1,9 @@
-"""Invitations: create, resend, revoke, accept; and the email that carries the link.
+"""Invitations: create, resend, revoke, accept, and the link's token.
 
 The link's token is never stored: it is an HMAC of the invitation's id and
 generation under a key derived from SECRET_KEY, and only its SHA-256 is kept
-for lookup. The email task rebuilds the token from ids alone, so the queue
-never carries a secret; claiming a generation before sending it makes each
-link's email go out at most once however often the task runs.
+for lookup. The email task rebuilds the token from ids alone
+(``accounts.invitations.emails``), so the queue never carries a secret.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import logging
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -20,12 +18,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.membership import ASSIGNABLE_ROLES
@@ -36,22 +32,18 @@ from accounts.separation import require_other_person
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
-logger = logging.getLogger(__name__)
-
 TOKEN_PREFIX = "idv_inv_"  # noqa: S105 - a prefix, not a secret
 SEND_TASK = "accounts.invitations_send"
-# Invitations per email task: one SMTP connection, one short transaction.
-SEND_BATCH = 200
 _HMAC_SALT = "idverify.accounts.invitation"
 
 
-def _token_key() -> bytes:
+def token_key() -> bytes:
     # salted_hmac's key derivation, done once per batch rather than once per token.
     return hashlib.sha256((_HMAC_SALT + settings.SECRET_KEY).encode()).digest()
 
 
 def invitation_token(invitation: Invitation, key: bytes | None = None) -> str:
-    return _token(invitation.public_id, invitation.generation, key or _token_key())
+    return _token(invitation.public_id, invitation.generation, key or token_key())
 
 
 def _token(public_id: uuid.UUID, generation: int, key: bytes) -> str:
@@ -147,7 +139,7 @@ def build_invitations(
     *, organization: Organization, emails: Sequence[str], invited_by: User | None, role: str
 ) -> dict[str, list[Any]]:
     """New invitations as columns (for enrolment's set-based insert), token digests included."""
-    key, now = _token_key(), timezone.now()
+    key, now = token_key(), timezone.now()
     public_ids = [uuid.uuid4() for _ in emails]
     count = len(public_ids)
     return {
@@ -321,101 +313,3 @@ def invitation_accept(*, user: User, token: str) -> Membership:
             data={"role": membership.role, "joined": created},
         )
     return membership
-
-
-def accept_url(token: str, *, path: str | None = None) -> str:
-    return f"{settings.IDV_BASE_URL}{path or reverse('invitation-accept')}?token={token}"
-
-
-def _message(invitation: Invitation, accept_path: str, key: bytes) -> EmailMessage:
-    organization = invitation.organization
-    inviter = invitation.invited_by.get_full_name() if invitation.invited_by else "An admin"
-    body = (
-        f"{inviter} invites you to join {organization.legal_name} on idverify, the service "
-        "that records who may use export-controlled AI models.\n\n"
-        f"Accept the invitation here (sign in or create an account with {invitation.email}):\n"
-        f"{accept_url(invitation_token(invitation, key), path=accept_path)}\n\n"
-        f"The link works once and expires on {invitation.expires_at:%Y-%m-%d %H:%M} UTC.\n"
-        "If you did not expect this, ignore this email.\n"
-    )
-    return EmailMessage(
-        subject=f"You are invited to join {organization.legal_name} on idverify",
-        body=body,
-        to=[invitation.email],
-    )
-
-
-def invitation_emails_send(*, invitation_ids: Sequence[int]) -> int:
-    """Email every listed invitation whose current link has not been sent yet.
-
-    At most once per link: each batch is claimed (and committed) before it is
-    sent, so a second run, a concurrent run or a redelivered task finds nothing
-    to send. If the mail server refuses part-way, what was sent is recorded,
-    the rest is released, and the error propagates so the task retries those.
-    """
-    sent = 0
-    ids = list(invitation_ids)
-    for start in range(0, len(ids), SEND_BATCH):
-        sent += _send_batch(ids[start : start + SEND_BATCH])
-    return sent
-
-
-def _send_batch(ids: Sequence[int]) -> int:
-    now = timezone.now()
-    with transaction.atomic():
-        due = list(
-            Invitation.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("organization", "invited_by")
-            .filter(
-                pk__in=ids,
-                claimed_generation__lt=F("generation"),
-                accepted_at=None,
-                revoked_at=None,
-                expires_at__gt=now,
-            )
-        )
-        Invitation.objects.filter(pk__in=[i.pk for i in due]).update(
-            claimed_generation=F("generation")
-        )
-    if not due:
-        return 0
-    done: list[int] = []
-    failure: Exception | None = None
-    accept_path = reverse("invitation-accept")
-    key = _token_key()
-    connection = get_connection()
-    try:
-        connection.open()
-        for invitation in due:
-            connection.send_messages([_message(invitation, accept_path, key)])
-            done.append(invitation.pk)
-    except Exception as exc:  # recorded below, then re-raised for a retry
-        failure = exc
-    finally:
-        connection.close()
-    with transaction.atomic():
-        Invitation.objects.filter(pk__in=done).update(
-            emailed_generation=F("claimed_generation"), last_sent_at=now
-        )
-        sent_ids = set(done)
-        unsent = [i.pk for i in due if i.pk not in sent_ids]
-        Invitation.objects.filter(pk__in=unsent).update(claimed_generation=F("emailed_generation"))
-    if failure is not None:
-        logger.warning("invitation email failed after %d sent", len(done))
-        raise failure
-    return len(done)
-
-
-def invitations_send_pending(*, older_than: timedelta = timedelta(minutes=2)) -> int:
-    """Send what a lost task never claimed (its worker died before it started)."""
-    cutoff = timezone.now() - older_than
-    ids = list(
-        Invitation.objects.filter(
-            claimed_generation__lt=F("generation"),
-            accepted_at=None,
-            revoked_at=None,
-            expires_at__gt=timezone.now(),
-            created_at__lt=cutoff,
-        ).values_list("pk", flat=True)[:10_000]
-    )
-    return invitation_emails_send(invitation_ids=ids)
