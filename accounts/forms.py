@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from accounts import identifiers
+from accounts.email_addresses import validate_not_formula
 from accounts.membership import ASSIGNABLE_ROLES
 from accounts.models import Membership
 from accounts.sponsorship import DEFAULT_PERIOD_MONTHS, MAX_PERIOD_MONTHS
@@ -98,6 +99,7 @@ class InvitationForm(forms.Form):
         max_length=254,
         label="Email address",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        validators=[validate_not_formula],
     )
     role = forms.ChoiceField(
         label="Role",

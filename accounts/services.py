@@ -9,9 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import api_keys
+from accounts.email_addresses import FORMULA_MESSAGE
 from accounts.models import ApiKey, Membership, Organization, User
 from accounts.separation import require_no_self_promotion
 from audit.services import audit_record
+from idverify.csvsafe import formula_start
 from idverify.errors import NotFound, ValidationFailed
 from idverify.ids import uuid_or_not_found
 
@@ -30,6 +32,8 @@ def user_create(
     *, email: str, password: str | None = None, full_name: str = "", actor: User | None = None
 ) -> User:
     email = email.strip().lower()
+    if formula_start(email):
+        raise ValidationFailed(FORMULA_MESSAGE, fields={"email": [FORMULA_MESSAGE]})
     taken = ValidationFailed(
         "An account with this email address already exists.",
         fields={"email": ["An account with this email address already exists."]},

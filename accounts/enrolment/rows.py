@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
+from accounts.email_addresses import FORMULA_CODE, FORMULA_MESSAGE
 from accounts.enrolment.csvfile import COLUMNS
+from idverify.csvsafe import formula_start
 
 MAX_LENGTHS = {
     "email": 254,
@@ -63,6 +65,19 @@ class Row:
         self.clean = None
 
 
+def _email_problem(email: str) -> tuple[str, str] | None:
+    """(code, message) of what is wrong with a row's email address, if anything."""
+    if not email:
+        return "required", "An email address is required."
+    if formula_start(email):
+        return FORMULA_CODE, FORMULA_MESSAGE
+    try:
+        _validate_email(email)
+    except ValidationError:
+        return "invalid_email", "This is not a valid email address."
+    return None
+
+
 def check_row(line: int, fields: list[str], columns: tuple[str, ...]) -> Row:
     values = dict.fromkeys(COLUMNS, "")
     for name, value in zip(columns, fields, strict=False):
@@ -87,13 +102,8 @@ def check_row(line: int, fields: list[str], columns: tuple[str, ...]) -> Row:
             row.invalidate(name, "invalid_characters", "Remove control characters from the value.")
         cleaned[name] = value
     email = cleaned["email"].lower()
-    if not email:
-        row.invalidate("email", "required", "An email address is required.")
-    elif len(email) <= MAX_LENGTHS["email"]:
-        try:
-            _validate_email(email)
-        except ValidationError:
-            row.invalidate("email", "invalid_email", "This is not a valid email address.")
+    if len(email) <= MAX_LENGTHS["email"] and (problem := _email_problem(email)):
+        row.invalidate("email", *problem)
     for name in ("given_name", "family_name"):
         if not cleaned[name]:
             row.invalidate(name, "required", "This column must not be empty.")

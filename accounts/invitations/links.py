@@ -24,12 +24,14 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.email_addresses import FORMULA_MESSAGE
 from accounts.membership import ASSIGNABLE_ROLES
 from accounts.models import Invitation, Membership, Organization, RosterEntry, User
 from accounts.queue import enqueue_on_commit
 from accounts.selectors import organization_role
 from accounts.separation import require_other_person
 from audit.services import audit_record
+from idverify.csvsafe import formula_start
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 TOKEN_PREFIX = "idv_inv_"  # noqa: S105 - a prefix, not a secret
@@ -70,6 +72,8 @@ def renew_token(invitation: Invitation) -> None:
 
 def clean_email(value: str) -> str:
     email = value.strip().lower()
+    if formula_start(email):
+        raise ValidationFailed(fields={"email": [FORMULA_MESSAGE]})
     try:
         validate_email(email)
     except ValidationError:

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.email_addresses import validate_not_formula
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -37,7 +39,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    email = models.EmailField(unique=True)
+    email = models.EmailField(unique=True, validators=[validate_not_formula])
     full_name = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)

@@ -199,6 +199,8 @@ def test_the_results_csv_has_the_input_columns_status_and_error_and_defuses_form
         HEADER,
         'eve@example.com,"=HYPERLINK(""http://evil.example"",""x"")",+Evil,@SUM(1),-2,',
         "=cmd@example.com,X,Y,,,",
+        "mallory@example.com,\u00a0=2+2,\uff1d3+3,\u3000@A1,\ufeff-1,",
+        '"\u2003\uff1df5@bcorp.example", =1+1,Z,,,',
     )
     job = run(submit(owner, org, data))
     rows = result_rows(job)
@@ -220,9 +222,18 @@ def test_the_results_csv_has_the_input_columns_status_and_error_and_defuses_form
         "'-2",
     )
     assert (rows[0]["status"], rows[0]["line"]) == ("new", "2")
-    # A valid address may start with "=": it is stored as given, defused only in the export.
+    # An address that starts like a formula is refused (and defused in the export too).
     assert rows[1]["email"] == "'=cmd@example.com"
-    assert rows[1]["status"] == "new"
+    assert rows[1]["status"] == "invalid"
+    assert "spreadsheets would run it as a formula" in rows[1]["error"]
+    # Leading spaces and invisible characters do not hide a formula, nor fullwidth signs.
+    assert (rows[2]["given_name"], rows[2]["family_name"]) == ("'\u00a0=2+2", "'\uff1d3+3")
+    assert (rows[2]["employee_id"], rows[2]["department"]) == ("'\u3000@A1", "'\ufeff-1")
+    assert (rows[3]["email"], rows[3]["given_name"]) == ("'\u2003\uff1df5@bcorp.example", "' =1+1")
+    assert rows[3]["status"] == "invalid"
+    assert not RosterEntry.objects.filter(
+        email__in=["=cmd@example.com", "\uff1df5@bcorp.example"]
+    ).exists()
 
 
 def test_the_upload_and_results_are_encrypted_at_rest(owner: User, org: Organization) -> None:
