@@ -12,9 +12,11 @@ from idverify_verifier.testing import TokenFactory, jwks, revocation_document
 from idverify_verifier.testing.doubles import (
     AUDIENCE,
     ISSUER,
+    JWKS_PATH,
     JWKS_URL,
     KID,
     NOW,
+    REVOCATIONS_PATH,
     REVOCATIONS_URL,
     Clock,
     IssuerServer,
@@ -83,3 +85,35 @@ def make_verifier(clock: Clock, fetch: MemoryFetch) -> Iterator[Callable[..., Ve
 def server() -> Iterator[IssuerServer]:
     with issuer_server() as server:
         yield server
+
+
+@pytest.fixture
+def published(server: IssuerServer, key: Ed25519PrivateKey) -> IssuerServer:
+    """The real local issuer, publishing ``key`` and an open tier."""
+    server.publish(JWKS_PATH, json.dumps(jwks((key, KID))))
+    server.publish(REVOCATIONS_PATH, revocation_document(key, KID, open_document()))
+    return server
+
+
+@pytest.fixture
+def http_verifier(published: IssuerServer, clock: Clock) -> Iterator[Callable[..., Verifier]]:
+    """Build verifiers polling the real local issuer; all are closed after the test."""
+    made: list[Verifier] = []
+
+    def make(**overrides: Any) -> Verifier:
+        options: dict[str, Any] = {
+            "issuer": ISSUER,
+            "audience": AUDIENCE,
+            "jwks_url": published.jwks_url,
+            "revocations_url": published.revocations_url,
+            "clock": clock,
+            "poll_interval": 50,  # longer than any test: tests drive polls with refresh()
+        }
+        options.update(overrides)
+        verifier = Verifier(**options)
+        made.append(verifier)
+        return verifier
+
+    yield make
+    for verifier in made:
+        verifier.close()

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 __all__ = [
+    "DOCUMENT_TTL",
     "OMIT",
     "SUB",
     "TokenFactory",
@@ -30,6 +31,8 @@ __all__ = [
     "sign_compact",
 ]
 
+# How long a test revocation document is valid unless told otherwise.
+DOCUMENT_TTL: Final = 60
 SUB: Final = "8f14e45f-ceea-467f-a0e6-1b3c5d7e9f01"
 ORG: Final = "0b8e6d9a-3c41-4f7e-9a2b-5d6c7e8f9a0b"
 
@@ -138,15 +141,20 @@ def revocations_payload(
     tiers: dict[str, dict[str, Any]],
     users: dict[str, int] | None = None,
     jtis: dict[str, int] | None = None,
+    exp: int | _Omit | None = None,
 ) -> dict[str, Any]:
-    return {
-        "iss": issuer,
-        "iat": iat,
-        "serial": serial,
-        "tiers": tiers,
-        "users": users or {},
-        "jtis": jtis or {},
-    }
+    """A revocation document payload; ``exp`` defaults to ``iat + DOCUMENT_TTL``."""
+    return _without_omitted(
+        {
+            "iss": issuer,
+            "iat": iat,
+            "exp": iat + DOCUMENT_TTL if exp is None else exp,
+            "serial": serial,
+            "tiers": tiers,
+            "users": users or {},
+            "jtis": jtis or {},
+        }
+    )
 
 
 def revocation_document(

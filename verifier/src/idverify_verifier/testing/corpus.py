@@ -70,7 +70,7 @@ class _Builder:
     def doc(self, state: str = "open", epoch: int = 1, **extra: Any) -> dict[str, Any]:
         tiers = {self.audience: {"state": state, "epoch": epoch}}
         return revocations_payload(
-            issuer=self.issuer, serial=7, iat=self.now - 100, tiers=tiers, **extra
+            issuer=self.issuer, serial=7, iat=self.now - 10, tiers=tiers, **extra
         )
 
     def add(
@@ -353,7 +353,7 @@ class _Builder:
         other_tier = revocations_payload(
             issuer=self.issuer,
             serial=7,
-            iat=self.now - 100,
+            iat=self.now - 10,
             tiers={self.audience + "-other": {"state": "open", "epoch": 1}},
         )
         add(

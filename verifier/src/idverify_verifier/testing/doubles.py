@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from idverify_verifier import HttpResponse
 from idverify_verifier.testing import revocations_payload
@@ -31,15 +31,19 @@ def open_document(
     tiers: dict[str, dict[str, Any]] | None = None,
     users: dict[str, int] | None = None,
     jtis: dict[str, int] | None = None,
+    iat: int = NOW - 10,
+    exp: int | None = None,
 ) -> dict[str, Any]:
-    """A revocation document payload; by default the test tier is open at epoch 1."""
+    """A revocation document payload; by default the test tier is open at epoch 1,
+    signed ten seconds before ``NOW`` and valid for ``DOCUMENT_TTL`` seconds."""
     return revocations_payload(
         issuer=ISSUER,
         serial=serial,
-        iat=NOW - 10,
+        iat=iat,
         tiers={AUDIENCE: {"state": "open", "epoch": 1}} if tiers is None else tiers,
         users=users,
         jtis=jtis,
+        exp=exp,
     )
 
 
@@ -56,6 +60,9 @@ class Clock:
         self.now += seconds
 
 
+Conditional = Literal["honest", "replay", "always_304"]
+
+
 def etag_for(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
@@ -65,6 +72,19 @@ class Resource:
     body: bytes = b""
     status: int = 200
     error: Exception | None = None
+    # How it answers: "honest" (304 only when If-None-Match matches the ETag), "replay"
+    # (ignores If-None-Match: 200 with the same body every time, as a recording would)
+    # or "always_304" (304 to every request, as a broken or hostile cache might).
+    conditional: Conditional = "honest"
+
+    def answer(self, if_none_match: str | None) -> tuple[int, bytes, str | None]:
+        if self.status != 200:
+            return self.status, b"oops", None
+        if self.conditional == "always_304" or (
+            self.conditional == "honest" and if_none_match == self.etag
+        ):
+            return 304, b"", if_none_match or self.etag
+        return 200, self.body, self.etag
 
     @property
     def etag(self) -> str:
@@ -122,12 +142,8 @@ class IssuerServer:
                     inm = self.headers.get("If-None-Match")
                     if resource is None:
                         status, body, etag = 404, b"", None
-                    elif resource.status != 200:
-                        status, body, etag = resource.status, b"oops", None
-                    elif inm == resource.etag:
-                        status, body, etag = 304, b"", resource.etag
                     else:
-                        status, body, etag = 200, resource.body, resource.etag
+                        status, body, etag = resource.answer(inm)
                     server.requests.append((self.path, inm, status))
                 self.send_response(status)
                 if etag is not None:
@@ -164,12 +180,22 @@ class IssuerServer:
         return self.base_url + REVOCATIONS_PATH
 
     def publish(self, path: str, body: bytes | str) -> None:
+        """Serve ``body`` at ``path`` from now on, answering conditionals as before."""
         with self.lock:
-            self.resources[path] = Resource(body=body.encode() if isinstance(body, str) else body)
+            previous = self.resources.get(path)
+            self.resources[path] = Resource(
+                body=body.encode() if isinstance(body, str) else body,
+                conditional=previous.conditional if previous is not None else "honest",
+            )
 
     def fail(self, path: str, status: int = 500) -> None:
         with self.lock:
             self.resources[path].status = status
+
+    def answer_conditionals(self, path: str, how: Conditional) -> None:
+        """``"honest"``, ``"replay"`` or ``"always_304"``: see ``Resource.conditional``."""
+        with self.lock:
+            self.resources[path].conditional = how
 
     def count(self, path: str, status: int | None = None) -> int:
         with self.lock:
