@@ -58,7 +58,10 @@ def b64url_decode(segment: str) -> bytes:
 def make_verifier(key: Ed25519PrivateKey, backend: str, cache_size: int) -> Verifier:
     fetch = MemoryFetch()
     fetch.publish(JWKS_URL, json.dumps(jwks((key, KID))))
-    fetch.publish(REVOCATIONS_URL, revocation_document(key, KID, open_document()))
+    # Signed now and valid for the whole run, as the issuer's heartbeat would keep it.
+    now = int(time.time())
+    document = open_document(iat=now, exp=now + 7200)
+    fetch.publish(REVOCATIONS_URL, revocation_document(key, KID, document))
     verifier = Verifier(
         issuer=ISSUER,
         audience=AUDIENCE,

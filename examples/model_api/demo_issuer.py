@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import json
 import sys
+import threading
 import time
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -21,6 +22,8 @@ from idverify_verifier.testing import TokenFactory, jwks, revocation_document, r
 from idverify_verifier.testing.doubles import JWKS_PATH, REVOCATIONS_PATH, issuer_server
 
 KID = "demo-key"
+# The revocation document's lifetime; it is re-signed every half of it.
+TTL_SECONDS = 10
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,19 +33,33 @@ def main(argv: list[str] | None = None) -> int:
     key = Ed25519PrivateKey.generate()
     with issuer_server() as server:
         issuer = server.base_url
-        serial, epoch = 1, 1
+        lock = threading.Lock()
+        serial, epoch, state = 0, 1, "open"
 
-        def publish(state: str) -> None:
-            document = revocations_payload(
-                issuer=issuer,
-                serial=serial,
-                iat=int(time.time()),
-                tiers={args.tier: {"state": state, "epoch": epoch}},
-            )
-            server.publish(REVOCATIONS_PATH, revocation_document(key, KID, document))
+        def publish() -> None:
+            # Every document is newly signed and short-lived, with a higher serial, as
+            # the service's heartbeat does: verifiers judge freshness by it alone.
+            nonlocal serial
+            with lock:
+                serial += 1
+                now = int(time.time())
+                document = revocations_payload(
+                    issuer=issuer,
+                    serial=serial,
+                    iat=now,
+                    exp=now + TTL_SECONDS,
+                    tiers={args.tier: {"state": state, "epoch": epoch}},
+                )
+                server.publish(REVOCATIONS_PATH, revocation_document(key, KID, document))
+
+        def heartbeat(stop: threading.Event) -> None:
+            while not stop.wait(TTL_SECONDS / 2):
+                publish()
 
         server.publish(JWKS_PATH, json.dumps(jwks((key, KID))))
-        publish("open")
+        publish()
+        stop = threading.Event()
+        threading.Thread(target=heartbeat, args=(stop,), daemon=True).start()
         token = TokenFactory(
             key=key, kid=KID, issuer=issuer, audience=args.tier, now=int(time.time())
         ).mint()
@@ -57,17 +74,19 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
         with contextlib.suppress(KeyboardInterrupt):
             for line in sys.stdin:
-                state = line.strip()
-                if state in ("open", "us_persons_only", "suspended"):
-                    serial += 1
-                    # Suspending bumps the epoch, so tokens issued before it stay void
-                    # even after the tier reopens.
-                    epoch += state == "suspended"
-                    publish(state)
-                    print(f"# tier {args.tier} is now {state} (serial {serial})")  # noqa: T201
+                wanted = line.strip()
+                if wanted in ("open", "us_persons_only", "suspended"):
+                    with lock:
+                        state = wanted
+                        # Suspending bumps the epoch, so tokens issued before it stay
+                        # void even after the tier reopens.
+                        epoch += wanted == "suspended"
+                    publish()
+                    print(f"# tier {args.tier} is now {wanted} (serial {serial})")  # noqa: T201
                     sys.stdout.flush()
             while True:  # stdin closed: keep serving until interrupted
                 time.sleep(3600)
+        stop.set()
     return 0
 
 

@@ -127,7 +127,8 @@ def running_model_api(
 ) -> Iterator[str]:
     """The example served over HTTP, verifying against a live issuer with the wall clock."""
     server.publish(JWKS_PATH, json.dumps(jwks((key, KID))))
-    server.publish(REVOCATIONS_PATH, revocation_document(key, KID, open_document()))
+    document = open_document(iat=int(time.time()))
+    server.publish(REVOCATIONS_PATH, revocation_document(key, KID, document))
     verifier = example.verifier_from_env(
         {
             "IDV_ISSUER": ISSUER,

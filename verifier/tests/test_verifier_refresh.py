@@ -6,7 +6,7 @@ import json
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ from idverify_verifier.testing.doubles import (
     ISSUER,
     JWKS_PATH,
     KID,
+    NOW,
     REVOCATIONS_PATH,
     Clock,
     IssuerServer,
@@ -40,36 +41,6 @@ def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
         if time.monotonic() > deadline:
             pytest.fail("condition not met in time")
         time.sleep(0.02)
-
-
-@pytest.fixture
-def published(server: IssuerServer, key: Ed25519PrivateKey) -> IssuerServer:
-    server.publish(JWKS_PATH, json.dumps(jwks((key, KID))))
-    server.publish(REVOCATIONS_PATH, revocation_document(key, KID, open_document()))
-    return server
-
-
-@pytest.fixture
-def http_verifier(published: IssuerServer, clock: Clock) -> Iterator[Callable[..., Verifier]]:
-    made: list[Verifier] = []
-
-    def make(**overrides: Any) -> Verifier:
-        options: dict[str, Any] = {
-            "issuer": ISSUER,
-            "audience": AUDIENCE,
-            "jwks_url": published.jwks_url,
-            "revocations_url": published.revocations_url,
-            "clock": clock,
-            "poll_interval": 50,
-        }
-        options.update(overrides)
-        verifier = Verifier(**options)
-        made.append(verifier)
-        return verifier
-
-    yield make
-    for verifier in made:
-        verifier.close()
 
 
 def test_start_fetches_keys_and_revocations_then_tokens_verify(
@@ -99,9 +70,13 @@ def test_a_running_verifier_picks_up_a_suspension_within_a_few_polls(
 ) -> None:
     live = TokenFactory(key=key, kid=KID, issuer=ISSUER, audience=AUDIENCE, now=int(time.time()))
     token = live.mint()
+    now = int(time.time())
+    published.publish(REVOCATIONS_PATH, revocation_document(key, KID, open_document(iat=now)))
     with http_verifier(clock=time.time, poll_interval=0.1) as verifier:
         assert code_of(verifier, token) is None
-        suspended = open_document(serial=2, tiers={AUDIENCE: {"state": "suspended", "epoch": 2}})
+        suspended = open_document(
+            serial=2, iat=now, tiers={AUDIENCE: {"state": "suspended", "epoch": 2}}
+        )
         published.publish(REVOCATIONS_PATH, revocation_document(key, KID, suspended))
         started = time.monotonic()
         wait_for(lambda: code_of(verifier, token) == "revoked.tier_suspended")
@@ -117,8 +92,10 @@ def test_unchanged_documents_are_revalidated_with_etags(
     status = verifier.refresh()
     assert published.count(REVOCATIONS_PATH, 304) == 1
     assert published.count(JWKS_PATH, 304) == 1
-    # A 304 is a successful fetch: the copy is fresh as of now.
+    # A 304 is a successful fetch, though it makes the copy no fresher than it was signed.
     assert status.revocations_last_success == clock.now
+    assert status.fresh
+    assert status.revocations_iat == NOW - 10
 
 
 def test_failed_fetches_keep_the_last_good_copy(
@@ -137,21 +114,24 @@ def test_failed_fetches_keep_the_last_good_copy(
 def test_a_stale_revocation_copy_fails_closed_and_recovers(
     http_verifier: Callable[..., Verifier],
     factory: TokenFactory,
+    key: Ed25519PrivateKey,
     published: IssuerServer,
     clock: Clock,
 ) -> None:
     verifier = http_verifier()
-    verifier.start()
+    verifier.start()  # holds a document signed at NOW - 10
     token = factory.mint()
     assert code_of(verifier, token) is None
     published.fail(REVOCATIONS_PATH)
-    clock.advance(60)
+    clock.advance(50)
     verifier.refresh()
-    assert code_of(verifier, token) is None  # exactly max_revocation_age old: still fresh
+    assert code_of(verifier, token) is None  # signed exactly max_revocation_age ago: fresh
     clock.advance(1)
     assert code_of(verifier, token) == "revocation.stale"
     assert not verifier.status().fresh
-    published.publish(REVOCATIONS_PATH, published.resources[REVOCATIONS_PATH].body)
+    # The issuer comes back with a document signed now.
+    back = open_document(serial=2, iat=int(clock.now))
+    published.publish(REVOCATIONS_PATH, revocation_document(key, KID, back))
     verifier.refresh()
     assert code_of(verifier, token) is None
 

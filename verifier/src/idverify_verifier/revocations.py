@@ -1,4 +1,11 @@
-"""The signed revocation document: its shape, and the rules it imposes on a token."""
+"""The signed revocation document: its shape, and the rules it imposes on a token.
+
+The document says when it was signed (``iat``) and until when it may be relied on
+(``exp``); the issuer re-signs it on a heartbeat even when nothing changed, and its
+``serial`` only grows. Freshness is judged from those signed times alone, so nobody
+who merely relays the document (a cache, an on-path attacker) can make an old copy
+look current.
+"""
 
 from __future__ import annotations
 
@@ -23,10 +30,14 @@ class TierState:
 
 @dataclass(frozen=True, slots=True)
 class RevocationState:
-    """One revocation document, checked and ready for per-token lookups."""
+    """One revocation document, checked and ready for per-token lookups.
+
+    Two states are equal exactly when their documents say the same thing.
+    """
 
     serial: int
     iat: int
+    exp: int
     tiers: dict[str, TierState] = field(default_factory=dict)
     users: dict[str, int] = field(default_factory=dict)
     jtis: dict[str, int] = field(default_factory=dict)
@@ -67,16 +78,39 @@ def parse_revocations(payload: dict[str, Any], *, issuer: str) -> RevocationStat
         raise RevocationDocumentError("the document was issued by another issuer")
     serial = integral(payload.get("serial"))
     iat = integral(payload.get("iat"))
+    exp = integral(payload.get("exp"))
     if serial is None or serial < 0:
         raise RevocationDocumentError("serial must be a non-negative integer")
     if iat is None:
         raise RevocationDocumentError("iat must be an integer")
+    if exp is None or exp <= iat:
+        raise RevocationDocumentError("exp must be an integer later than iat")
     return RevocationState(
         serial=serial,
         iat=iat,
+        exp=exp,
         tiers=_tiers(payload.get("tiers")),
         users=_int_map(payload.get("users"), "users"),
         jtis=_int_map(payload.get("jtis"), "jtis"),
+    )
+
+
+def fresh_until(state: RevocationState, *, leeway: float, max_age: float) -> float:
+    """The last instant at which ``state`` may be relied on: its signed ``exp`` (plus
+    the clock-skew leeway) or ``max_age`` after its signed ``iat``, whichever is first."""
+    return min(state.exp + leeway, state.iat + max_age)
+
+
+def staleness(state: RevocationState, *, now: float, leeway: float, max_age: float) -> str:
+    """Why ``state`` can no longer be relied on at ``now``, in words."""
+    if now > state.exp + leeway:
+        return (
+            f"the revocation document (serial {state.serial}) expired {now - state.exp:.0f} s "
+            "ago and no newer one has been fetched"
+        )
+    return (
+        f"the revocation document (serial {state.serial}) was signed {now - state.iat:.0f} s "
+        f"ago, more than max_revocation_age ({max_age:g} s)"
     )
 
 

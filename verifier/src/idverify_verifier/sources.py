@@ -1,8 +1,10 @@
 """Fetching the JWKS and the revocation document, on demand and from a daemon thread.
 
 Failures never replace what the verifier holds (last-known-good); they are counted
-and logged. Revocation freshness advances only on a successful fetch (200 with an
-authentic document, or 304).
+and logged. Fetching never makes the revocation copy fresher: only a newer signed
+document does (see ``revocations.fresh_until``). A 304 merely confirms a copy that is
+still inside its own ``exp``; a lower serial, the same serial with other content, or a
+document signed in the future is refused.
 
 ``Sources`` is the network half of ``Verifier`` and reads and installs its state
 directly; the split only keeps each module small.
@@ -26,6 +28,7 @@ from idverify_verifier.keys import SignatureCheck, parse_jwks
 from idverify_verifier.revocations import (
     RevocationDocumentError,
     RevocationState,
+    fresh_until,
     parse_revocations,
 )
 from idverify_verifier.strictjson import parse_json_object
@@ -62,6 +65,9 @@ class Status:
     fresh: bool
     failed_fetches: int
     cached_tokens: int
+    # The signed times of the copy held; freshness is judged from these alone.
+    revocations_iat: int | None = None
+    revocations_exp: int | None = None
 
 
 class Sources:
@@ -89,7 +95,7 @@ class Sources:
         self._poll_interval = poll_interval
         self._jwks_refresh_interval = jwks_refresh_interval
         self._kid_refetch_interval = kid_refetch_interval
-        self._max_revocation_age = max_revocation_age
+        self.max_revocation_age = max_revocation_age
         # Re-entrant: reading a revocation document signed by a new key refetches the JWKS.
         self._lock = threading.RLock()
         self._start_lock = threading.Lock()
@@ -188,6 +194,8 @@ class Sources:
             fresh=fresh,
             failed_fetches=self._failed_fetches,
             cached_tokens=len(verifier._cache),
+            revocations_iat=None if revocations is None else revocations.iat,
+            revocations_exp=None if revocations is None else revocations.exp,
         )
 
     # -- polling -----------------------------------------------------------------
@@ -245,12 +253,19 @@ class Sources:
         self._jwks_last_success = self._clock()
 
     def _poll_revocations(self, url: str) -> None:
-        held = self._verifier._revocations
-        response = self._get(url, self._revocations_etag if held is not None else None)
+        verifier = self._verifier
+        held = verifier._revocations
+        # A 304 can only confirm a copy that is itself still inside its exp; past that,
+        # ask for the whole document, so a "not modified" cannot stand in for a new one.
+        confirmable = held is not None and self._clock() <= held.exp + verifier.leeway
+        response = self._get(url, self._revocations_etag if confirmable else None)
         if response is None:
             return
-        if response.status == 304 and held is not None:
-            self._succeeded()
+        if response.status == 304:
+            if confirmable:
+                self._succeeded()
+            else:
+                self._failed(f"{url} answered 304 to a request that asked for the document")
             return
         if response.status != 200:
             self._failed(f"{url} answered HTTP {response.status}")
@@ -260,23 +275,33 @@ class Sources:
         except (InvalidToken, RevocationDocumentError) as error:
             self._failed(f"{url} answered an unusable revocation document: {error}")
             return
-        if held is not None and state.serial < held.serial:
-            # Never go back: an older document may lack revocations made since.
-            log.warning(
-                "idverify verifier: ignoring revocation serial %d, holding %d",
-                state.serial,
-                held.serial,
-            )
-        else:
-            if held is None or state.serial > held.serial:
-                self._verifier._install_revocations(state)
-            self._revocations_etag = response.etag
+        refusal = self._refusal(state, held)
+        if refusal is not None:
+            self._failed(f"{url} answered {refusal}")
+            return
+        if held is None or state.serial > held.serial:
+            limit = fresh_until(state, leeway=verifier.leeway, max_age=self.max_revocation_age)
+            verifier._install_revocations(state, limit)
+        self._revocations_etag = response.etag
         self._succeeded()
 
+    def _refusal(self, state: RevocationState, held: RevocationState | None) -> str | None:
+        """Why an authentic document must not be taken, or None to take it."""
+        ahead = state.iat - self._clock()
+        if ahead > self._verifier.leeway:
+            # Believed, it would count as new for as long as it claims.
+            return f"serial {state.serial} signed {ahead:.0f} s in the future (check clocks)"
+        if held is None:
+            return None
+        if state.serial < held.serial:
+            # Never go back: an older document may lack revocations made since.
+            return f"serial {state.serial}, older than serial {held.serial} held"
+        if state.serial == held.serial and state != held:
+            return f"serial {state.serial} again with different content"
+        return None
+
     def _succeeded(self) -> None:
-        now = self._clock()
-        self._revocations_last_success = now
-        self._verifier._mark_fresh(now + self._max_revocation_age)
+        self._revocations_last_success = self._clock()
 
     def _read_revocations(self, body: bytes) -> RevocationState:
         header_segment, payload, signature, signing_input = split(body.strip(_WHITESPACE))

@@ -26,7 +26,7 @@ from idverify_verifier.keys import (
     resolve_backend,
     signature_checks,
 )
-from idverify_verifier.revocations import RevocationState, check_revocation
+from idverify_verifier.revocations import RevocationState, check_revocation, staleness
 from idverify_verifier.sources import Sources, Status
 from idverify_verifier.strictjson import parse_json_object
 
@@ -46,8 +46,9 @@ class Verifier:
     Give exactly one of ``jwks_url`` (fetched, refreshed in the background) or ``jwks``
     (a JWKS dict, fixed). With ``revocations_url`` the signed revocation document is
     polled every ``poll_interval`` seconds, and verification fails closed with
-    ``revocation.stale`` once the last successful fetch is older than
-    ``max_revocation_age``. Every time decision reads ``clock``.
+    ``revocation.stale`` once the document held is past its signed ``exp`` (plus
+    ``leeway``) or was signed (``iat``) more than ``max_revocation_age`` seconds ago;
+    when it was fetched never matters. Every time decision reads ``clock``.
     """
 
     def __init__(
@@ -223,7 +224,15 @@ class Verifier:
                 )
             if now > self._fresh_until:
                 self._cache.pop(token, None)
-                raise InvalidToken("revocation.stale", "the revocation document is out of date")
+                raise InvalidToken(
+                    "revocation.stale",
+                    staleness(
+                        revocations,
+                        now=now,
+                        leeway=self.leeway,
+                        max_age=self._sources.max_revocation_age,
+                    ),
+                )
             try:
                 check_revocation(revocations, claims)
             except InvalidToken:
@@ -255,8 +264,8 @@ class Verifier:
             self._cache = {}
         return True
 
-    def _install_revocations(self, state: RevocationState) -> None:
+    def _install_revocations(self, state: RevocationState, fresh_until: float) -> None:
+        # The state first: cached verdicts name the state they were made under, so they
+        # stop counting at once, before the new limit could lengthen their life.
         self._revocations = state
-
-    def _mark_fresh(self, until: float) -> None:
-        self._fresh_until = until
+        self._fresh_until = fresh_until
