@@ -221,13 +221,15 @@ class UserRevocation(models.Model):
 class RevocationState(models.Model):
     """The one row behind ``GET /api/v1/revocations``: its serial and its content.
 
-    Only revocation and directive services write it, under a row lock; token
-    issuance never touches it. The content for a serial is fixed when the
-    serial is produced, so every web process signs byte-identical documents.
+    Only revocation and directive services and the heartbeat write it, under a
+    row lock; token issuance never touches it. The content for a serial, its
+    signing time and its expiry included, is fixed when the serial is produced,
+    so every web process signs byte-identical documents.
     """
 
     serial = models.PositiveBigIntegerField()
-    produced_at = models.DateTimeField()
+    produced_at = models.DateTimeField()  # the document's iat
+    expires_at = models.DateTimeField()  # the document's exp
     tiers = models.JSONField(default=dict)
     users = models.JSONField(default=dict)
     jtis = models.JSONField(default=dict)

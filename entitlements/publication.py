@@ -2,8 +2,11 @@
 
 The revocation document for a serial is signed once per process and served
 from memory until the serial (or the signing key) changes; a request costs
-one indexed read of the serial. Ed25519 signatures are deterministic, so every
-process serves byte-identical bodies and the same strong ETag.
+one indexed read of the serial and its expiry. Ed25519 signatures are
+deterministic, so every process serves byte-identical bodies and the same
+strong ETag. A document with less than half its lifetime left is re-signed
+before it is served (the heartbeat normally does it first), so no verifier is
+ever handed a copy about to expire.
 """
 
 from __future__ import annotations
@@ -15,13 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from entitlements import jws
 from entitlements.models import RevocationState, SigningKey
 from entitlements.services.keys import SigningKeyUnavailable, active_signer, published_keys
-from entitlements.services.revocations import lock_revocation_state, republish
+from entitlements.services.revocations import document_ttl, revocation_document_resign
 from idverify.errors import Unavailable
 
 JWKS_CACHE_SECONDS = 5.0
@@ -60,10 +63,13 @@ def forget_cached() -> None:
     _document = None
 
 
-def _initial_state() -> RevocationState:
-    with transaction.atomic():
-        state = lock_revocation_state()
-        return state if state.serial else republish(state)
+def _current_serial() -> int:
+    """The serial to serve, re-signing first when the current document is near expiry."""
+    row = RevocationState.objects.filter(pk=1).values_list("serial", "expires_at").first()
+    renew_within = document_ttl() / 2
+    if row is not None and row[0] and row[1] - timezone.now() >= renew_within:
+        return int(row[0])
+    return revocation_document_resign(unless_valid_for=renew_within).serial
 
 
 def revocation_document() -> SignedDocument:
@@ -75,17 +81,16 @@ def revocation_document() -> SignedDocument:
         raise Unavailable(
             "The revocation document cannot be signed right now; /readyz says why."
         ) from exc
-    serial = RevocationState.objects.filter(pk=1).values_list("serial", flat=True).first()
+    serial = _current_serial()
     cached = _document
     if cached is not None and cached.serial == serial and cached.kid == signer.kid:
         return cached
     with _lock:
-        state = RevocationState.objects.filter(pk=1).first()
-        if state is None or not state.serial:
-            state = _initial_state()
+        state = RevocationState.objects.get(pk=1)
         payload = {
             "iss": settings.IDV_BASE_URL,
             "iat": int(state.produced_at.timestamp()),
+            "exp": int(state.expires_at.timestamp()),
             "serial": state.serial,
             "tiers": state.tiers,
             "users": state.users,
@@ -127,4 +132,5 @@ def metadata(base_url: str | None = None) -> dict[str, Any]:
         "max_token_lifetime_seconds": 900,
         "recommended_poll_interval_seconds": 5,
         "recommended_max_revocation_age_seconds": 60,
+        "revocation_document_ttl_seconds": settings.IDV_REVOCATIONS_TTL_SECONDS,
     }

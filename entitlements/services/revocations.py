@@ -6,12 +6,19 @@ change. Issuance never takes that lock, so it scales independently of this
 rare path. The serial is ``max(previous + 1, now in milliseconds)``: strictly
 increasing, and still ahead of what verifiers hold if the database is ever
 restored from an older backup (verifiers ignore a lower serial forever).
+
+The document also says when it was signed and when it expires
+(``IDV_REVOCATIONS_TTL_SECONDS`` later): verifiers judge freshness by those
+signed times alone, so ``revocation_document_resign`` produces a new serial
+on a heartbeat even when nothing changed, and on read when the copy is near
+its expiry.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -52,8 +59,9 @@ def lock_revocation_state() -> RevocationState:
         return state
     try:
         with transaction.atomic():
+            now = timezone.now()
             RevocationState.objects.create(
-                pk=1, serial=0, produced_at=timezone.now(), tiers={}, users={}, jtis={}
+                pk=1, serial=0, produced_at=now, expires_at=now, tiers={}, users={}, jtis={}
             )
     except IntegrityError:
         pass  # created concurrently; lock that one
@@ -79,9 +87,36 @@ def republish(state: RevocationState, *, now: datetime | None = None) -> Revocat
     revoked = IssuedToken.objects.filter(revoked_via="token", expires_at__gt=horizon)
     jtis = {str(jti): int(exp.timestamp()) for jti, exp in revoked.values_list("jti", "expires_at")}
     state.serial = max(state.serial + 1, int(now.timestamp() * 1000))
-    state.produced_at = now
+    # Whole seconds, as signed: the row says exactly what verifiers will read.
+    state.produced_at = now.replace(microsecond=0)
+    state.expires_at = state.produced_at + document_ttl()
     state.tiers, state.users, state.jtis = tiers, users, jtis
     state.save()
+    return state
+
+
+def document_ttl() -> timedelta:
+    return timedelta(seconds=settings.IDV_REVOCATIONS_TTL_SECONDS)
+
+
+def revocation_document_resign(*, unless_valid_for: timedelta | None = None) -> RevocationState:
+    """Produce a newly signed document (a new serial, iat and exp) from the tables.
+
+    With ``unless_valid_for``, only when the current one expires sooner than
+    that (or was never produced); checked under the row lock, so web processes
+    racing to renew a document near its expiry produce one serial, not one each.
+    No audit event: this runs every few seconds and changes nothing anyone
+    decided; every act that changes the content writes its own.
+    """
+    with transaction.atomic():
+        state = lock_revocation_state()
+        now = timezone.now()
+        if (
+            unless_valid_for is None
+            or not state.serial
+            or state.expires_at - now < unless_valid_for
+        ):
+            state = republish(state, now=now)
     return state
 
 

@@ -1,4 +1,4 @@
-"""Entitlements: token lifetime and signing-key rotation."""
+"""Entitlements: token lifetime, signing-key rotation, the revocation document's lifetime."""
 
 from __future__ import annotations
 
@@ -9,3 +9,9 @@ from idverify.env import env_int
 IDV_TOKEN_LIFETIME_SECONDS = env_int("IDV_TOKEN_LIFETIME_SECONDS", 600, minimum=1)
 # The periodic task rotates the signing key once the active one is this old.
 IDV_SIGNING_KEY_ROTATION_DAYS = env_int("IDV_SIGNING_KEY_ROTATION_DAYS", 30, minimum=1)
+# Lifetime of each signed revocation document (its exp - iat), seconds. Verifiers
+# refuse a copy past its exp (plus their leeway), so a cache or an attacker
+# replaying an old copy can hide a revocation for at most this long. The service
+# re-signs it every half of this (CELERY_BEAT_SCHEDULE) and on read when less
+# than half is left. Twice the verifiers' poll interval (5 s) by default.
+IDV_REVOCATIONS_TTL_SECONDS = env_int("IDV_REVOCATIONS_TTL_SECONDS", 10, minimum=2)

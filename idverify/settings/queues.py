@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from idverify.env import env_int, env_secret
 from idverify.settings.audit import IDV_AUDIT_SEAL_SECONDS
+from idverify.settings.entitlements import IDV_REVOCATIONS_TTL_SECONDS
 
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = env_secret("CELERY_BROKER_URL") or None
@@ -41,6 +42,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 3600.0,
     },
     "rotate-signing-keys": {"task": "entitlements.rotate_signing_keys", "schedule": 3600.0},
+    # Re-signed even when unchanged: verifiers fail closed once a copy is past its exp.
+    # A beat that waited in the queue past the next one is worthless: expire it.
+    "revocations-heartbeat": {
+        "task": "entitlements.revocations_heartbeat",
+        "schedule": IDV_REVOCATIONS_TTL_SECONDS / 2,
+        "options": {"expires": IDV_REVOCATIONS_TTL_SECONDS / 2},
+    },
     "accounts-invitations-send-pending": {
         "task": "accounts.invitations_send_pending",
         "schedule": 300.0,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -64,11 +65,15 @@ def credentials() -> str:
 def publish(case: CorpusCase, serial: int) -> None:
     """Make the case's revocation document the one this service publishes."""
     document = case.revocations
+    # Signed at the corpus's frozen now and valid long after, so only the case's
+    # content decides (and no read re-signs it from the tables).
+    signed_at = datetime.fromtimestamp(NOW, tz=UTC)
     RevocationState.objects.update_or_create(
         pk=1,
         defaults={
             "serial": serial,
-            "produced_at": timezone.now(),
+            "produced_at": signed_at,
+            "expires_at": signed_at + timedelta(hours=1),
             "tiers": document["tiers"],
             "users": document["users"],
             "jtis": document["jtis"],

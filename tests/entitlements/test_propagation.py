@@ -16,6 +16,8 @@ from accounts.models import Membership, Organization, User
 from accounts.services import api_key_create
 from accounts.sponsorship import sponsorship_revoke
 from audit.models import AuditEvent
+from entitlements.services.keys import signing_keys_ensure
+from entitlements.services.revocations import revocation_document_resign
 from idverify_verifier import InvalidToken, Verifier
 from tests.entitlements.support import person, tier
 from tests.support.factories import MembershipFactory
@@ -124,3 +126,33 @@ def test_a_revoked_sponsorship_reaches_a_running_verifier(
     status, body = call(f"{server}/api/v1/tokens", key_for(member), {"model": "fable-5"})
     assert status == 403
     assert "level.too_low" in [r["code"] for r in body["reasons"]]
+
+
+def test_a_verifier_polling_an_idle_service_stays_fresh_past_many_document_lifetimes(
+    server: str, settings: Settings, verifier: Verifier
+) -> None:
+    """Nothing changes and no periodic task runs: reads alone keep a signature current."""
+    settings.IDV_REVOCATIONS_TTL_SECONDS = 2
+    signing_keys_ensure()
+    revocation_document_resign()  # the document in force now lives 2 s
+    strict = Verifier(
+        issuer=settings.IDV_BASE_URL,
+        audience="fable-5",
+        jwks_url=f"{server}/.well-known/jwks.json",
+        revocations_url=f"{server}/api/v1/revocations",
+        poll_interval=0.5,
+        leeway=0,  # no slack: only a document inside its exp counts
+    )
+    try:
+        first = strict.start()
+        assert first.fresh
+        deadline = time.monotonic() + 3 * settings.IDV_REVOCATIONS_TTL_SECONDS
+        while time.monotonic() < deadline:
+            assert strict.status().fresh
+            time.sleep(0.1)
+        last = strict.status()
+        assert last.revocations_serial > first.revocations_serial  # type: ignore[operator]
+        assert last.revocations_exp > time.time()  # type: ignore[operator]
+        assert last.failed_fetches == 0
+    finally:
+        strict.close()
