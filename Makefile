@@ -8,7 +8,7 @@ QUICKSTART := IDV_QUICKSTART=1 IDV_BASE_URL=$${IDV_BASE_URL:-http://$(HOST):$(PO
 
 .PHONY: run test check lint types migrations-check worker beat clean
 
-## Quick start: SQLite, tasks in-process, demo GeoIP data and demo people, on http://127.0.0.1:8000
+## Quick start: SQLite, tasks and the periodic schedule in-process, demo GeoIP data and demo people, on http://127.0.0.1:8000
 run:
 	@scripts/venv.sh requirements.txt
 	@$(QUICKSTART) $(PY) manage.py migrate --noinput
@@ -18,6 +18,7 @@ run:
 	@$(QUICKSTART) $(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/v1/docs/)"
 	@$(QUICKSTART) exec .venv/bin/gunicorn idverify.wsgi:application \
+	    -c idverify/gunicorn_config.py \
 	    --bind $(HOST):$(PORT) --workers 2 --threads 4 --log-level warning
 
 ## The whole test suite against PostgreSQL (installs what it needs). ARGS are passed to pytest.
