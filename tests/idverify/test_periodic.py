@@ -246,7 +246,7 @@ def test_a_quick_start_server_with_two_workers_runs_one_scheduler(tmp_path: Path
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "CELERY_BROKER_URL")
+        if key not in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL")
     }
     env.update(IDV_QUICKSTART="1", IDV_VAR_DIR=str(tmp_path), LOG_LEVEL="INFO")
     subprocess.run(
