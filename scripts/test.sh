@@ -43,6 +43,8 @@ unset CELERY_BROKER_URL IDV_QUICKSTART
 # Rate limits are counted in a cache every process shares (idverify.E008); the
 # tests use files, and each test starts with the cache emptied (tests/conftest.py).
 export CACHE_URL="${CACHE_URL:-file://$PWD/var/test-cache}"
+# The checkout's own verifier package, whatever the venv's editable install points at.
+export PYTHONPATH="$PWD/verifier/src${PYTHONPATH:+:$PYTHONPATH}"
 # The MRZ OCR model the repository ships, as an operator would configure it.
 export IDV_TESSDATA_DIR="${IDV_TESSDATA_DIR:-$PWD/share/tesseract}"
 
