@@ -10,3 +10,22 @@ class AccountsConfig(AppConfig):
         # by name (accounts.queue), and without a broker they run in-process.
         # The schema extension describes API-key authentication in the OpenAPI schema.
         from accounts import schema, tasks  # noqa: F401
+
+        self._connect_second_factor_receivers()
+
+    def _connect_second_factor_receivers(self) -> None:
+        from allauth.mfa import signals as mfa_signals
+        from allauth.mfa.models import Authenticator
+        from django.db.models.signals import post_delete, post_save
+
+        from accounts.second_factor import receivers
+
+        uid = "accounts.second_factor"
+        mfa_signals.authenticator_added.connect(receivers.on_authenticator_added, dispatch_uid=uid)
+        mfa_signals.authenticator_removed.connect(
+            receivers.on_authenticator_removed, dispatch_uid=uid
+        )
+        post_save.connect(receivers.on_authenticator_saved, sender=Authenticator, dispatch_uid=uid)
+        post_delete.connect(
+            receivers.on_authenticator_deleted, sender=Authenticator, dispatch_uid=uid
+        )

@@ -5,11 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
 from accounts.models import Membership, Organization, User
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - quick start only; seed_demo refuses elsewhere
+# The demo officer and admin must sign in with a second factor like real ones: this
+# published authenticator-app secret (base32) is theirs. Quick start only, as above.
+DEMO_TOTP_SECRET = "IDVERIFYDEMOTOTPSECRETFORQUICKST"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -17,6 +22,14 @@ class DemoLogin:
     role: str
     email: str
     password: str
+    totp_secret: str = ""
+
+
+def demo_second_factor(user: User) -> str:
+    """Give a demo person the published authenticator-app secret (again, if seeded before)."""
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+    TOTP.activate(user, DEMO_TOTP_SECRET)
+    return DEMO_TOTP_SECRET
 
 
 def demo_user(email: str, full_name: str, *, is_staff: bool = False) -> User:
@@ -65,9 +78,17 @@ def seed() -> list[DemoLogin]:
     _member(user, acme, Membership.Role.MEMBER)
 
     return [
-        DemoLogin("compliance officer (operator)", officer.email, DEMO_PASSWORD),
         DemoLogin(
-            "organisation admin, signing official (Acme Robotics)", admin.email, DEMO_PASSWORD
+            "compliance officer (operator)",
+            officer.email,
+            DEMO_PASSWORD,
+            demo_second_factor(officer),
+        ),
+        DemoLogin(
+            "organisation admin, signing official (Acme Robotics)",
+            admin.email,
+            DEMO_PASSWORD,
+            demo_second_factor(admin),
         ),
         DemoLogin("end user (Acme Robotics, not yet verified)", user.email, DEMO_PASSWORD),
     ]

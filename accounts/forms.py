@@ -10,6 +10,8 @@ from accounts.membership import ASSIGNABLE_ROLES
 from accounts.models import Membership
 from accounts.sponsorship import DEFAULT_PERIOD_MONTHS, MAX_PERIOD_MONTHS
 
+_KEY_LIFETIMES = [(30, "in 30 days"), (90, "in 90 days"), (365, "in a year"), (0, "never")]
+
 
 class ApiKeyCreateForm(forms.Form):
     name = forms.CharField(
@@ -20,10 +22,25 @@ class ApiKeyCreateForm(forms.Form):
     expires_in_days = forms.TypedChoiceField(
         label="Expires",
         coerce=int,
-        choices=[(30, "in 30 days"), (90, "in 90 days"), (365, "in a year"), (0, "never")],
+        choices=_KEY_LIFETIMES,
         initial=90,
         help_text="Keys that expire limit the damage if one leaks.",
     )
+
+    def __init__(self, *args: Any, max_days: int | None = None, **kwargs: Any) -> None:
+        """``max_days``: the longest lifetime this person's keys may have (privileged people)."""
+        super().__init__(*args, **kwargs)
+        if max_days is None:
+            return
+        field = self.fields["expires_in_days"]
+        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 - declared above
+        allowed = [(days, label) for days, label in _KEY_LIFETIMES if 0 < days < max_days]
+        field.choices = [*allowed, (max_days, f"in {max_days} days")]
+        field.initial = max_days
+        field.help_text = (
+            "Keys of compliance officers, signing officials and organisation admins "
+            f"expire within {max_days} days."
+        )
 
 
 class RegistrationForm(forms.Form):

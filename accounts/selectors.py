@@ -25,6 +25,22 @@ from idverify.ids import uuid_or_not_found
 # Roles that run an organisation's account: people, invitations, enrolment.
 # A signing official is an admin who may also sign for the organisation.
 MANAGER_ROLES = frozenset({Membership.Role.ORG_ADMIN, Membership.Role.SIGNING_OFFICIAL})
+# Roles whose acts bind others (an organisation, or the whole service).
+PRIVILEGED_ROLES = MANAGER_ROLES | {Membership.Role.COMPLIANCE_OFFICER}
+
+
+def is_privileged(user: User) -> bool:
+    """Whether the person must sign in with a second factor: the one place that says so.
+
+    Compliance officers, signing officials and organisation admins (of any
+    organisation, pending or suspended too: the role is what they could do), and
+    staff, who can open the Django admin.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, role__in=PRIVILEGED_ROLES).exists()
 
 
 def is_compliance_officer(user: User) -> bool:

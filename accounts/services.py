@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import api_keys
 from accounts.email_addresses import FORMULA_MESSAGE
 from accounts.models import ApiKey, Membership, Organization, User
+from accounts.selectors import is_privileged
 from accounts.separation import require_no_self_promotion
 from audit.services import audit_record
 from idverify.csvsafe import formula_start
@@ -79,7 +81,15 @@ def membership_set(
     return membership
 
 
+def privileged_key_expiry(now: datetime) -> datetime:
+    """The latest expiry a privileged person's key may have, for a key made or used at ``now``."""
+    return now + timedelta(days=settings.IDV_PRIVILEGED_API_KEY_DAYS)
+
+
 def api_key_create(*, user: User, name: str, expires_at: datetime | None = None) -> CreatedApiKey:
+    """A new key. A privileged person's key expires within IDV_PRIVILEGED_API_KEY_DAYS
+    (then by default); that it is made only from a session that passed the second
+    factor is the caller's part (the middleware, and the API view for key callers)."""
     name = name.strip()
     if not name:
         raise ValidationFailed(
@@ -89,6 +99,17 @@ def api_key_create(*, user: User, name: str, expires_at: datetime | None = None)
         raise ValidationFailed(fields={"name": ["Use at most 100 characters."]})
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationFailed(fields={"expires_at": ["The expiry must be in the future."]})
+    if is_privileged(user):
+        latest = privileged_key_expiry(timezone.now())
+        if expires_at is None:
+            expires_at = latest
+        elif expires_at > latest:
+            days = settings.IDV_PRIVILEGED_API_KEY_DAYS
+            message = (
+                "Keys of compliance officers, signing officials and organisation admins "
+                f"expire within {days} days; choose an earlier expiry, or none for {days} days."
+            )
+            raise ValidationFailed(message, fields={"expires_at": [message]})
     with transaction.atomic():
         # Lock the user row: two concurrent creations cannot both pass the limit.
         User.objects.select_for_update().filter(pk=user.pk).first()
@@ -113,6 +134,30 @@ def api_key_create(*, user: User, name: str, expires_at: datetime | None = None)
             data={"name": name, "expires_at": expires_at},
         )
     return CreatedApiKey(api_key=key, plaintext=plaintext)
+
+
+def api_key_mark_used(*, key: ApiKey, now: datetime) -> None:
+    """Note that a key was used, and hold a privileged person's key to the expiry limit.
+
+    Keys made before the limit existed, or before their owner took a privileged
+    role, have a later expiry or none: their first use from then on gives them
+    IDV_PRIVILEGED_API_KEY_DAYS from that moment (audited), not a sudden end.
+    """
+    latest = privileged_key_expiry(now)
+    if (key.expires_at is None or key.expires_at > latest) and is_privileged(key.user):
+        with transaction.atomic():
+            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now, expires_at=latest)
+            audit_record(
+                action="api_key.expiry_limited",
+                actor=None,
+                subject_type="api_key",
+                subject_id=key.public_id,
+                data={"expires_at": latest, "was": key.expires_at},
+            )
+        key.expires_at = latest
+    else:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    key.last_used_at = now
 
 
 def api_key_revoke(*, user: User, key_public_id: str) -> ApiKey:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import extend_schema
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.apis.common import request_user as _user
 from accounts.models import ApiKey
+from accounts.second_factor.policy import SecondFactorRequired
 
 
 class MembershipOutput(serializers.Serializer[Any]):
@@ -79,12 +81,28 @@ class ApiKeyListCreateApi(APIView):
         return Response(ApiKeyOutput(keys, many=True).data)
 
     @extend_schema(
-        request=InputSerializer, responses={201: CreatedSerializer}, summary="Create an API key"
+        request=InputSerializer,
+        responses={201: CreatedSerializer},
+        summary="Create an API key",
+        description="Compliance officers, signing officials and organisation admins create "
+        "keys only from a signed-in session that passed their second factor (not with "
+        "another key), and their keys expire within IDV_PRIVILEGED_API_KEY_DAYS (90 days "
+        "unless configured): without `expires_at`, that is the expiry.",
     )
     def post(self, request: Request) -> Response:
+        user = _user(request)
+        # A session reaching here passed the second-factor middleware; a key did not,
+        # and a key that could mint keys would outlive its own expiry for ever.
+        if isinstance(request.auth, ApiKey) and selectors.is_privileged(user):
+            raise SecondFactorRequired(
+                "Compliance officers, signing officials and organisation admins create API "
+                "keys from a signed-in session that passed their second factor, not with "
+                "another key.",
+                extra={"url": reverse("account")},
+            )
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        created = services.api_key_create(user=_user(request), **serializer.validated_data)
+        created = services.api_key_create(user=user, **serializer.validated_data)
         data = dict(ApiKeyOutput(created.api_key).data)
         data["key"] = created.plaintext
         return Response(data, status=status.HTTP_201_CREATED)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -17,6 +18,11 @@ from accounts.forms import ApiKeyCreateForm
 from accounts.models import User
 from idverify.errors import DomainError
 from idverify.forms import apply_domain_error
+
+
+def _key_form(user: User, data: QueryDict | None = None) -> ApiKeyCreateForm:
+    max_days = settings.IDV_PRIVILEGED_API_KEY_DAYS if selectors.is_privileged(user) else None
+    return ApiKeyCreateForm(data, max_days=max_days)
 
 
 def _render_account(
@@ -36,7 +42,7 @@ def _render_account(
 @never_cache
 def account(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)  # noqa: S101 - login_required guarantees it
-    return _render_account(request, request.user, ApiKeyCreateForm())
+    return _render_account(request, request.user, _key_form(request.user))
 
 
 @login_required
@@ -44,7 +50,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_key_create(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)  # noqa: S101
-    form = ApiKeyCreateForm(request.POST)
+    form = _key_form(request.user, request.POST)
     if not form.is_valid():
         return _render_account(request, request.user, form)
     days = form.cleaned_data["expires_in_days"]
@@ -58,7 +64,9 @@ def api_key_create(request: HttpRequest) -> HttpResponse:
         apply_domain_error(form, error)
         return _render_account(request, request.user, form)
     # Shown in this response only (never_cache: no-store), not kept in the session.
-    return _render_account(request, request.user, ApiKeyCreateForm(), new_key=created.plaintext)
+    return _render_account(
+        request, request.user, _key_form(request.user), new_key=created.plaintext
+    )
 
 
 @login_required

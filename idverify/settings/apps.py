@@ -44,6 +44,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication and allauth: privileged people pass a second factor first.
+    "accounts.second_factor.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "idverify.urls"

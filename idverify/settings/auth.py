@@ -38,8 +38,20 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# --- Second factors -----------------------------------------------------------------
+# Compliance officers, signing officials, organisation admins and staff must use one
+# (accounts.selectors.is_privileged; enforced by accounts.second_factor.middleware).
+# Anyone else may. Authenticator apps (TOTP), passkeys and security keys (WebAuthn,
+# through fido2), and single-use recovery codes for a lost device.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = env_str("IDV_MFA_ISSUER", "idverify") or "idverify"
+# TOTP seeds and recovery-code seeds are encrypted at rest under IDV_KEY_ENCRYPTION_KEY;
+# the last second factor of a privileged person cannot be removed.
+MFA_ADAPTER = "accounts.second_factor.adapter.SecondFactorAdapter"
+# Personal access tokens of privileged people expire after this many days at most:
+# a key outlives the second factor that allowed its creation only this long.
+IDV_PRIVILEGED_API_KEY_DAYS = env_int("IDV_PRIVILEGED_API_KEY_DAYS", 90, minimum=1)
 
 # --- Email ---------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

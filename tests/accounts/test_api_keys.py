@@ -18,6 +18,7 @@ from accounts.models import ApiKey, User
 from accounts.services import api_key_create, api_key_revoke, api_keys_prune
 from audit.models import AuditEvent
 from tests.support.api import assert_api_error
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,7 @@ def test_the_command_explains_an_unknown_email() -> None:
 
 
 def test_the_account_page_creates_and_revokes_keys(client: Client, owner: User) -> None:
-    client.force_login(owner)
+    sign_in_with_second_factor(client, owner)
     response = client.post("/account/api-keys/", {"name": "laptop", "expires_in_days": "30"})
     assert response.status_code == 200
     key = ApiKey.objects.get(user=owner)
@@ -134,7 +135,7 @@ def test_the_account_page_creates_and_revokes_keys(client: Client, owner: User) 
 
 
 def test_the_account_page_explains_a_missing_name(client: Client, owner: User) -> None:
-    client.force_login(owner)
+    sign_in_with_second_factor(client, owner)
     response = client.post("/account/api-keys/", {"name": "", "expires_in_days": "30"})
     assert response.status_code == 400
     html = response.content.decode()

@@ -14,7 +14,7 @@ from accounts.enrolment.csvfile import FileRejected, inspect
 from accounts.models import EnrolmentJob, EnrolmentUpload, Organization, User
 from tests.accounts.factories import HEADER, csv_bytes, csv_file, staff_rows
 from tests.support.api import assert_api_error
-from tests.support.factories import PASSWORD
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +169,7 @@ def test_the_api_requires_a_file_and_a_known_mode(
 def test_the_web_form_shows_the_reason_beside_the_field(
     client: Client, owner: User, org: Organization
 ) -> None:
-    client.login(email=owner.email, password=PASSWORD)
+    sign_in_with_second_factor(client, owner)
     data = codecs.BOM_UTF16_LE + f"{HEADER}\r\n{GOOD_ROW}\r\n".encode("utf-16-le")
     response = client.post(
         f"/organizations/{org.public_id}/enrolments", {"file": csv_file(data, "staff.csv")}

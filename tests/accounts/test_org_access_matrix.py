@@ -31,7 +31,8 @@ from accounts.registration import domain_challenge_create
 from accounts.sponsorship import sponsorship_create
 from tests.accounts.dns_server import dns_server
 from tests.accounts.factories import HEADER, csv_bytes, csv_file, invitation, signing_official
-from tests.support.factories import PASSWORD, MembershipFactory
+from tests.support.factories import MembershipFactory
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -376,7 +377,7 @@ def test_web_access(
     client: Client,
 ) -> None:
     name, method, path, data, expected = endpoint
-    client.login(email=request.getfixturevalue(who).email, password=PASSWORD)
+    sign_in_with_second_factor(client, request.getfixturevalue(who))
     ids = world.ids()
     url = "/organizations/" + path.format(**ids)
     before = snapshot(world.org)

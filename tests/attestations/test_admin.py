@@ -12,6 +12,7 @@ from attestations.models import Declaration, DocumentType
 from attestations.services import document_submit
 from tests.attestations.factories import AttestationFactory
 from tests.attestations.mrz_samples import td3
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def staff() -> Client:
     admin = User.objects.create_superuser("root@example.com", "a-long-admin-password")
     client = Client()
-    client.force_login(admin)
+    sign_in_with_second_factor(client, admin)
     return client
 
 

@@ -15,7 +15,7 @@ from audit.models import AuditEvent
 from tests.attestations import images
 from tests.attestations.factories import AttestationFactory
 from tests.support.api import assert_api_error, json_body
-from tests.support.factories import PASSWORD
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def document(teammate: User) -> Document:
 
 def _client(user: User) -> Client:
     client = Client()
-    assert client.login(username=user.email, password=PASSWORD)
+    sign_in_with_second_factor(client, user)
     return client
 
 

@@ -15,13 +15,14 @@ from entitlements.services.revocations import user_revoke
 from entitlements.services.tokens import token_issue
 from tests.entitlements.support import person, signals, tier
 from tests.support.factories import PASSWORD, MembershipFactory
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_places")]
 
 
 def signed_in(user: User) -> Client:
     client = Client()
-    assert client.login(email=user.email, password=PASSWORD)
+    sign_in_with_second_factor(client, user)
     return client
 
 

@@ -15,6 +15,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from geo.models import EmbargoedPlace
 from geo.selectors import embargoed_place_rules
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_places")]
 
@@ -29,7 +30,7 @@ def officer_client(client: Client, officer: User) -> Client:
     officer.user_permissions.add(
         *Permission.objects.filter(content_type__app_label="geo", codename__in=PLACE_PERMISSIONS)
     )
-    client.force_login(officer)
+    sign_in_with_second_factor(client, officer)
     return client
 
 

@@ -10,14 +10,16 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.support.api import assert_api_error
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_main_error_kinds_share_one_shape(
-    api_client_for: Callable[[User | None], APIClient], owner: User, outsider: User, org: object
+    api_client_for: Callable[[User | None], APIClient], teammate: User, outsider: User, org: object
 ) -> None:
-    client = api_client_for(owner)
+    # A plain member: an admin's key may not create keys at all (mfa_required).
+    client = api_client_for(teammate)
 
     # 400: a validation error names the field.
     assert_api_error(
@@ -52,9 +54,9 @@ def test_the_main_error_kinds_share_one_shape(
 
 
 def test_throttled_requests_get_429_with_retry_after(
-    api_client_for: Callable[[User | None], APIClient], owner: User, settings: object
+    api_client_for: Callable[[User | None], APIClient], teammate: User, settings: object
 ) -> None:
-    client = api_client_for(owner)
+    client = api_client_for(teammate)
     for _ in range(10):  # the "auth" scope allows 10 key creations a minute
         assert client.post("/api/v1/api-keys", {"name": "k"}, format="json").status_code in (
             201,
@@ -68,7 +70,7 @@ def test_throttled_requests_get_429_with_retry_after(
 
 def test_403_from_a_csrf_failure_on_an_api_path_is_json(owner: User) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(owner)
+    sign_in_with_second_factor(client, owner)
     response = client.post("/api/v1/api-keys", {"name": "x"}, content_type="application/json")
     assert_api_error(response, 403, "permission_denied")
 

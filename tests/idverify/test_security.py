@@ -14,6 +14,7 @@ from django.http.multipartparser import MultiPartParser
 from django.test import Client
 
 from tests.support.api import assert_api_error
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +50,7 @@ def test_every_response_has_a_request_id_and_a_sane_caller_id_is_kept(client: Cl
 
 def test_forms_refuse_posts_without_a_csrf_token(owner: object) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(owner)  # type: ignore[arg-type]
+    sign_in_with_second_factor(client, owner)  # type: ignore[arg-type]
     response = client.post("/account/api-keys/", {"name": "x", "expires_in_days": "30"})
     assert response.status_code == 403
 
@@ -105,7 +106,7 @@ def test_an_oversized_body_is_refused_before_anything_reads_it(
 
     monkeypatch.setattr(MultiPartParser, "parse", never)
     client = Client(enforce_csrf_checks=True)
-    client.force_login(owner)  # type: ignore[arg-type]
+    sign_in_with_second_factor(client, owner)  # type: ignore[arg-type]
     upload = io.BytesIO(b"\xff" * (3 * 1024 * 1024))
     upload.name = "passport.jpg"
     page = client.post("/documents/", {"document_type": "us_passport", "file": upload})
@@ -122,6 +123,6 @@ def test_an_oversized_body_is_refused_before_anything_reads_it(
 def test_a_body_within_the_cap_reaches_the_view(owner: object, settings: Any) -> None:
     settings.IDV_MAX_REQUEST_BYTES = 2 * 1024 * 1024
     client = Client()
-    client.force_login(owner)  # type: ignore[arg-type]
+    sign_in_with_second_factor(client, owner)  # type: ignore[arg-type]
     response = client.post("/account/api-keys/", {"name": "ci", "expires_in_days": "30"})
     assert response.status_code in (200, 302)

@@ -8,13 +8,30 @@
 | outsider    | org_admin of ``other_org`` (a different customer), nothing in org |
 | officer     | compliance officer of the operator organisation (service-wide)   |
 | stranger    | signed up, belongs to no organisation                            |
+
+owner, outsider and officer are privileged: their sessions must pass a second
+factor (accounts.second_factor) before they can do anything.
+``sign_in_with_second_factor`` gives a test client such a session;
+``enrol_totp`` and ``totp_code`` let a test pass the second factor for real.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import os
+import struct
+import time
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import pytest
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import decrypt
+from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, User
@@ -89,3 +106,39 @@ def api_client_for(db: None) -> Callable[[User | None], APIClient]:
         return client
 
     return make
+
+
+def totp_code(secret: str, *, at: float | None = None) -> str:
+    """The code an authenticator app shows (RFC 6238: HMAC-SHA-1, 30 s steps, 6 digits),
+    computed here rather than with allauth's helpers, so the two check each other."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def enrol_totp(user: User) -> str:
+    """Give the person an authenticator app, as allauth's enrolment page does; return its secret."""
+    secret = base64.b32encode(os.urandom(20)).decode("ascii")
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_secret(user: User) -> str | None:
+    """The person's authenticator-app secret (stored encrypted), if they have one."""
+    found = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return None if found is None else str(decrypt(found.data["secret"]))
+
+
+def sign_in_with_second_factor(client: Client, user: User) -> None:
+    """Sign the client in with a session that passed a second factor (enrolling one first),
+    for tests about something else. Signing in with a real code, as a person does, is
+    what tests/accounts/test_second_factor_sign_in.py tests."""
+    if totp_secret(user) is None:
+        enrol_totp(user)
+    client.force_login(user)
+    session = client.session
+    record_authentication(SimpleNamespace(session=session), user, "mfa", type="totp")
+    session.save()

@@ -33,9 +33,20 @@ class Command(BaseCommand):
         # A later seeder may describe a person an earlier one made (e.g. what they
         # may use): keep each login once, in first-seen order, with the latest label.
         logins: dict[str, Any] = {}
+        secrets: dict[str, str] = {}
         for module_name in SEEDERS:
             for login in importlib.import_module(module_name).seed():
                 logins[login.email] = login
+                if login.totp_secret:
+                    secrets[login.email] = login.totp_secret
         self.stdout.write("Demo logins (all share the demo password):")
         for login in logins.values():
             self.stdout.write(f"  {login.role:<48} {login.email:<32} {login.password}")
+        if secrets:
+            self.stdout.write(
+                "Compliance officers, signing officials and organisation admins sign in with a "
+                "second factor. Add this authenticator-app (TOTP) secret to an app, or run "
+                "`oathtool --totp -b SECRET`, for the code after the password:"
+            )
+            for email, secret in secrets.items():
+                self.stdout.write(f"  {email:<32} {secret}")
