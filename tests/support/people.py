@@ -142,3 +142,15 @@ def sign_in_with_second_factor(client: Client, user: User) -> None:
     session = client.session
     record_authentication(SimpleNamespace(session=session), user, "mfa", type="totp")
     session.save()
+
+
+def sign_in_with_totp(client: Client, user: User, secret: str) -> None:
+    """Sign in as a person does: the password, then the authenticator app's current code."""
+    from tests.support.factories import PASSWORD
+
+    first = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert first.status_code == 302, first.content[:300]
+    assert first["Location"] == "/accounts/2fa/authenticate/", first["Location"]
+    second = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    assert second.status_code == 302, second.content[:300]
+    assert not second["Location"].startswith("/accounts/"), second["Location"]
