@@ -44,9 +44,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.role:<48} {login.email:<32} {login.password}")
         if secrets:
             self.stdout.write(
-                "Compliance officers, signing officials and organisation admins sign in with a "
-                "second factor. Add this authenticator-app (TOTP) secret to an app, or run "
-                "`oathtool --totp -b SECRET`, for the code after the password:"
+                "Second factor (officers, signing officials, admins): after the password, enter\n"
+                "the code an authenticator app makes from this secret (or `oathtool --totp -b "
+                "SECRET`):"
             )
             for email, secret in secrets.items():
                 self.stdout.write(f"  {email:<32} {secret}")
