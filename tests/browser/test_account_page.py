@@ -9,6 +9,7 @@ import pytest
 from accounts.models import User
 from tests.support.browser import axe_check, browser_login
 from tests.support.factories import PASSWORD
+from tests.support.people import enrol_totp
 
 pytestmark = [pytest.mark.browser]
 
@@ -18,6 +19,7 @@ def test_sign_in_and_create_an_api_key_with_the_keyboard(page: Any, owner: User)
     axe_check(page, "home-anonymous")
     page.goto("/accounts/login/")
     axe_check(page, "login")
+    enrol_totp(owner)
     browser_login(page, owner.email, PASSWORD)
 
     page.goto("/account/")
@@ -34,6 +36,7 @@ def test_sign_in_and_create_an_api_key_with_the_keyboard(page: Any, owner: User)
 
 
 def test_a_form_error_is_summarised_and_linked_to_its_field(page: Any, owner: User) -> None:
+    enrol_totp(owner)
     browser_login(page, owner.email, PASSWORD)
     page.goto("/account/")
     page.get_by_role("button", name="Create key").click()

@@ -12,6 +12,7 @@ from entitlements.services.tokens import token_issue
 from tests.entitlements.support import person, signals, tier
 from tests.support.browser import axe_check, browser_login
 from tests.support.factories import PASSWORD
+from tests.support.people import enrol_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded_places")]
 
@@ -19,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded_places")]
 def test_an_officer_suspends_a_model_with_the_keyboard(page: Any, officer: User) -> None:
     tier("fable-5", name="Fable 5", min_level=2)
     token_issue(user=person(1), tier=ModelTier.objects.get(), signals=signals("CU", ()))
+    enrol_totp(officer)
     browser_login(page, officer.email, PASSWORD)
     page.goto("/console/")
     axe_check(page, "console")
@@ -49,6 +51,7 @@ def test_an_officer_finds_a_person_and_revokes_a_token(page: Any, officer: User)
     fable = tier("fable-5", name="Fable 5", min_level=2)
     holder = person(2, email="holder@example.org")
     token_issue(user=holder, tier=fable, signals=signals())
+    enrol_totp(officer)
     browser_login(page, officer.email, PASSWORD)
     page.goto("/console/")
     page.get_by_label("Email address or user id").fill("holder@")
@@ -69,6 +72,7 @@ def test_an_officer_finds_a_person_and_revokes_a_token(page: Any, officer: User)
 
 def test_an_officer_edits_and_creates_tiers_with_the_keyboard(page: Any, officer: User) -> None:
     tier("fable-5", name="Fable 5", min_level=2)
+    enrol_totp(officer)
     browser_login(page, officer.email, PASSWORD)
     page.goto("/console/")
     page.get_by_role("link", name="Edit requirements of Fable 5").focus()

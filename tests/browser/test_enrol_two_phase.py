@@ -14,6 +14,7 @@ from accounts.models import EnrolmentJob, Invitation, Organization, RosterEntry,
 from tests.accounts.factories import HEADER, csv_bytes, csv_file
 from tests.support.browser import axe_check, browser_login
 from tests.support.factories import PASSWORD
+from tests.support.people import enrol_totp
 
 pytestmark = [pytest.mark.browser]
 
@@ -36,6 +37,7 @@ STAFF = csv_bytes(
 def test_an_admin_checks_a_file_then_imports_the_valid_rows(
     page: Any, owner: User, org: Organization
 ) -> None:
+    enrol_totp(owner)
     browser_login(page, owner.email, PASSWORD)
     page.goto(f"/organizations/{org.public_id}/enrolments")
     axe_check(page, "enrolments")
@@ -88,6 +90,7 @@ def test_a_running_job_shows_a_progress_bar_that_polls(
     job = EnrolmentJob.objects.create(
         organization=org, upload=finished.upload, created_by=owner, mode="dry_run"
     )
+    enrol_totp(owner)
     browser_login(page, owner.email, PASSWORD)
     with page.expect_response(
         re.compile(f"/api/v1/organizations/.+/enrolments/{job.public_id}")
@@ -108,6 +111,7 @@ def test_organisation_pages_pass_axe(
         organization=org, email="invited@example.com", invited_by=owner, role="member"
     )
     invitation.save()
+    enrol_totp(owner)
     browser_login(page, owner.email, PASSWORD)
     for section in ("", "members", "invitations", "sponsorships"):
         page.goto(f"/organizations/{org.public_id}/{section}")

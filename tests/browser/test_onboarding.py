@@ -16,6 +16,7 @@ from attestations.models import Attestation, Document
 from tests.attestations.mrz_samples import corrupt, td3
 from tests.support.browser import axe_check, browser_login
 from tests.support.factories import PASSWORD
+from tests.support.people import totp_code
 
 # serialized_rollback: the rows data migrations wrote (declaration, embargoed places)
 # come back after each test, for the tests that follow.
@@ -143,7 +144,7 @@ def test_two_factor_authentication_can_be_set_up_and_is_asked_at_sign_in(
     page.wait_for_load_state("networkidle")
     axe_check(page, "21-mfa-activate")
     secret = page.locator("#authenticator_secret").input_value()
-    page.get_by_label("Authenticator code").fill(_totp(secret))
+    page.get_by_label("Authenticator code").fill(totp_code(secret))
     page.get_by_role("button", name="Activate").click()
     page.wait_for_load_state("networkidle")
     page.goto("/accounts/2fa/recovery-codes/")
@@ -153,7 +154,7 @@ def test_two_factor_authentication_can_be_set_up_and_is_asked_at_sign_in(
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state("networkidle")
-    browser_login(page, stranger.email, PASSWORD)
+    browser_login(page, stranger.email, PASSWORD, answer_code=False)
     assert "Two-Factor Authentication" in page.locator("main").inner_text()
     axe_check(page, "23-mfa-authenticate")
     page.get_by_label("Code").fill(codes[0])
@@ -161,21 +162,6 @@ def test_two_factor_authentication_can_be_set_up_and_is_asked_at_sign_in(
     page.wait_for_load_state("networkidle")
     page.goto("/account/")
     assert stranger.email in page.locator("main").inner_text()
-
-
-def _totp(secret: str) -> str:
-    import base64
-    import hashlib
-    import hmac
-    import struct
-    import time
-
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    counter = struct.pack(">Q", int(time.time()) // 30)
-    digest = hmac.new(key, counter, hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{number % 1_000_000:06d}"
 
 
 def test_a_document_without_an_mrz_waits_for_review_and_the_person_is_told(

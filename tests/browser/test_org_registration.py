@@ -10,6 +10,7 @@ import pytest
 from accounts.models import Organization, User
 from tests.support.browser import axe_check, browser_login
 from tests.support.factories import PASSWORD
+from tests.support.people import enrol_totp
 
 pytestmark = [pytest.mark.browser]
 
@@ -23,6 +24,9 @@ def _fast_password_hashing(settings: Any) -> None:
 def test_a_person_registers_an_organisation_and_signs_its_declaration(
     page: Any, stranger: User
 ) -> None:
+    # Registering makes them a signing official: a privileged person, held at the
+    # second factor from then on, so they have an authenticator app already.
+    enrol_totp(stranger)
     browser_login(page, stranger.email, PASSWORD)
     page.goto("/organizations/")
     axe_check(page, "organizations-empty")
@@ -60,6 +64,7 @@ def test_a_compliance_officer_verifies_a_pending_organisation(
     page: Any, officer: User, org: Organization
 ) -> None:
     Organization.objects.filter(pk=org.pk).update(status=Organization.Status.PENDING)
+    enrol_totp(officer)
     browser_login(page, officer.email, PASSWORD)
     page.goto(f"/organizations/{org.public_id}/")
     axe_check(page, "organization-detail-officer")

@@ -13,6 +13,7 @@ from tests.attestations import images
 from tests.attestations.factories import AttestationFactory
 from tests.support.browser import axe_check, browser_login
 from tests.support.factories import PASSWORD
+from tests.support.people import enrol_totp
 
 # serialized_rollback: the rows data migrations wrote (declaration, embargoed places)
 # come back after each test, for the tests that follow.
@@ -30,6 +31,7 @@ def test_an_officer_rejects_with_a_reason_and_the_person_sees_what_to_do(
         user=teammate, document_type=DocumentType.BIRTH_CERTIFICATE, file_data=images.png()
     )
 
+    enrol_totp(officer)
     browser_login(page, officer.email, PASSWORD)
     page.goto("/review/")
     axe_check(page, "40-review-queue")
