@@ -17,7 +17,12 @@ from accounts.models import User
 from accounts.second_factor.adapter import unseal
 from audit.models import AuditEvent
 from tests.support.factories import PASSWORD
-from tests.support.people import enrol_totp, sign_in_with_totp, totp_code
+from tests.support.people import (
+    enrol_totp,
+    sign_in_with_second_factor,
+    sign_in_with_totp,
+    totp_code,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +131,21 @@ def test_a_privileged_person_cannot_remove_their_last_authenticator_app(
         assert kept is not removable, user.email
         if not removable:
             assert "add another authenticator app or passkey" in response.content.decode()
+
+
+def test_removing_the_last_passkey_sends_a_privileged_person_back_to_enrolment(
+    officer: User, client: Client
+) -> None:
+    # allauth does not ask the adapter before removing a passkey; the session then
+    # no longer counts as having passed a second factor.
+    passkey = Authenticator.objects.create(user=officer, type=Authenticator.Type.WEBAUTHN, data={})
+    sign_in_with_second_factor(client, officer, enrol=False)
+    assert client.get("/console/").status_code == 200
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    removed = client.post(f"/accounts/2fa/webauthn/keys/{passkey.pk}/remove/")
+    assert removed.status_code == 302
+    assert not Authenticator.objects.filter(user=officer).exists()
+    assert client.get("/console/")["Location"] == "/accounts/2fa/"
 
 
 def test_adding_and_removing_a_factor_is_audited(teammate: User) -> None:

@@ -132,11 +132,11 @@ def totp_secret(user: User) -> str | None:
     return None if found is None else str(decrypt(found.data["secret"]))
 
 
-def sign_in_with_second_factor(client: Client, user: User) -> None:
-    """Sign the client in with a session that passed a second factor (enrolling one first),
-    for tests about something else. Signing in with a real code, as a person does, is
-    what tests/accounts/test_second_factor_sign_in.py tests."""
-    if totp_secret(user) is None:
+def sign_in_with_second_factor(client: Client, user: User, *, enrol: bool = True) -> None:
+    """Sign the client in with a session that passed a second factor (enrolling an app first
+    unless ``enrol`` is off), for tests about something else. Signing in with a real code,
+    as a person does, is what tests/accounts/test_second_factor_sign_in.py tests."""
+    if enrol and totp_secret(user) is None:
         enrol_totp(user)
     client.force_login(user)
     session = client.session
