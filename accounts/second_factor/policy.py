@@ -81,10 +81,3 @@ def standing_error(standing: Standing, user: User) -> PermissionDenied:
     if standing is Standing.ENROL:
         return SecondFactorEnrolmentRequired(extra={"url": enrol_url()})
     return SecondFactorRequired(extra={"url": verify_url(user)})
-
-
-def require_second_factor(request: HttpRequest, user: User) -> None:
-    """Raise unless the person needs no second factor or this session passed one."""
-    standing = second_factor_standing(request, user)
-    if standing not in (Standing.PASSED, Standing.NOT_REQUIRED):
-        raise standing_error(standing, user)
