@@ -14,7 +14,7 @@ from entitlements.models import IssuedToken, ModelTier, UserRevocation
 from entitlements.services.revocations import user_revoke
 from entitlements.services.tokens import token_issue
 from tests.entitlements.support import person, signals, tier
-from tests.support.factories import PASSWORD, MembershipFactory
+from tests.support.factories import MembershipFactory
 from tests.support.people import sign_in_with_second_factor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_places")]
