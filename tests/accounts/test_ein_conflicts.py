@@ -34,7 +34,8 @@ from accounts.tasks import expire_pending_organizations
 from audit.models import AuditEvent
 from idverify.errors import Conflict, PermissionDenied, SelfApproval, ValidationFailed
 from tests.support.api import assert_api_error, json_body
-from tests.support.factories import PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
+from tests.support.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def api_registration(legal_name: str) -> dict[str, object]:
 
 def signed_in(user: User) -> Client:
     client = Client()
-    assert client.login(email=user.email, password=PASSWORD)
+    sign_in_with_second_factor(client, user)
     return client
 
 

@@ -22,7 +22,7 @@ from accounts.models import Invitation, Organization, User
 from accounts.services import user_create
 from idverify.errors import ValidationFailed
 from tests.support.api import assert_api_error
-from tests.support.factories import PASSWORD
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_the_invitation_form_says_so_beside_the_field(
     owner: User, org: Organization, email: str
 ) -> None:
     client = Client()
-    assert client.login(email=owner.email, password=PASSWORD)
+    sign_in_with_second_factor(client, owner)
     response = client.post(
         f"/organizations/{org.public_id}/invitations", {"email": email, "role": "member"}
     )

@@ -165,7 +165,7 @@ def test_secrets_stored_in_the_clear_before_are_sealed_by_the_migration(
     Authenticator.objects.create(
         user=officer, type=Authenticator.Type.TOTP, data={"secret": secret}
     )
-    migration = importlib.import_module("accounts.migrations.0006_seal_second_factor_secrets")
+    migration = importlib.import_module("accounts.migrations.0009_seal_second_factor_secrets")
     migration.seal_secrets(django_apps, None)
     migration.seal_secrets(django_apps, None)  # again: nothing sealed twice
     stored = Authenticator.objects.get(user=officer).data["secret"]

@@ -27,7 +27,8 @@ from audit.models import AuditEvent
 from idverify.errors import SelfApproval
 from tests.accounts.factories import signing_official
 from tests.support.api import assert_api_error
-from tests.support.factories import PASSWORD, SponsorshipFactory, UserFactory
+from tests.support.factories import SponsorshipFactory, UserFactory
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def signer(org: Organization) -> User:
 
 def signed_in(user: User) -> Client:
     client = Client()
-    assert client.login(email=user.email, password=PASSWORD)
+    sign_in_with_second_factor(client, user)
     return client
 
 
@@ -227,7 +228,7 @@ def test_staff_cannot_grant_themselves_a_role_in_the_admin(
 def test_the_admin_cannot_add_or_edit_sponsorships(signer: User, org: Organization) -> None:
     root = User.objects.create_superuser("root@example.com", "a-long-admin-password")
     client = Client()
-    client.force_login(root)
+    sign_in_with_second_factor(client, root)
     assert client.get("/admin/accounts/sponsorship/add/").status_code == 403
     sponsorship = SponsorshipFactory.create(organization=org, sponsored_by=signer)
     page = client.post(

@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from idverify.errors import Conflict, PermissionDenied, SelfApproval, ValidationFailed
 from tests.attestations import images
 from tests.attestations.factories import AttestationFactory, DocumentFactory
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +151,7 @@ def test_an_officer_cannot_review_their_own_document(officer: User) -> None:
             reason=DecisionReason.GENUINE_AND_MATCHING,
         )
     client = Client()
-    client.force_login(officer)
+    sign_in_with_second_factor(client, officer)
     page = client.post(
         f"/review/{own.public_id}/",
         {"decision": "approve", "reason": DecisionReason.GENUINE_AND_MATCHING},
