@@ -6,17 +6,23 @@ PORT ?= 8000
 # The issuer of quick-start tokens is where the server listens (unless set explicitly).
 QUICKSTART := IDV_QUICKSTART=1 IDV_BASE_URL=$${IDV_BASE_URL:-http://$(HOST):$(PORT)}
 
-.PHONY: run test check lint types migrations-check worker beat clean
+.PHONY: run quickstart test check lint types migrations-check worker beat clean
 
-## Quick start: SQLite, tasks and the periodic schedule in-process, demo GeoIP data and demo people, on http://127.0.0.1:8000
+## Quick start: SQLite, tasks and the periodic schedule in-process, demo GeoIP data and demo people, on http://$(HOST):$(PORT)
 run:
 	@scripts/venv.sh requirements.txt
+	@$(MAKE) --no-print-directory quickstart
+
+## The quick start without the install step (its own target so a test can run it as is).
+quickstart:
+	@$(QUICKSTART) $(PY) -m idverify.quickstart
 	@$(QUICKSTART) $(PY) manage.py migrate --noinput
 	@$(QUICKSTART) $(PY) manage.py geoip_demo_db >/dev/null
 	@$(QUICKSTART) $(PY) manage.py rotate_signing_keys --if-due
 	@$(QUICKSTART) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(QUICKSTART) $(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/v1/docs/)"
+	@echo "Commands in this checkout use the quick start's settings: .venv/bin/python manage.py help"
 	@$(QUICKSTART) exec .venv/bin/gunicorn idverify.wsgi:application \
 	    -c idverify/gunicorn_config.py \
 	    --bind $(HOST):$(PORT) --workers 2 --threads 4 --log-level warning
