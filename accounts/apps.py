@@ -9,7 +9,8 @@ class AccountsConfig(AppConfig):
         # Register the tasks in every process (web too): services enqueue them
         # by name (accounts.queue), and without a broker they run in-process.
         # The schema extension describes API-key authentication in the OpenAPI schema.
-        from accounts import schema, tasks  # noqa: F401
+        # The navigation module adds the organisations and account links.
+        from accounts import navigation, schema, tasks  # noqa: F401
 
         self._connect_second_factor_receivers()
 

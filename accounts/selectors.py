@@ -61,6 +61,15 @@ def organization_list(*, viewer: User) -> QuerySet[Organization]:
     return Organization.objects.filter(memberships__user=viewer).distinct().order_by("legal_name")
 
 
+def organization_awaiting_verification_count(*, viewer: User) -> int:
+    """Registrations a compliance officer has yet to verify (0 for anyone else)."""
+    if not is_compliance_officer(viewer):
+        return 0
+    return Organization.objects.filter(
+        kind=Organization.Kind.CUSTOMER, status=Organization.Status.PENDING
+    ).count()
+
+
 def organization_get(*, viewer: User, public_id: str) -> Organization:
     """One organisation the viewer may see; anything else is "not found", never "forbidden".
 

@@ -6,4 +6,5 @@ class AttestationsConfig(AppConfig):
     verbose_name = "Attestations and documents"
 
     def ready(self) -> None:
-        from attestations import health  # noqa: F401 - registers the OCR readiness check
+        # The OCR readiness check; the verification and review-queue links.
+        from attestations import health, navigation  # noqa: F401

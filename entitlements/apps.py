@@ -7,7 +7,8 @@ class EntitlementsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the system checks, the readiness check and the schema extension.
-        from entitlements import checks, readiness, receivers, schema  # noqa: F401
+        # ... and the compliance console link of the site navigation.
+        from entitlements import checks, navigation, readiness, receivers, schema  # noqa: F401
 
         receivers.connect()
 

@@ -17,7 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.selectors import is_compliance_officer
+from accounts.selectors import is_compliance_officer, organization_awaiting_verification_count
+from attestations.selectors import review_queue
 from entitlements import selectors
 from entitlements.forms import (
     DirectiveConfirmForm,
@@ -58,6 +59,8 @@ def officer_required(view: View) -> View:
 @officer_required
 def console(request: HttpRequest, officer: User) -> HttpResponse:
     context = {
+        "documents_waiting": review_queue(viewer=officer).count(),
+        "organisations_waiting": organization_awaiting_verification_count(viewer=officer),
         "tiers": selectors.tier_list_for_console(viewer=officer),
         "summary": selectors.decision_summary(viewer=officer),
         "search_form": UserSearchForm(),

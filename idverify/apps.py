@@ -8,4 +8,5 @@ class IdverifyConfig(AppConfig):
     verbose_name = "idverify"
 
     def ready(self) -> None:
-        from idverify import checks  # noqa: F401 - registers the system checks
+        # Registers the system checks and the admin link of the site navigation.
+        from idverify import checks, navigation  # noqa: F401

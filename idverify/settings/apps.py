@@ -64,7 +64,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "idverify.context_processors.site",
                 "geo.context_processors.geo_data",
-                "attestations.context_processors.onboarding",
             ],
         },
     },

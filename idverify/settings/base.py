@@ -45,6 +45,8 @@ IDV_KEY_ENCRYPTION_KEY_PREVIOUS = [
 IDV_BASE_URL = (env_str("IDV_BASE_URL") or ("http://127.0.0.1:8000" if QUICKSTART else "")).rstrip(
     "/"
 )
+# The service's name as people see it: page titles, the header, emails.
+IDV_SITE_NAME = env_str("IDV_SITE_NAME", "idverify") or "idverify"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if QUICKSTART else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [IDV_BASE_URL] if IDV_BASE_URL else [])
 
