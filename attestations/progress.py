@@ -44,6 +44,9 @@ class TierNeed:
     needs: str
     met: bool
     explanation: str = ""
+    # The page where the step the explanation names is taken, and the link's words.
+    url: str = ""
+    link_text: str = ""
 
 
 TierNeedsProvider = Callable[[User, VerificationStatus], Sequence[TierNeed]]
@@ -123,7 +126,11 @@ def _for_level(
     if status.level == 2:
         return NextStep(
             "You are verified at level 2. Models that need level 3 also need a document "
-            "approved by a compliance officer, or both a checked document and sponsorship.",
+            "approved by a compliance officer, or both a checked document and sponsorship by "
+            "your organisation. Add a document for an officer to review, or ask a signing "
+            "official of your organisation to sponsor you.",
+            "Add a document for review",
+            reverse("document-new"),
         )
     return NextStep(
         f"You are fully verified until {attestation.expires_at:%Y-%m-%d}. Nothing more is needed."

@@ -57,6 +57,9 @@ class JwtRenderer(renderers.BaseRenderer):
 class ReasonSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     message = serializers.CharField()
+    url = serializers.URLField(
+        required=False, help_text="The web page where the person takes the step the message names."
+    )
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -117,7 +120,7 @@ class TokenCreateApi(APIView):
             jkt=serializer.validated_data.get("jkt"),
         )
         if outcome.token is None:
-            reasons = [reason.as_dict() for reason in outcome.decision.reasons]
+            reasons = [reason.as_api_dict() for reason in outcome.decision.reasons]
             return Response(
                 {
                     "error": {

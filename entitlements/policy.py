@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -37,22 +39,56 @@ USER_TOKENS_JUST_REVOKED = "user.tokens_just_revoked"
 ONE_SECOND = timedelta(seconds=1)
 # Geo reasons keep the geo app's own codes (geo.embargoed_country, geo.anonymizer, ...).
 
+# What to do next, by the person's level: a sentence naming the page (as the site's
+# header names it) and the URL name of the page that does it.
 NEXT_STEP = {
-    0: "Sign the U.S.-person attestation on your account page to reach level 1.",
-    1: "Upload a U.S. passport (or another document that shows your status), or ask your "
-    "organisation to sponsor you, to reach level 2.",
-    2: "Ask for a compliance officer's review of your document, or add organisation "
-    "sponsorship to your checked document, to reach level 3.",
+    0: (
+        "Sign your U.S.-person attestation on the Verification page to reach level 1.",
+        "attest-start",
+    ),
+    1: (
+        (
+            "Add a U.S. passport or another document that shows your status on the "
+            "Verification page, or ask a signing official of your organisation to sponsor "
+            "you, to reach level 2."
+        ),
+        "document-new",
+    ),
+    2: (
+        (
+            "To reach level 3, add a document for a compliance officer to review on the "
+            "Verification page, or have your organisation sponsor you as well as your "
+            "checked document."
+        ),
+        "document-new",
+    ),
 }
+ATTEST = "attest-start"
+ORGANISATIONS = "organizations"
 
 
 @dataclass(frozen=True)
 class Reason:
     code: str
     message: str
+    # The URL name of the page where the person takes the step the message names.
+    step: str = ""
+
+    @property
+    def path(self) -> str:
+        """The site path of the step's page ("" when there is nothing to do on the site)."""
+        return reverse(self.step) if self.step else ""
 
     def as_dict(self) -> dict[str, str]:
+        """What decision records keep: the stable code and the sentence."""
         return {"code": self.code, "message": self.message}
+
+    def as_api_dict(self) -> dict[str, str]:
+        """What a refused program is told: with the step's address, when there is one."""
+        body = self.as_dict()
+        if self.step:
+            body["url"] = settings.IDV_BASE_URL + self.path
+        return body
 
 
 @dataclass(frozen=True)
@@ -93,8 +129,9 @@ def _directive_reasons(tier: ModelTier, status: VerificationStatus) -> list[Reas
             Reason(
                 DIRECTIVE_US_PERSONS_ONLY,
                 f"{tier.name} is open only to U.S. persons under a compliance directive, and "
-                "you have no current attestation that you are one. If you are, sign the "
-                "U.S.-person attestation on your account page.",
+                "you have no current attestation that you are one. If you are, sign your "
+                "U.S.-person attestation on the Verification page.",
+                ATTEST,
             )
         ]
     return []
@@ -109,24 +146,30 @@ def _evidence_reasons(tier: ModelTier, status: VerificationStatus) -> list[Reaso
             Reason(
                 US_PERSON_REQUIRED,
                 f"{tier.name} is available only to U.S. persons, and your attestation says "
-                "you are not one. If your status has changed, sign a new attestation.",
+                "you are not one. If your status has changed, sign a new attestation on the "
+                "Verification page.",
+                ATTEST,
             )
         ]
     needed = max(1, tier.min_level)
     if status.level < needed:
+        sentence, step = NEXT_STEP[status.level]
         reasons.append(
             Reason(
                 LEVEL_TOO_LOW,
                 f"{tier.name} needs verification level {needed}; yours is {status.level}. "
-                + NEXT_STEP[status.level],
+                + sentence,
+                step,
             )
         )
     if tier.sponsorship_required and status.organization_id is None:
         reasons.append(
             Reason(
                 SPONSORSHIP_REQUIRED,
-                f"{tier.name} needs sponsorship by a verified organisation. Ask your "
-                "organisation's signing official to sponsor you.",
+                f"{tier.name} needs sponsorship by a verified organisation. Ask a signing "
+                "official of your organisation to sponsor you; the Organisations page names "
+                "them.",
+                ORGANISATIONS,
             )
         )
     return reasons

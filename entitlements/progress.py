@@ -13,7 +13,14 @@ from accounts.models import User
 from attestations.progress import TierNeed
 from attestations.selectors import VerificationStatus
 from entitlements.models import DirectiveState, ModelTier
-from entitlements.policy import directive_and_evidence_reasons
+from entitlements.policy import ATTEST, ORGANISATIONS, directive_and_evidence_reasons
+
+# The words of the link to each step's page.
+_LINK_TEXT = {
+    ATTEST: "Sign your attestation",
+    "document-new": "Add a document",
+    ORGANISATIONS: "See your organisations",
+}
 
 
 def _needs(tier: ModelTier) -> str:
@@ -24,19 +31,24 @@ def _needs(tier: ModelTier) -> str:
         parts.append("sponsorship by a verified organisation")
     if tier.directive_state == DirectiveState.SUSPENDED:
         return "Suspended for everyone by a compliance directive"
-    return ", ".join(parts).capitalize()
+    # Only the first letter: str.capitalize() would lower "U.S." to "u.s.".
+    sentence = ", ".join(parts)
+    return sentence[:1].upper() + sentence[1:]
 
 
 def tier_needs(user: User, status: VerificationStatus) -> Sequence[TierNeed]:
     needs = []
     for tier in ModelTier.objects.order_by("slug"):
         reasons = directive_and_evidence_reasons(tier, status)
+        first = reasons[0] if reasons else None
         needs.append(
             TierNeed(
                 name=tier.name,
                 needs=_needs(tier),
                 met=not reasons,
-                explanation=reasons[0].message if reasons else "You meet what this model needs.",
+                explanation=first.message if first else "You meet what this model needs.",
+                url=first.path if first else "",
+                link_text=_LINK_TEXT.get(first.step, "") if first else "",
             )
         )
     return needs

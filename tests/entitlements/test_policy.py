@@ -113,10 +113,12 @@ def test_the_claims_of_an_allowed_decision_say_who_what_and_where() -> None:
 
 def test_a_refused_person_is_told_the_next_step() -> None:
     one = decide(person(1), tier(min_level=2), signals())
-    assert "Upload a U.S. passport" in one.reasons[0].message
+    assert "Add a U.S. passport" in one.reasons[0].message
     assert "level 2" in one.reasons[0].message
+    assert one.reasons[0].path == "/documents/"
     zero = decide(person(0), tier("t0", min_level=1), signals())
-    assert "Sign the U.S.-person attestation" in zero.reasons[0].message
+    assert "Sign your U.S.-person attestation on the Verification page" in zero.reasons[0].message
+    assert zero.reasons[0].path == "/attest/"
 
 
 def test_sponsorship_satisfies_a_tier_that_needs_it() -> None:
