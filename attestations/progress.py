@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from attestations.models import Attestation, DecisionReason, Document, UsPersonStatus
+from attestations.models import Attestation, Document, UsPersonStatus
 from attestations.selectors import VerificationStatus
+from attestations.wording import rejection_for_person
 
 RENEW_WITHIN = timedelta(days=30)
 
@@ -85,11 +86,10 @@ def _document_step(document: Document) -> NextStep | None:
             url,
         )
     if document.status == Document.Status.REJECTED:
-        reason = DecisionReason(document.decision_reason).label if document.decision_reason else ""
         return NextStep(
-            f"Your document was not accepted ({reason.removeprefix('Reject: ')}). Upload "
-            "another document, or ask your organisation to sponsor you.",
-            "Upload another document",
+            f"Your document was not accepted. {rejection_for_person(document)} You can also "
+            "ask your organisation to sponsor you.",
+            "Add another document",
             reverse("document-new"),
         )
     return None

@@ -65,8 +65,8 @@ def _documents_for(status: Status, rules: tuple[DocumentRule, ...]) -> str:
         - {DocumentType.OTHER.label}
     )
     if not labels:
-        return "No document with an MRZ shows this status automatically."
-    return "Documents whose MRZ can show it: " + ", ".join(labels) + "."
+        return "No document with machine-readable lines shows this status automatically."
+    return "Documents whose machine-readable lines can show it: " + ", ".join(labels) + "."
 
 
 def document_supports_status(
@@ -81,15 +81,15 @@ def document_supports_status(
         return Check(
             "document_supports_status",
             True,
-            f"The MRZ belongs to {_describe(fields, rule)}, which shows that you are "
-            f"{status.phrase}{caveat}.",
+            f"The machine-readable lines belong to {_describe(fields, rule)}, which shows "
+            f"that you are {status.phrase}{caveat}.",
         )
     return Check(
         "document_supports_status",
         False,
-        f"The MRZ belongs to {_describe(fields, rule)}, which does not by itself show that you "
-        f"are {status.phrase}. {_documents_for(status, rules)} A compliance officer can review "
-        "other documents.",
+        f"The machine-readable lines belong to {_describe(fields, rule)}, which does not by "
+        f"itself show that you are {status.phrase}. {_documents_for(status, rules)} A "
+        "compliance officer can review other documents.",
     )
 
 
@@ -106,21 +106,22 @@ def document_type_matches(
         return Check(
             "document_type_matches",
             True,
-            f"The MRZ belongs to {_describe(fields, rule)}, which fits the document type you "
-            f"chose ({document_type.label}).",
+            f"The machine-readable lines belong to {_describe(fields, rule)}, which fits the "
+            f"kind of document you chose ({document_type.label}).",
         )
     if document_type not in {rule.document_type for rule in rules}:
         return Check(
             "document_type_matches",
             False,
-            f"You chose {document_type.phrase}, which has no MRZ, but the MRZ given belongs to "
-            f"{_describe(fields, rule)}. Choose the type of the document the MRZ comes from.",
+            f"You chose {document_type.phrase}, which has no machine-readable lines, but the "
+            f"lines given belong to {_describe(fields, rule)}. Choose the kind of document "
+            "the lines come from.",
         )
     return Check(
         "document_type_matches",
         False,
-        f"You chose {document_type.phrase}, but the MRZ belongs to {_describe(fields, rule)}. "
-        "Choose the type that matches your document.",
+        f"You chose {document_type.phrase}, but the machine-readable lines belong to "
+        f"{_describe(fields, rule)}. Choose the kind that matches your document.",
     )
 
 
@@ -138,8 +139,8 @@ def name_matches(*, fields: MrzFields, family_name: str, given_names: str) -> Ch
         return Check(
             "name_matches",
             False,
-            f"Your name contains {error.args[0]!r}, which an MRZ cannot show: give your name "
-            "in Latin letters as printed on the document.",
+            f"Your name contains {error.args[0]!r}, which machine-readable lines cannot show: "
+            "give your name in Latin letters as printed on the document.",
         )
     if surname_ok and given_ok:
         cut = " (the document shortens it)" if name.truncated else ""

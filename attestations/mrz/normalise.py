@@ -59,7 +59,8 @@ def _shape(lines: list[str]) -> tuple[MrzFormat, list[str]]:
         )
         raise MrzInputError(
             "mrz_line_count",
-            f"An MRZ has 2 lines (passport, TD2) or 3 lines (ID card); this text has {found}.",
+            "Machine-readable lines come as 2 lines (passport, TD2) or 3 lines (ID card); "
+            f"this text has {found}.",
         )
     fmt = _expected_format(lines)
     for number, line in enumerate(lines, 1):

@@ -4,6 +4,9 @@
 - the lines do not validate (a typo, a misread): ``needs_input``, the person
   types them again; after IDV_DOCUMENT_MAX_ATTEMPTS it goes to review instead
   of locking anyone out;
+- the lines validate and show the document expired, or of another kind than
+  the person chose: ``rejected`` at once, with the check's sentence saying what
+  to do; an officer could only say the same, days later;
 - the lines validate but disagree with the attestation: ``needs_review``;
 - the lines were typed, not read from an image, and ``IDV_TYPED_MRZ_PASSES``
   is off: ``needs_review``.
@@ -14,7 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
-from attestations.models import Attestation, Document, ReviewReason
+from attestations.models import Attestation, DecisionReason, Document, ReviewReason
 from attestations.mrz import (
     Check,
     Claim,
@@ -27,7 +30,13 @@ from attestations.mrz import Status as MrzStatus
 from attestations.selectors import mrz_purpose
 from idverify import crypto
 
-_STATUS_CHECKS = frozenset({"document_supports_status", "document_type_matches"})
+_STATUS_CHECKS = frozenset({"document_supports_status"})
+# Checks whose failure the person can put right themselves: the document is refused
+# at once with the check's own sentence, under the reason an officer would give.
+REFUSING_CHECKS: dict[str, DecisionReason] = {
+    "document_not_expired": DecisionReason.EXPIRED,
+    "document_type_matches": DecisionReason.WRONG_DOCUMENT,
+}
 
 
 def _claim(attestation: Attestation, document: Document) -> Claim:
@@ -74,6 +83,13 @@ def mrz_apply(
     document.checks = [check_to_json(check) for check in (*reading.checks, *claim_checks)]
     document.document_expires_on = reading.fields.expiry_date.value
     failed = {check.name for check in claim_checks if not check.passed}
+    refusing = [name for name in REFUSING_CHECKS if name in failed]
+    if refusing:
+        document.status = Document.Status.REJECTED
+        document.decision_reason = REFUSING_CHECKS[refusing[0]]
+        document.supports_status = ""
+        document.decided_at = timezone.now()
+        return
     reasons: list[str] = []
     if failed & _STATUS_CHECKS:
         reasons.append(ReviewReason.STATUS_MISMATCH)
@@ -93,6 +109,17 @@ def mrz_apply(
     document.status = Document.Status.PASSED
     document.supports_status = attestation.status
     document.decided_at = timezone.now()
+
+
+def refusal_fields(document: Document) -> dict[str, list[str]]:
+    """The refusing checks' sentences by the form field the person changes to put them
+    right: the kind of document, or the lines (of an expired document)."""
+    fields: dict[str, list[str]] = {}
+    for check in document.checks:
+        if not check["passed"] and check["name"] in REFUSING_CHECKS:
+            field = "document_type" if check["name"] == "document_type_matches" else "mrz"
+            fields.setdefault(field, []).append(check["message"])
+    return fields
 
 
 def mrz_shape_error(mrz: str) -> str | None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from attestations.models import Attestation, Document, DocumentType, ReviewReason, UsPersonStatus
 from attestations.selectors import attestation_current, document_get
-from attestations.services.checks import mrz_apply, mrz_shape_error
+from attestations.services.checks import mrz_apply, mrz_shape_error, refusal_fields
 from attestations.services.images import image_delete_locked
 from attestations.storage import purpose_for, sealed_file_delete, sealed_file_write
 from attestations.uploads import UploadLimits, inspect_upload
@@ -76,8 +76,11 @@ def document_submit(
 ) -> Document:
     """Accept a document as evidence for the user's current attestation.
 
-    With typed MRZ lines the checks run at once; an image of an MRZ document is
-    read by OCR in the background; a document without an MRZ goes to review.
+    With typed MRZ lines the checks run at once, and lines that show an expired
+    document or another kind than the one chosen are refused as bad input (nothing
+    is stored; the person changes the field and sends again); an image of an MRZ
+    document is read by OCR in the background; a document without an MRZ goes to
+    review.
     """
     mrz = (mrz or "").strip()
     _validate_input(document_type=document_type, file_data=file_data, mrz=mrz)
@@ -114,6 +117,8 @@ def document_submit(
                     source="typed",
                     name_confirmed=True,
                 )
+                if fields := refusal_fields(document):
+                    raise ValidationFailed(next(iter(fields.values()))[0], fields=fields)
             elif document_type not in MRZ_DOCUMENT_TYPES:
                 document.status = Document.Status.NEEDS_REVIEW
                 document.review_reasons = [ReviewReason.NO_MRZ]
@@ -181,10 +186,13 @@ def document_mrz_submit(
                 "failed_attempts": document.failed_attempts,
                 "name_confirmed": name_confirmed,
                 "review_reasons": document.review_reasons,
+                "decision_reason": document.decision_reason,
             },
         )
         if document.status == Document.Status.PASSED:
             image_delete_locked(document=document, reason="checks_passed", actor=None)
+        elif document.status == Document.Status.REJECTED:
+            image_delete_locked(document=document, reason="refused_by_checks", actor=None)
     return document
 
 

@@ -93,8 +93,11 @@ def document_ocr_run(*, document_public_id: str, reader: MrzReader | None = None
                 "problem": problem,
                 "status": document.status,
                 "review_reasons": document.review_reasons,
+                "decision_reason": document.decision_reason,
             },
         )
         if document.status == document.Status.PASSED:
             image_delete_locked(document=document, reason="checks_passed", actor=None)
+        elif document.status == document.Status.REJECTED:
+            image_delete_locked(document=document, reason="refused_by_checks", actor=None)
     return document

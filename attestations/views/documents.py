@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from attestations.forms import DocumentForm, MrzTypeForm
-from attestations.models import DecisionReason, Document, ReviewReason
+from attestations.models import Document, ReviewReason
 from attestations.selectors import (
     attestation_current,
     document_get,
@@ -28,6 +28,7 @@ from attestations.services import (
 from attestations.storage import purpose_for, sealed_file_read
 from attestations.uploads import refuse_oversized_request
 from attestations.views.common import signed_in
+from attestations.wording import check_rows, rejection_for_person
 from audit.services import audit_record
 from idverify.errors import DomainError, NotFound
 from idverify.forms import apply_domain_error
@@ -92,8 +93,9 @@ def _detail(request: HttpRequest, document: Document, form: MrzTypeForm | None) 
         "document": document,
         "form": form,
         "review_reasons": [ReviewReason(code).label for code in document.review_reasons],
-        "decision_reason": (
-            DecisionReason(document.decision_reason).label if document.decision_reason else ""
+        "checks": check_rows(document.checks),
+        "rejection": (
+            rejection_for_person(document) if document.status == Document.Status.REJECTED else ""
         ),
         "is_owner": document.user_id == user.pk,
         "prefilled_from_ocr": bool(ocr_guess),

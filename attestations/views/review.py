@@ -15,6 +15,7 @@ from attestations.models import ReviewReason, UsPersonStatus
 from attestations.selectors import document_get, document_mrz_text, review_queue
 from attestations.services import document_review_decide
 from attestations.views.common import signed_in
+from attestations.wording import check_rows
 from idverify.errors import DomainError, NotFound, PermissionDenied
 from idverify.forms import apply_domain_error
 
@@ -67,6 +68,7 @@ def review_detail(request: HttpRequest, document_id: str) -> HttpResponse:
         "citizenships": [country_name(c) for c in attestation.citizenships] if attestation else [],
         "reasons": [ReviewReason(code).label for code in document.review_reasons],
         "mrz": document_mrz_text(document=document),
+        "checks": check_rows(document.checks),
         "form": form,
     }
     return render(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 from collections.abc import Callable
@@ -12,15 +13,16 @@ import pytest
 from PIL import Image
 
 from accounts.models import User
-from attestations.models import Document, DocumentType, ReviewReason
+from attestations.models import DecisionReason, Document, DocumentType, ReviewReason
 from attestations.ocr import OcrEngineError, OcrOutcome, OcrStatus, OcrTimings
 from attestations.pdf import render_dpi, render_first_page
 from attestations.selectors import document_ocr_prefill, verification_status
 from attestations.services import document_mrz_submit, document_ocr_run, document_submit
+from attestations.wording import rejection_for_person
 from audit.models import AuditEvent
 from tests.attestations import images
 from tests.attestations.factories import AttestationFactory
-from tests.attestations.mrz_samples import corrupt, td3
+from tests.attestations.mrz_samples import corrupt, td1, td3
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +92,43 @@ def test_no_mrz_found_or_an_engine_failure_still_lets_the_person_type(
     failing = ScriptedReader(OcrStatus.READ, error=OcrEngineError("tesseract crashed"))
     document = document_ocr_run(document_public_id=str(second.public_id), reader=failing)
     assert document.status == Document.Status.NEEDS_INPUT
+
+
+def test_a_reading_that_shows_an_expired_document_refuses_it_at_once(
+    uploaded: Document, stranger: User
+) -> None:
+    expired_on = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=3)
+    reader = ScriptedReader(OcrStatus.READ, tuple(td3(expiry=expired_on).split("\n")))
+    document = document_ocr_run(document_public_id=str(uploaded.public_id), reader=reader)
+    assert document.status == Document.Status.REJECTED
+    assert document.decision_reason == DecisionReason.EXPIRED
+    assert document.reviewed_by is None
+    assert document.review_reasons == []  # not parked for an officer
+    assert not document.has_image  # nothing left to review
+    assert rejection_for_person(document) == (
+        f"The document expired on {expired_on.isoformat()}. Please use a document that is "
+        "still valid."
+    )
+    assert verification_status(user=stranger).level == 1
+
+
+def test_typed_lines_of_another_kind_refuse_the_document_with_the_kind_to_choose(
+    uploaded: Document, stranger: User
+) -> None:
+    document_ocr_run(
+        document_public_id=str(uploaded.public_id), reader=ScriptedReader(OcrStatus.NO_MRZ)
+    )
+    card = td1(code="IP", nationality="USA")
+    document = document_mrz_submit(
+        user=stranger, document_public_id=uploaded.public_id, mrz=card, name_confirmed=True
+    )
+    assert document.status == Document.Status.REJECTED
+    assert document.decision_reason == DecisionReason.WRONG_DOCUMENT
+    assert (
+        "You chose a U.S. passport, but the machine-readable lines belong to a U.S. passport card"
+        in (rejection_for_person(document))
+    )
+    assert not Document.objects.filter(status=Document.Status.NEEDS_REVIEW).exists()
 
 
 def test_reading_twice_changes_nothing_the_second_time(uploaded: Document) -> None:

@@ -118,12 +118,47 @@ def test_a_name_that_does_not_match_goes_to_review(citizen: User) -> None:
     assert document.review_reasons == [ReviewReason.CHECKS_FAILED]
 
 
-def test_an_expired_passport_is_not_accepted_automatically(citizen: User) -> None:
-    expired = td3(expiry=dt.datetime.now(dt.UTC).date() - dt.timedelta(days=40))
-    document = document_submit(user=citizen, document_type=DocumentType.US_PASSPORT, mrz=expired)
-    assert document.status == Document.Status.NEEDS_REVIEW
-    failed = {c["name"] for c in document.checks if not c["passed"]}
-    assert "document_not_expired" in failed
+def test_typed_lines_of_an_expired_passport_are_refused_at_once_with_what_to_do(
+    citizen: User,
+) -> None:
+    expired_on = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=40)
+    with pytest.raises(ValidationFailed) as caught:
+        document_submit(
+            user=citizen,
+            document_type=DocumentType.US_PASSPORT,
+            mrz=td3(expiry=expired_on),
+            file_data=images.jpeg(),
+        )
+    assert caught.value.fields == {
+        "mrz": [
+            (
+                f"The document expired on {expired_on.isoformat()}. Please use a document "
+                "that is still valid."
+            )
+        ]
+    }
+    # Bad input: nothing kept, nothing parked for an officer, no file left behind.
+    assert not Document.objects.exists()
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*.idv"))
+
+
+def test_typed_lines_of_another_kind_of_document_are_refused_by_the_kind_chosen(
+    citizen: User,
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        document_submit(user=citizen, document_type=DocumentType.US_PASSPORT_CARD, mrz=td3())
+    assert caught.value.fields == {
+        "document_type": [
+            (
+                "You chose a U.S. passport card, but the machine-readable lines belong to a "
+                "U.S. passport. Choose the kind that matches your document."
+            )
+        ]
+    }
+    assert not Document.objects.exists()
+    # Choosing the right kind, the same lines pass.
+    document = document_submit(user=citizen, document_type=DocumentType.US_PASSPORT, mrz=td3())
+    assert document.status == Document.Status.PASSED
 
 
 def test_a_document_without_an_mrz_goes_to_review_with_its_image(citizen: User) -> None:

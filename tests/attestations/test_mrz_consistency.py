@@ -191,14 +191,14 @@ def test_choosing_permanent_resident_card_for_a_passport_is_a_mismatch() -> None
     )
 
     assert not check.passed
-    assert "the MRZ belongs to a U.S. passport" in check.message
+    assert "the machine-readable lines belong to a U.S. passport" in check.message
 
 
 def test_a_birth_certificate_has_no_mrz_so_an_mrz_cannot_be_one() -> None:
     check = document_type_matches(fields=_fields(), document_type=DocumentType.BIRTH_CERTIFICATE)
 
     assert not check.passed
-    assert "which has no MRZ" in check.message
+    assert "which has no machine-readable lines" in check.message
 
 
 def test_a_foreign_passport_is_an_other_document() -> None:

@@ -80,7 +80,8 @@ def test_the_report_of_text_that_is_no_mrz_has_no_fields_and_says_why() -> None:
             {
                 "name": "format",
                 "passed": False,
-                "message": "An MRZ has 2 lines (passport, TD2) or 3 lines (ID card); "
+                "message": "Machine-readable lines come as 2 lines (passport, TD2) or 3 lines "
+                "(ID card); "
                 "this text has 1 line of 5 characters.",
             }
         ],
