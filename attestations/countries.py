@@ -17,6 +17,19 @@ def country_choices() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(entries, key=lambda entry: entry[1]))
 
 
+UNITED_STATES = "US"
+
+
+@cache
+def countries_united_states_first() -> tuple[tuple[str, str], ...]:
+    """The same list with the United States first, where most people here look for it."""
+    choices = country_choices()
+    return (
+        *(entry for entry in choices if entry[0] == UNITED_STATES),
+        *(entry for entry in choices if entry[0] != UNITED_STATES),
+    )
+
+
 @cache
 def _names() -> dict[str, str]:
     return dict(country_choices())

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from attestations.countries import country_choices
+from attestations.countries import countries_united_states_first, country_choices
 from attestations.models import DecisionReason, DocumentType, UsPersonStatus
+from attestations.services.attestation import signature_error
 
 STATUS_HELP: dict[str, str] = {
     UsPersonStatus.US_CITIZEN: (
@@ -81,8 +82,53 @@ class CountrySelect(forms.Select):
         )
 
 
-class CountrySelectMultiple(CountrySelect, forms.SelectMultiple):
-    pass
+class CountryCheckboxes(forms.CheckboxSelectMultiple):
+    """Every country as a checkbox, the United States first, in a scrolling box.
+
+    Usable as it is (a list to tick, searchable with the browser's find); the
+    page's script adds a filter box above it and a line saying what is ticked.
+    Rendered as one string, like CountrySelect, for the same reason. The form
+    template puts it in a fieldset whose legend is the field's label.
+    """
+
+    renders_group = True
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        # The error summary links here: the first checkbox (the United States).
+        return f"{id_}_{self.choices[0][0]}" if id_ and self.choices else id_
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        final = self.build_attrs(self.attrs, attrs)
+        base_id = final.pop("id", f"id_{name}")
+        # The fieldset around the boxes carries the hint (see idverify/form_fields.html).
+        final.pop("aria-describedby", None)
+        chosen = {str(v) for v in self.format_value(value)}
+        boxes = "".join(
+            format_html(
+                '<div class="choice"><input type="checkbox" name="{}" value="{}" id="{}_{}"{}>'
+                '<label for="{}_{}" class="inline-label">{}</label></div>',
+                name,
+                code,
+                base_id,
+                code,
+                mark_safe(" checked") if str(code) in chosen else "",
+                base_id,
+                code,
+                label,
+            )
+            for code, label in self.choices
+        )
+        return format_html(
+            '<div class="country-list" id="{}" data-country-list>{}</div>',
+            base_id,
+            mark_safe(boxes),  # noqa: S308 - every part escaped by format_html above
+        )
 
 
 class IdentityForm(forms.Form):
@@ -113,10 +159,10 @@ class IdentityForm(forms.Form):
     citizenships = forms.MultipleChoiceField(
         label="Every country of which you are a citizen",
         required=False,
-        choices=country_choices(),
-        help_text="Choose all of them: hold Ctrl (or Cmd) to choose more than one. Leave it "
-        "empty only if you are stateless.",
-        widget=CountrySelectMultiple(attrs={"size": 8}),
+        choices=countries_united_states_first(),
+        help_text="Tick each one (the United States is first). Leave them all unticked only "
+        "if you are stateless.",
+        widget=CountryCheckboxes,
     )
 
     def clean_date_of_birth(self) -> dt.date:
@@ -127,6 +173,9 @@ class IdentityForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    # Set when the chosen status does not fit the citizenships of step 1.
+    citizenship_conflict = False
+
     status = forms.ChoiceField(
         label="Which of these describes you?",
         choices=UsPersonStatus.choices,
@@ -160,6 +209,19 @@ class DeclarationForm(forms.Form):
         label="I declare under penalty of perjury that this attestation is true and complete.",
         error_messages={"required": "Confirm that you sign under penalty of perjury."},
     )
+
+    def __init__(self, *args: Any, given_names: str = "", family_name: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.given_names, self.family_name = given_names, family_name
+
+    def clean_signature_name(self) -> str:
+        # Here, not only at signing: every problem of the page is reported in one round.
+        value: str = self.cleaned_data["signature_name"]
+        if problem := signature_error(
+            signature_name=value, given_names=self.given_names, family_name=self.family_name
+        ):
+            raise forms.ValidationError(problem)
+        return value
 
 
 class DocumentForm(forms.Form):

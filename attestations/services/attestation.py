@@ -59,7 +59,9 @@ def _validate_person(
     return errors
 
 
-def _validate_status(*, status: str, citizenships: Sequence[str]) -> dict[str, list[str]]:
+def status_errors(*, status: str, citizenships: Sequence[str]) -> dict[str, list[str]]:
+    """Whether the status fits the citizenships; the attestation's status step asks too,
+    so the person hears it on that step rather than at the signature."""
     errors: dict[str, list[str]] = {}
     if status not in UsPersonStatus.values:
         errors["status"] = ["Choose the status that describes you."]
@@ -75,15 +77,23 @@ def _validate_status(*, status: str, citizenships: Sequence[str]) -> dict[str, l
     return errors
 
 
+def signature_error(*, signature_name: str, given_names: str, family_name: str) -> str | None:
+    """Why the typed signature is not the attested name, or None when it is."""
+    expected = f"{given_names} {family_name}"
+    if _folded(signature_name) != _folded(expected):
+        return f"Type your full name exactly as given above: {expected.strip()}."
+    return None
+
+
 def _validate_signature(
     *, given_names: str, family_name: str, signature_name: str, perjury_acknowledged: bool
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    expected = f"{given_names} {family_name}"
-    if _folded(signature_name) != _folded(expected):
-        errors["signature_name"] = [
-            f"Type your full name exactly as given above: {expected.strip()}."
-        ]
+    problem = signature_error(
+        signature_name=signature_name, given_names=given_names, family_name=family_name
+    )
+    if problem:
+        errors["signature_name"] = [problem]
     if not perjury_acknowledged:
         errors["perjury_acknowledged"] = ["Confirm that you sign under penalty of perjury."]
     return errors
@@ -122,7 +132,7 @@ def attestation_submit(
             country_of_birth=country_of_birth,
             today=now.date(),
         ),
-        **_validate_status(status=status, citizenships=codes),
+        **status_errors(status=status, citizenships=codes),
         **_validate_signature(
             given_names=given_names,
             family_name=family_name,

@@ -22,6 +22,7 @@ from attestations.forms import STATUS_HELP, DeclarationForm, IdentityForm, Statu
 from attestations.models import UsPersonStatus
 from attestations.selectors import attestation_current, declaration_current
 from attestations.services import attestation_submit
+from attestations.services.attestation import status_errors
 from attestations.views.common import signed_in
 from geo.selectors import request_signals
 from idverify.errors import DomainError
@@ -102,6 +103,22 @@ def _summary(draft: dict[str, dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _check_status_fits_citizenships(form: StatusForm, identity: dict[str, Any]) -> None:
+    """Said on this step, where it can be put right, not at the signature two steps on."""
+    status = form.cleaned_data["status"]
+    errors = status_errors(status=status, citizenships=identity["citizenships"])
+    if "citizenships" in errors:
+        form.add_error(
+            "status",
+            f"You chose “{UsPersonStatus(status).label}”, but the United States is not among "
+            "the citizenships you gave. Add it on the previous step, or choose the status "
+            "that describes you.",
+        )
+    for message in errors.get("status", []):
+        form.add_error("status", message)
+    form.citizenship_conflict = bool(errors)
+
+
 def _sign(
     request: HttpRequest, draft: dict[str, dict[str, Any]], form: DeclarationForm
 ) -> HttpResponse | None:
@@ -142,16 +159,23 @@ def attest_step(request: HttpRequest, step: str) -> HttpResponse:
     missing = _first_missing(draft, step)
     if missing:
         return redirect("attest-step", step=missing)
+    # Bound on every POST, even one with no field at all (no status chosen).
+    data = request.POST if request.method == "POST" else None
     if step == "identity":
         form: forms.Form = IdentityForm(
-            request.POST or None, initial=draft.get("identity") or _initial_identity(request)
+            data, initial=draft.get("identity") or _initial_identity(request)
         )
     elif step == "status":
-        form = StatusForm(request.POST or None, initial=draft.get("status"))
+        form = StatusForm(data, initial=draft.get("status"))
+        if request.method == "POST" and form.is_valid():
+            _check_status_fits_citizenships(form, draft["identity"])
     else:
         declaration = declaration_current()
         form = DeclarationForm(
-            request.POST or None, initial={"declaration_version": declaration.version}
+            data,
+            initial={"declaration_version": declaration.version},
+            given_names=draft["identity"]["given_names"],
+            family_name=draft["identity"]["family_name"],
         )
         extra = {"declaration": declaration, "summary": _summary(draft)}
         if request.method == "POST" and form.is_valid():

@@ -397,3 +397,16 @@ def test_a_job_that_keeps_killing_its_worker_is_given_up(
     job = run(job)
     assert (job.status, job.error_code) == (Status.FAILED, "too_many_attempts")
     assert not RosterEntry.objects.exists()
+
+
+def test_a_dry_run_with_no_valid_change_offers_no_import_button(
+    client: Any, owner: User, org: Organization
+) -> None:
+    job = run(submit(owner, org, csv_bytes(HEADER, "not-an-email,Ada,Lovelace,E1,,")))
+    assert counts(job) == (0, 0, 0, 1)
+    client.force_login(owner)
+    html = client.get(f"/organizations/{org.public_id}/enrolments/{job.public_id}/").content
+    page = html.decode()
+    assert "Import the 0" not in page
+    assert "<button" not in page.split("<h3>Summary</h3>", 1)[1].split("Invalid rows", 1)[0]
+    assert "No valid row would change anything: fix the invalid rows below" in page
