@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from accounts import identifiers
 from accounts.email_addresses import validate_not_formula
@@ -157,3 +158,8 @@ class EnrolmentUploadForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The page's script refuses a bigger file before sending it (the server checks too).
+        self.fields["file"].widget.attrs["data-max-bytes"] = settings.IDV_ENROLMENT_MAX_BYTES

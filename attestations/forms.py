@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -251,6 +252,11 @@ class DocumentForm(forms.Form):
             }
         ),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The page's script refuses a bigger file before sending it (the server checks too).
+        self.fields["file"].widget.attrs["data-max-bytes"] = settings.IDV_DOCUMENT_MAX_BYTES
 
 
 class MrzTypeForm(forms.Form):

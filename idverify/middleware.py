@@ -9,8 +9,10 @@ import time
 import uuid
 from collections.abc import Callable
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
 from idverify.logging import request_id_var
 from idverify.redaction import redact_request_path
@@ -86,15 +88,6 @@ class SecurityHeadersMiddleware:
         return response
 
 
-_TOO_LARGE_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Upload too large</title></head>
-<body><main><h1>That upload is too large</h1>
-<p>The request is {size:.1f} MB; this server accepts at most {limit:.1f} MB in one request.
-Go back and choose a smaller file (a photo or scan of the document, or a CSV file).</p>
-</main></body></html>
-"""
-
-
 class RequestSizeLimitMiddleware:
     """Refuse a request whose declared body is over ``IDV_MAX_REQUEST_BYTES`` before
     anything reads it.
@@ -102,7 +95,10 @@ class RequestSizeLimitMiddleware:
     The upload views refuse files over their own limits with a message by the field,
     but Django's CSRF check reads ``request.POST`` first, which spools a multipart
     body of any size to disk. This cap, well above every upload limit, keeps that
-    from being used to fill the disk; it sits before the session and CSRF middleware.
+    from being used to fill the disk. It sits after the session and authentication
+    middleware (neither reads the body; the CSRF check reads it only once the view
+    is chosen, after every middleware has passed the request on), so a person gets
+    the site's own page, with their header, not a bare text.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -126,8 +122,21 @@ class RequestSizeLimitMiddleware:
             return JsonResponse(
                 {"error": {"code": "request_too_large", "message": message}}, status=413
             )
-        page = _TOO_LARGE_PAGE.format(size=length / 1_048_576, limit=limit / 1_048_576)
-        return HttpResponse(page, status=413, content_type="text/html; charset=utf-8")
+        context = {
+            "size_mb": f"{length / 1_048_576:.1f}",
+            "limit_mb": f"{limit / 1_048_576:.1f}",
+            "back": _same_site_referer(request),
+        }
+        return render(request, "idverify/errors/413.html", context, status=413)
+
+
+def _same_site_referer(request: HttpRequest) -> str:
+    """The page the upload came from, when it is on this site (a path only)."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.netloc and referer.netloc != request.get_host():
+        return ""
+    path = referer.path
+    return path if path.startswith("/") and not path.startswith("//") else ""
 
 
 class ApiErrorShapeMiddleware:

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
@@ -35,12 +37,25 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "idverify/home.html")
 
 
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico by themselves (on JSON pages, for one); pages link
+    the SVG, and this sends those browsers to it."""
+    response = redirect(static("idverify/favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
     if is_api_path(request.path):
         return json_error_response(status)
     if status == 500:
         # Standalone template: whatever broke may break the site layout too.
-        return HttpResponse(loader.get_template(template).render(), status=500)
+        context = {
+            "site_name": settings.IDV_SITE_NAME,
+            "request_id": getattr(request, "request_id", ""),
+        }
+        return HttpResponse(loader.get_template(template).render(context), status=500)
     return render(request, template, status=status)
 
 

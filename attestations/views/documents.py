@@ -49,11 +49,11 @@ def document_new(request: HttpRequest) -> HttpResponse:
     try:
         refuse_oversized_request(request.META.get("CONTENT_LENGTH"), limits=upload_limits())
     except DomainError as error:
-        # The view does not read the body (the CSRF check has; IDV_MAX_REQUEST_BYTES caps
-        # what it reads): an empty form carries the refusal beside the file field.
-        form = DocumentForm()
+        # The file is not read. The CSRF check has parsed the other fields already
+        # (IDV_MAX_REQUEST_BYTES caps what it reads): they come back as they were sent,
+        # with the refusal beside the file field and any other problem beside its own.
+        form = DocumentForm(request.POST)
         form.full_clean()
-        form.cleaned_data = {}
         apply_domain_error(form, error)
         return _document_page(request, form, status=413)
     form = DocumentForm(request.POST or None, request.FILES or None)

@@ -34,7 +34,6 @@ MIDDLEWARE = [
     "idverify.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "idverify.middleware.SecurityHeadersMiddleware",
-    "idverify.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "idverify.middleware.ApiErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -43,6 +42,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before anything reads the body (the CSRF check, at view time); after the session
+    # and user are known, so its page has the person's own header.
+    "idverify.middleware.RequestSizeLimitMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # After authentication and allauth: privileged people pass a second factor first.
     "accounts.second_factor.middleware.SecondFactorMiddleware",
