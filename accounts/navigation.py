@@ -35,7 +35,8 @@ def _organisations(request: HttpRequest, user: User) -> NavItem | None:
             "Every registered organisation: verify new ones, suspend one that misuses sponsorship.",
             order=30,
             prefixes=("/organizations/", "/invitations/"),
-            count=waiting,
+            # Only when there is something to do: a "0" beside it would be noise.
+            count=waiting or None,
             count_label="registration waiting for verification"
             if waiting == 1
             else "registrations waiting for verification",

@@ -229,6 +229,7 @@ class DocumentForm(forms.Form):
     document_type = forms.ChoiceField(
         label="Kind of document",
         choices=[("", "Choose a kind of document"), *DocumentType.choices],
+        error_messages={"required": "Choose the kind of document."},
     )
     file = forms.FileField(
         label="Photo or scan of the document",
@@ -257,6 +258,17 @@ class DocumentForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The page's script refuses a bigger file before sending it (the server checks too).
         self.fields["file"].widget.attrs["data-max-bytes"] = settings.IDV_DOCUMENT_MAX_BYTES
+
+    def clean(self) -> dict[str, Any]:
+        # Said with any other problem of the form, not in a second round (the service
+        # checks it again).
+        cleaned = super().clean() or {}
+        if not cleaned.get("file") and not cleaned.get("mrz") and not self.has_error("file"):
+            self.add_error(
+                "file",
+                "Upload a photo or scan of the document, or type its machine-readable lines.",
+            )
+        return cleaned
 
 
 class MrzTypeForm(forms.Form):

@@ -54,6 +54,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
         # with the refusal beside the file field and any other problem beside its own.
         form = DocumentForm(request.POST)
         form.full_clean()
+        form.errors.pop("file", None)  # it was sent; it is only too large
         apply_domain_error(form, error)
         return _document_page(request, form, status=413)
     form = DocumentForm(request.POST or None, request.FILES or None)

@@ -60,8 +60,10 @@ def test_an_officer_rejects_with_a_reason_and_the_person_sees_what_to_do(
     text = page.locator("main").inner_text()
     assert "not accepted" in text
     assert "sharper scan" in text
-    assert "upload another document" in text
+    assert "could not read the document" in text  # the reason, written for the person
+    assert "Reject:" not in text
+    assert "add another document" in text
     axe_check(page, "44-document-rejected")
     page.goto("/status/")
-    assert "Upload another document" in page.locator("main").inner_text()
+    assert "Add another document" in page.locator("main").inner_text()
     axe_check(page, "45-status-after-rejection")
