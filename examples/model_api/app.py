@@ -1,10 +1,11 @@
 """A toy model API that serves a fake completion only to holders of a valid token.
 
-    IDV_ISSUER=http://localhost:8000 \
-    IDV_JWKS_URL=http://localhost:8000/.well-known/jwks.json \
-    IDV_REVOCATIONS_URL=http://localhost:8000/api/v1/revocations \
-    MODEL_TIER=fable-5 \
-    python examples/model_api/app.py --port 8001
+    IDV_URL=http://127.0.0.1:8000 MODEL_TIER=fable-5 python examples/model_api/app.py --port 8001
+
+IDV_URL is where the service answers; the issuer, key set and revocation document
+addresses come from its metadata (``/.well-known/idverify``), so they always match
+what its tokens carry. IDV_ISSUER, IDV_JWKS_URL and IDV_REVOCATIONS_URL, when set,
+take precedence (for a service that publishes no metadata, e.g. demo_issuer.py).
 
 Everything about entitlement is the verifier's job: the route handler only reads the
 verified claims the middleware put in the WSGI environ.
@@ -17,6 +18,8 @@ import contextlib
 import json
 import os
 import sys
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
@@ -94,18 +97,47 @@ def make_app(verifier: Verifier) -> WSGIApplication:
     return WSGIMiddleware(routes, verifier, exempt_paths={"/healthz"})
 
 
+METADATA_PATH = "/.well-known/idverify"
+
+
+def service_metadata(url: str, *, timeout: float = 10.0) -> dict[str, str]:
+    """The issuer and the addresses a verifier needs, as the service publishes them."""
+    address = url.rstrip("/") + METADATA_PATH
+    try:
+        with urllib.request.urlopen(address, timeout=timeout) as response:  # noqa: S310
+            document = json.load(response)
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise ValueError(f"cannot read the service's metadata at {address}: {error}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("issuer"), str):
+        raise ValueError(f"{address} is not idverify metadata (no issuer)")
+    return {
+        "IDV_ISSUER": document["issuer"],
+        "IDV_JWKS_URL": str(document.get("jwks_uri") or ""),
+        "IDV_REVOCATIONS_URL": str(document.get("revocation_document_endpoint") or ""),
+    }
+
+
 def verifier_from_env(environ: Mapping[str, str]) -> Verifier:
-    """Build the verifier from IDV_ISSUER, IDV_JWKS_URL, IDV_REVOCATIONS_URL and MODEL_TIER."""
-    missing = [
-        name for name in ("IDV_ISSUER", "IDV_JWKS_URL", "MODEL_TIER") if not environ.get(name)
-    ]
-    if missing:
-        raise ValueError(f"set {', '.join(missing)} (see examples/model_api/README.md)")
+    """Build the verifier from IDV_URL (the service's metadata) and MODEL_TIER; IDV_ISSUER,
+    IDV_JWKS_URL and IDV_REVOCATIONS_URL override what the metadata says."""
+    settings = {name: value for name, value in environ.items() if value}
+    if settings.get("IDV_URL"):
+        settings = {**service_metadata(settings["IDV_URL"]), **settings}
+    if not settings.get("MODEL_TIER"):
+        raise ValueError(
+            "set MODEL_TIER, the tier this API serves, e.g. fable-5 (see "
+            "examples/model_api/README.md)"
+        )
+    if not (settings.get("IDV_ISSUER") and settings.get("IDV_JWKS_URL")):
+        raise ValueError(
+            "set IDV_URL, the service's address, e.g. http://127.0.0.1:8000 (or IDV_ISSUER "
+            "and IDV_JWKS_URL; see examples/model_api/README.md)"
+        )
     return Verifier(
-        issuer=environ["IDV_ISSUER"],
-        audience=environ["MODEL_TIER"],
-        jwks_url=environ["IDV_JWKS_URL"],
-        revocations_url=environ.get("IDV_REVOCATIONS_URL") or None,
+        issuer=settings["IDV_ISSUER"],
+        audience=settings["MODEL_TIER"],
+        jwks_url=settings["IDV_JWKS_URL"],
+        revocations_url=settings.get("IDV_REVOCATIONS_URL") or None,
     )
 
 

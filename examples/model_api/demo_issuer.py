@@ -1,7 +1,7 @@
 """A stand-in issuer for trying the example model API without running idverify.
 
-It publishes a JWKS and a signed revocation document on localhost, exactly where the
-service would, prints the environment for app.py and a fresh token, then serves until
+It publishes its metadata, a JWKS and a signed revocation document on localhost, exactly
+where the service would, prints the environment for app.py and a fresh token, then serves until
 interrupted. Type a tier state (open, us_persons_only, suspended) and Enter to issue a
 directive and watch the model API react within seconds. For trying things only: the
 key lives in memory and the tokens come from the test helpers.
@@ -57,6 +57,16 @@ def main(argv: list[str] | None = None) -> int:
                 publish()
 
         server.publish(JWKS_PATH, json.dumps(jwks((key, KID))))
+        server.publish(
+            "/.well-known/idverify",
+            json.dumps(
+                {
+                    "issuer": issuer,
+                    "jwks_uri": server.jwks_url,
+                    "revocation_document_endpoint": server.revocations_url,
+                }
+            ),
+        )
         publish()
         stop = threading.Event()
         threading.Thread(target=heartbeat, args=(stop,), daemon=True).start()
@@ -64,9 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             key=key, kid=KID, issuer=issuer, audience=args.tier, now=int(time.time())
         ).mint()
         print(  # noqa: T201 - a command-line program
-            f"export IDV_ISSUER={issuer}\n"
-            f"export IDV_JWKS_URL={server.jwks_url}\n"
-            f"export IDV_REVOCATIONS_URL={server.revocations_url}\n"
+            f"export IDV_URL={issuer}\n"
             f"export MODEL_TIER={args.tier}\n"
             f"export TOKEN={token}\n"
             "# type open, us_persons_only or suspended and Enter to issue a directive"

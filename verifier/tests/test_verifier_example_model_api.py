@@ -108,12 +108,44 @@ def test_health_needs_no_token_and_reports_readiness(
 
 
 def test_the_configuration_comes_from_the_environment(example: ModuleType) -> None:
-    with pytest.raises(ValueError, match="IDV_JWKS_URL, MODEL_TIER"):
+    with pytest.raises(ValueError, match="set MODEL_TIER"):
         example.verifier_from_env({"IDV_ISSUER": ISSUER})
+    with pytest.raises(ValueError, match="set IDV_URL, the service's address"):
+        example.verifier_from_env({"IDV_ISSUER": ISSUER, "MODEL_TIER": "mythos-5"})
     verifier = example.verifier_from_env(
         {"IDV_ISSUER": ISSUER, "IDV_JWKS_URL": ISSUER + JWKS_PATH, "MODEL_TIER": "mythos-5"}
     )
     assert (verifier.issuer, verifier.audience) == (ISSUER, "mythos-5")
+
+
+def test_the_issuer_and_addresses_come_from_the_services_metadata(
+    example: ModuleType, server: IssuerServer
+) -> None:
+    # The issuer is what the service says it is, not what its address looks like.
+    server.publish(
+        "/.well-known/idverify",
+        json.dumps(
+            {
+                "issuer": "https://idverify.example",
+                "jwks_uri": server.jwks_url,
+                "revocation_document_endpoint": server.revocations_url,
+            }
+        ),
+    )
+    verifier = example.verifier_from_env({"IDV_URL": server.base_url, "MODEL_TIER": AUDIENCE})
+    assert verifier.issuer == "https://idverify.example"
+    # An explicit setting still wins.
+    verifier = example.verifier_from_env(
+        {"IDV_URL": server.base_url, "IDV_ISSUER": ISSUER, "MODEL_TIER": AUDIENCE}
+    )
+    assert verifier.issuer == ISSUER
+
+
+def test_a_service_without_metadata_is_a_clear_error(
+    example: ModuleType, server: IssuerServer
+) -> None:
+    with pytest.raises(ValueError, match="cannot read the service's metadata at http"):
+        example.verifier_from_env({"IDV_URL": server.base_url, "MODEL_TIER": AUDIENCE})
 
 
 class QuietHandler(WSGIRequestHandler):
