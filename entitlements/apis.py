@@ -1,4 +1,4 @@
-"""The entitlements HTTP contract (DESIGN.md): tokens, keys, metadata, revocations.
+"""The entitlements HTTP contract (docs/contract.md): tokens, keys, metadata, revocations.
 
 Views are thin: validate, call one service or selector, serialise.
 """

@@ -1,8 +1,8 @@
 """Model tiers over HTTP: the public list, and compliance officers' changes.
 
-``GET /api/v1/tiers`` and ``POST /api/v1/tiers/{slug}/directive`` are in the
-contract (DESIGN.md); creating a tier and changing its requirements are
-additions. Every change takes a reason and is audited. Officers are checked
+The list, creating a tier, changing its requirements and its directive are
+all in the contract with other programs (docs/contract.md). Every change
+takes a reason and is audited. Officers are checked
 before the input is, so nobody else learns anything from a validation error.
 """
 

@@ -40,8 +40,8 @@ def mrz_reader() -> TesseractMrzReader:
     tessdata = find_mrz_tessdata()
     if tessdata is None:
         pytest.fail(
-            "mrz.traineddata not found: set IDV_TESSDATA_DIR or put the project's shared data "
-            "(shared/data/tesseract) beside the repository"
+            "mrz.traineddata not found: set IDV_TESSDATA_DIR, or restore the copy the "
+            "repository ships in share/tesseract"
         )
     reader = TesseractMrzReader(TesseractConfig(tessdata_dir=tessdata))
     assert reader.model.name == "mrz"
