@@ -96,7 +96,9 @@ class CountryCheckboxes(forms.CheckboxSelectMultiple):
 
     def id_for_label(self, id_: str, index: str | None = None) -> str:
         # The error summary links here: the first checkbox (the United States).
-        return f"{id_}_{self.choices[0][0]}" if id_ and self.choices else id_
+        for code, _label in self.choices:
+            return f"{id_}_{code}" if id_ else id_
+        return id_
 
     def render(
         self,

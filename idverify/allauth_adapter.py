@@ -28,7 +28,8 @@ def service_site() -> ServiceSite:
     return ServiceSite(name=settings.IDV_SITE_NAME, domain=base.netloc or settings.IDV_BASE_URL)
 
 
-class AccountAdapter(DefaultAccountAdapter):
+# allauth ships no type hints, so its adapter is Any to mypy.
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         super().send_mail(template_prefix, email, {"current_site": service_site(), **context})
 

@@ -160,19 +160,19 @@ def attest_step(request: HttpRequest, step: str) -> HttpResponse:
     if missing:
         return redirect("attest-step", step=missing)
     # Bound on every POST, even one with no field at all (no status chosen).
-    data = request.POST if request.method == "POST" else None
+    posted = request.POST if request.method == "POST" else None
     if step == "identity":
         form: forms.Form = IdentityForm(
-            data, initial=draft.get("identity") or _initial_identity(request)
+            posted, initial=draft.get("identity") or _initial_identity(request)
         )
     elif step == "status":
-        form = StatusForm(data, initial=draft.get("status"))
+        form = StatusForm(posted, initial=draft.get("status"))
         if request.method == "POST" and form.is_valid():
             _check_status_fits_citizenships(form, draft["identity"])
     else:
         declaration = declaration_current()
         form = DeclarationForm(
-            data,
+            posted,
             initial={"declaration_version": declaration.version},
             given_names=draft["identity"]["given_names"],
             family_name=draft["identity"]["family_name"],
