@@ -1,4 +1,5 @@
-"""django-allauth's account adapter, with the service's own name in its emails.
+"""django-allauth's account adapter, with the service's own name in its emails (the
+accounts app's adapter, the one in ACCOUNT_ADAPTER, builds on it).
 
 Without Django's sites framework allauth names the site by the request's host
 ("Hello from 127.0.0.1:8000!"); the service has a name (``IDV_SITE_NAME``) and

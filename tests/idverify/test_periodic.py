@@ -235,7 +235,8 @@ def test_with_a_broker_the_schedule_is_left_to_celery_beat(settings: Settings) -
 
 
 def test_the_quick_start_runs_gunicorn_with_the_hooks_that_start_the_schedule() -> None:
-    run_target = (ROOT / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    # `make run` is the install step and then the `quickstart` target, which serves.
+    run_target = (ROOT / "Makefile").read_text().split("\nquickstart:", 1)[1].split("\n\n", 1)[0]
     assert "-c idverify/gunicorn_config.py" in run_target
     assert re.search(r"--workers [2-9]", run_target)
 
