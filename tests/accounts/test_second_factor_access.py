@@ -140,6 +140,7 @@ NOT_PRIVILEGED = {
     "api-key-revoke", "api-organization-declaration", "api-enrolment-template",
     "api-invitation-accept", "api-organizations", "api-attestations", "api-attestation-current",
     "api-declaration-current", "api-documents", "api-document", "api-tokens", "api-introspect",
+    "favicon",
 }  # fmt: skip
 
 
