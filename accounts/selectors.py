@@ -19,6 +19,7 @@ from accounts.models import (
     Sponsorship,
     User,
 )
+from idverify import db_reads
 from idverify.errors import NotFound, PermissionDenied
 from idverify.ids import uuid_or_not_found
 
@@ -211,6 +212,8 @@ SPONSOR_SQL_PARAMS = {
     "sponsorship_active": Sponsorship.Status.ACTIVE.value,
     "organization_verified": Organization.Status.VERIFIED.value,
 }
+# What the subquery's column holds, for idverify.db_reads to read it as the ORM would.
+(SPONSOR_SQL_FIELD,) = db_reads.model_fields(Organization, "public_id")
 
 
 def sponsorship_active(*, user: User, at: datetime | None = None) -> Sponsorship | None:

@@ -11,7 +11,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import SPONSOR_SQL_PARAMS, is_compliance_officer, sponsor_sql
+from accounts.selectors import (
+    SPONSOR_SQL_FIELD,
+    SPONSOR_SQL_PARAMS,
+    is_compliance_officer,
+    sponsor_sql,
+)
 from attestations.declarations import latest_shipped_version, sha256_of, shipped_text
 from attestations.models import US_PERSON_STATUSES, Attestation, Declaration, Document
 from idverify import crypto, db_reads
@@ -86,6 +91,8 @@ def _evidence_sql() -> str:
 # Built once: the ORM spent more time compiling this query's subqueries than
 # the database spent running it, and it runs for every token request.
 _EVIDENCE_SQL = _evidence_sql()
+# What its columns after the attestation's hold: two flags, then the sponsor's public id.
+_EVIDENCE_EXTRA = (None, None, SPONSOR_SQL_FIELD)
 
 
 def verification_status(*, user: User, at: datetime | None = None) -> VerificationStatus:
@@ -107,7 +114,7 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
         "passed": Document.Status.PASSED.value,
         "approved": Document.Status.APPROVED.value,
     }
-    rows = db_reads.fetch(Attestation, _EVIDENCE_SQL, params)
+    rows = db_reads.fetch(Attestation, _EVIDENCE_SQL, params, extra=_EVIDENCE_EXTRA)
     if not rows:
         return NONE
     attestation, (passed, approved, sponsor) = rows[0]
@@ -126,8 +133,7 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
         return base
 
     document = bool(approved or passed)
-    # PostgreSQL gives a UUID; SQLite (the quick start) its 32-digit hex text.
-    organization_id = sponsor if sponsor is None or isinstance(sponsor, UUID) else UUID(sponsor)
+    organization_id: UUID | None = sponsor
     basis: Basis
     if approved:
         level, basis = 3, "review"

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -182,8 +181,11 @@ def directive_and_evidence_reasons(tier: ModelTier, status: VerificationStatus) 
 
 # Built once: this runs for every token request, and the ORM took longer to compile
 # the OR of two conditions than the database took to answer it.
+_REVOCATION_COLUMNS = db_reads.model_fields(
+    UserRevocation, "blocks_issuance", "lifted_at", "created_at", "cutoff_at"
+)
 _REVOCATION_SQL = (
-    "SELECT blocks_issuance, lifted_at, created_at, cutoff_at"  # noqa: S608 - values are parameters
+    f"SELECT {', '.join(field.column for field in _REVOCATION_COLUMNS)}"  # noqa: S608 - values are parameters
     f" FROM {UserRevocation._meta.db_table}"
     " WHERE user_id = %(user)s"
     " AND ((blocks_issuance AND lifted_at IS NULL) OR cutoff_at >= %(since)s)"
@@ -192,10 +194,11 @@ _REVOCATION_SQL = (
 
 def _revocation_reasons(user: User, now: datetime) -> list[Reason]:
     """A withdrawal by an officer, or a cutoff still ahead (a token signed now would die)."""
-    with connection.cursor() as cursor:
-        # A token signed within the cutoff's second would carry iat <= cutoff.
-        db_reads.execute(cursor, _REVOCATION_SQL, {"user": user.pk, "since": now - ONE_SECOND})
-        rows: list[tuple[bool, datetime | None, datetime, datetime]] = cursor.fetchall()
+    # A token signed within the cutoff's second would carry iat <= cutoff. The
+    # columns go through their fields' converters: SQLite's timestamps are naive.
+    rows: list[tuple[bool, datetime | None, datetime, datetime]] = db_reads.fetch_values(
+        _REVOCATION_COLUMNS, _REVOCATION_SQL, {"user": user.pk, "since": now - ONE_SECOND}
+    )
     blocked = [created for blocks, lifted, created, _ in rows if blocks and lifted is None]
     if blocked:
         return [

@@ -21,6 +21,12 @@ the database's answer. Here that is worked out once per model and connection:
 column added by a migration does not change a statement's result), and ``fetch``
 turns each row into an instance with ``Model.from_db``, followed by any extra
 columns the query appends after the model's own.
+
+A raw cursor skips the converters the ORM applies, and on SQLite (the quick
+start) that matters: a timestamp comes back naive, a UUID as hex text. So every
+column read here goes through the converters of the field it holds (``fetch``'s
+``extra`` names the fields of the appended columns; ``fetch_values`` reads rows
+of plain columns), and a value reads the same on every database.
 """
 
 from __future__ import annotations
@@ -28,17 +34,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 import psycopg
 from django.db import NotSupportedError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from django.db.models import Model
+from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
 
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
+# The field a result column holds, so it reads as the ORM reads it; None: as it comes.
+Column: TypeAlias = "Field[Any, Any] | None"
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,7 @@ class _Layout:
     converters: list[tuple[int, Any, list[Converter]]]
 
 
-_layouts: dict[tuple[str, type[Model]], _Layout] = {}
+_layouts: dict[tuple[str, tuple[Column, ...]], _Layout] = {}
 
 
 def execute(cursor: CursorWrapper, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> None:
@@ -117,24 +125,54 @@ def select_list(model: type[Model], alias: str) -> str:
     return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
 
 
-def _layout(model: type[Model], using: str) -> _Layout:
-    key = (using, model)
+def model_fields(model: type[Model], *names: str) -> tuple[Field[Any, Any], ...]:
+    """The concrete fields of ``model`` called ``names``, to say what columns hold."""
+    fields = []
+    for name in names:
+        field = model._meta.get_field(name)
+        if not isinstance(field, Field) or not field.concrete:
+            raise ValueError(f"{model.__name__}.{name} is not a column")
+        fields.append(field)
+    return tuple(fields)
+
+
+def _layout(columns: tuple[Column, ...], using: str) -> _Layout:
+    key = (using, columns)
     layout = _layouts.get(key)
     if layout is None:
         connection = connections[using]
-        fields = model._meta.concrete_fields
         converters = []
-        for index, field in enumerate(fields):
-            column = field.get_col(model._meta.db_table)
+        for index, field in enumerate(columns):
+            if field is None:
+                continue
+            column = field.get_col(field.model._meta.db_table)
             found = [
                 *connection.ops.get_db_converters(column),
                 *column.get_db_converters(connection),
             ]
             if found:
                 converters.append((index, column, found))
-        layout = _Layout(attnames=[field.attname for field in fields], converters=converters)
+        attnames = [field.attname if field is not None else "" for field in columns]
+        layout = _Layout(attnames=attnames, converters=converters)
         _layouts[key] = layout
     return layout
+
+
+def _read(
+    layout: _Layout, sql: str, params: Sequence[Any] | Mapping[str, Any], using: str
+) -> list[list[Any]]:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        execute(cursor, sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        values = list(row)
+        for index, expression, converters in layout.converters:
+            for convert in converters:
+                values[index] = convert(values[index], expression, connection)
+        found.append(values)
+    return found
 
 
 def fetch(
@@ -142,21 +180,34 @@ def fetch(
     sql: str,
     params: Sequence[Any] | Mapping[str, Any],
     *,
+    extra: Sequence[Column] = (),
     using: str = "default",
 ) -> list[tuple[M, tuple[Any, ...]]]:
     """Run ``sql`` (whose select list starts with ``select_list(model, ...)``) and
-    return each row as (instance, the row's remaining columns)."""
-    layout = _layout(model, using)
-    connection = connections[using]
-    width = len(layout.attnames)
-    with connection.cursor() as cursor:
-        execute(cursor, sql, params)
-        rows = cursor.fetchall()
-    found = []
-    for row in rows:
-        values = list(row[:width])
-        for index, expression, converters in layout.converters:
-            for convert in converters:
-                values[index] = convert(values[index], expression, connection)
-        found.append((model.from_db(using, layout.attnames, values), tuple(row[width:])))
-    return found
+    return each row as (instance, the row's remaining columns).
+
+    ``extra`` names the fields the remaining columns hold, in order, so they read
+    as the ORM would read them; columns past those are returned as the driver
+    gives them.
+    """
+    fields = tuple(model._meta.concrete_fields)
+    layout = _layout((*fields, *extra), using)
+    width = len(fields)
+    attnames = layout.attnames[:width]
+    return [
+        (model.from_db(using, attnames, values[:width]), tuple(values[width:]))
+        for values in _read(layout, sql, params, using)
+    ]
+
+
+def fetch_values(
+    columns: Sequence[Column],
+    sql: str,
+    params: Sequence[Any] | Mapping[str, Any],
+    *,
+    using: str = "default",
+) -> list[tuple[Any, ...]]:
+    """Run ``sql`` and return its rows, each column read as the field in the same
+    place of ``columns`` would read it (an aware datetime on every database)."""
+    layout = _layout(tuple(columns), using)
+    return [tuple(values) for values in _read(layout, sql, params, using)]

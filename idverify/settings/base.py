@@ -51,6 +51,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if QUICKSTA
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [IDV_BASE_URL] if IDV_BASE_URL else [])
 
 # --- Database -----------------------------------------------------------------
+# SQLite (the quick start, and the tests' second pass): a writer takes the lock
+# when its transaction begins instead of failing half-way; WAL lets readers on.
+_SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
 _database_url = env_secret("DATABASE_URL")
 if _database_url:
     DATABASES = {
@@ -68,16 +71,18 @@ if _database_url:
             "server_side_binding": True,
             "prepare_threshold": 2**62 if env_bool("DB_PREPARED_STATEMENTS", True) else None,
         }
+    elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = {
+            **_SQLITE_OPTIONS,
+            **DATABASES["default"].get("OPTIONS", {}),
+        }
 elif QUICKSTART:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "idverify.sqlite3"),
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL;",
-            },
+            "OPTIONS": dict(_SQLITE_OPTIONS),
         }
     }
 else:

@@ -13,7 +13,8 @@ from attestations.selectors import verification_status
 from tests.attestations.factories import AttestationFactory, DocumentFactory
 from tests.support.factories import SponsorshipFactory
 
-pytestmark = pytest.mark.django_db
+# The level query is on the token path: also run on SQLite (scripts/test.sh).
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def test_no_attestation_is_level_0(stranger: User) -> None:

@@ -26,7 +26,8 @@ from tests.entitlements.support import (
 )
 from tests.support.factories import MembershipFactory, OrganizationFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_places")]
+# Also run on SQLite (scripts/test.sh), the quick start's database.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_places"), pytest.mark.sqlite]
 
 FABLE: dict[str, Any] = {"min_level": 2, "us_person_required": True}
 NOT_US = UsPersonStatus.NOT_US_PERSON

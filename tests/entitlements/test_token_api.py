@@ -14,7 +14,8 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
-from accounts.models import User
+from accounts.models import Membership, Organization, User
+from accounts.sponsorship import sponsorship_revoke
 from audit.models import AuditEvent
 from audit.selectors import audit_verify
 from entitlements import jws
@@ -24,9 +25,10 @@ from entitlements.services.keys import signing_keys_rotate
 from geo.models import GeoSignal
 from tests.entitlements.support import CUBA, US_CALIFORNIA, US_VPN, person, tier
 from tests.support.api import assert_api_error
-from tests.support.factories import PASSWORD
+from tests.support.factories import PASSWORD, MembershipFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_places")]
+# Also run on SQLite (scripts/test.sh), the quick start's database.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_places"), pytest.mark.sqlite]
 
 ApiClientFor = Callable[[User | None], APIClient]
 
@@ -48,7 +50,7 @@ def fable() -> None:
 @pytest.fixture(params=["one-statement", "orm"])
 def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """PostgreSQL writes a decision in one statement; other databases through the ORM.
-    Both are run here (on PostgreSQL) and must record the same."""
+    Both are run here and must record the same (on SQLite both are the ORM's)."""
     if request.param == "orm":
         monkeypatch.setattr(tokens, "_single_statement", lambda: False)
     return str(request.param)
@@ -218,3 +220,25 @@ def test_without_a_usable_signing_key_issuance_is_unavailable(
     settings.IDV_KEY_ENCRYPTION_KEY = "A" * 43  # the stored key no longer opens
     assert_api_error(ask(api_client_for(person(2))), 503, "unavailable")
     assert not IssuedToken.objects.exists()
+
+
+@pytest.mark.usefixtures("fable", "write_path")
+def test_a_person_asking_just_after_their_sponsorship_is_revoked_is_told_to_wait(
+    api_client_for: ApiClientFor, org: Organization, django_capture_on_commit_callbacks: Any
+) -> None:
+    member = person(2, sponsor=org)
+    client = api_client_for(member)
+    assert ask(client).status_code == 201
+    signer = MembershipFactory.create(organization=org, role=Membership.Role.SIGNING_OFFICIAL).user
+    with django_capture_on_commit_callbacks(execute=True):
+        sponsorship_revoke(
+            actor=signer, sponsorship=member.sponsorships.get(), reason="Left the company"
+        )
+    # The cutoff voiding the member's tokens is a moment ahead: a refusal that says
+    # so, on SQLite (the quick start) as on PostgreSQL, never a server error.
+    response = ask(client)
+    assert response.status_code == 403, response.content
+    reasons = {reason["code"]: reason["message"] for reason in response.json()["reasons"]}
+    assert set(reasons) == {"user.tokens_just_revoked", "level.too_low"}
+    assert "Ask again in" in reasons["user.tokens_just_revoked"]
+    assert DecisionRecord.objects.filter(allowed=False).count() == 1

@@ -5,17 +5,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
+from accounts.models import User
 from attestations.selectors import _EVIDENCE_SQL
 from entitlements import selectors
 from entitlements.models import ModelTier
 from entitlements.policy import _REVOCATION_SQL
 from idverify import db_reads
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +35,7 @@ def _tier() -> ModelTier:
     )
 
 
+@pytest.mark.sqlite
 def test_fetch_builds_the_same_instance_the_orm_would() -> None:
     tier = _tier()
     sql = (
@@ -48,6 +53,44 @@ def test_fetch_builds_the_same_instance_the_orm_would() -> None:
     assert fetched._state.db == "default"
 
 
+@pytest.mark.sqlite
+def test_extra_columns_and_plain_rows_read_as_their_fields_on_every_database() -> None:
+    # SQLite's driver gives a timestamp as a naive datetime and a UUID as hex text;
+    # subtracting the one from an aware "now" was a server error on the token path.
+    user = UserFactory.create()
+    tier = _tier()
+    sql = (
+        f"SELECT {db_reads.select_list(ModelTier, 't')}, t.created_at, u.public_id"  # noqa: S608
+        f" FROM {ModelTier._meta.db_table} t, {User._meta.db_table} u"
+        " WHERE t.slug = %(slug)s AND u.id = %(user)s"
+    )
+    params = {"slug": "fable-5", "user": user.pk}
+    (created_at,) = db_reads.model_fields(ModelTier, "created_at")
+    (public_id,) = db_reads.model_fields(User, "public_id")
+    [(fetched, extra)] = db_reads.fetch(ModelTier, sql, params, extra=(created_at, public_id))
+    assert fetched.created_at == tier.created_at
+    assert extra == (tier.created_at, user.public_id)
+    assert timezone.is_aware(extra[0])
+    assert isinstance(extra[1], uuid.UUID)
+
+    sql = (
+        f"SELECT t.created_at, t.directive_set_at, t.us_person_required"  # noqa: S608
+        f" FROM {ModelTier._meta.db_table} t WHERE t.slug = %s"
+    )
+    columns = db_reads.model_fields(
+        ModelTier, "created_at", "directive_set_at", "us_person_required"
+    )
+    [row] = db_reads.fetch_values(columns, sql, ["fable-5"])
+    assert row == (tier.created_at, None, True)
+    assert timezone.is_aware(row[0])
+
+
+def test_model_fields_are_columns_only() -> None:
+    with pytest.raises(ValueError, match="is not a column"):
+        db_reads.model_fields(User, "memberships")
+
+
+@pytest.mark.sqlite
 def test_fetch_of_no_rows_is_an_empty_list() -> None:
     assert selectors.tier_for_token(slug="no-such-tier") is None
 
@@ -116,3 +159,10 @@ def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler() -> Non
     off = _database_options(DB_PREPARED_STATEMENTS="0")
     assert "'prepare_threshold': None" in off
     assert "'server_side_binding': True" in off
+
+
+def test_a_sqlite_database_url_gets_the_quick_starts_options(tmp_path: Path) -> None:
+    # The tests' SQLite pass (scripts/test.sh) must run SQLite as the quick start does.
+    options = _database_options(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    assert "'transaction_mode': 'IMMEDIATE'" in options
+    assert "'init_command': 'PRAGMA journal_mode=WAL;'" in options
