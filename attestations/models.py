@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from idverify_verifier import claims as token_claims
+
 
 class UsPersonStatus(models.TextChoices):
     US_CITIZEN = "us_citizen", "U.S. citizen"
@@ -23,15 +25,10 @@ class UsPersonStatus(models.TextChoices):
     NOT_US_PERSON = "not_us_person", "None of these"
 
 
-US_PERSON_STATUSES = frozenset(
-    {
-        UsPersonStatus.US_CITIZEN,
-        UsPersonStatus.US_NATIONAL,
-        UsPersonStatus.LAWFUL_PERMANENT_RESIDENT,
-        UsPersonStatus.REFUGEE,
-        UsPersonStatus.ASYLEE,
-    }
-)
+# Which statuses make a U.S. person is the verifier's list (what model APIs act
+# on), never a second copy: a status it names that the service lacks fails here,
+# at import, and tests hold UsPersonStatus equal to its ATTESTED_STATUSES.
+US_PERSON_STATUSES = frozenset(UsPersonStatus(status) for status in token_claims.US_PERSON_STATUSES)
 
 
 class DocumentType(models.TextChoices):

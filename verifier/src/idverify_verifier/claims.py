@@ -9,6 +9,11 @@ from idverify_verifier.errors import InvalidToken
 
 MAX_LIFETIME_SECONDS: Final = 900
 
+# The statuses a person attests, as usp.status spells them: the one list. The
+# service (which cannot be imported here) takes its U.S.-person statuses from
+# this set, and its tests hold its attestation choices equal to
+# ATTESTED_STATUSES. Refugees and asylees are the "protected individuals" of
+# 8 U.S.C. 1324b(a)(3); no token says "protected_individual".
 US_PERSON_STATUSES: Final = frozenset(
     {
         "us_citizen",
@@ -16,10 +21,10 @@ US_PERSON_STATUSES: Final = frozenset(
         "lawful_permanent_resident",
         "refugee",
         "asylee",
-        "protected_individual",
     }
 )
-ATTESTED_STATUSES: Final = US_PERSON_STATUSES | {"not_us_person"}
+NOT_US_PERSON: Final = "not_us_person"
+ATTESTED_STATUSES: Final = US_PERSON_STATUSES | {NOT_US_PERSON}
 BASES: Final = frozenset({"document", "sponsorship", "both", "review", "self"})
 
 # Only the lowercase hyphenated spelling is accepted: revocation lists are matched by
@@ -109,7 +114,7 @@ def _usp_slow(value: object) -> UsPerson:
     return UsPerson(status, level, basis)
 
 
-# Every valid usp is one of 7 x 3 x 5 values; looking it up checks and builds it at once.
+# Every valid usp is one of 6 x 3 x 5 values; looking it up checks and builds it at once.
 _USP_TABLE: Final[dict[tuple[object, object, object], UsPerson]] = {
     (status, level, basis): UsPerson(status, level, basis)
     for status in ATTESTED_STATUSES

@@ -118,8 +118,8 @@ class _Builder:
             None,
         )
         add(
-            "a protected individual may use a U.S.-persons-only tier",
-            f.mint(usp={"status": "protected_individual", "level": 3, "basis": "review"}),
+            "an asylee (a protected individual) may use a U.S.-persons-only tier",
+            f.mint(usp={"status": "asylee", "level": 3, "basis": "review"}),
             None,
             self.doc("us_persons_only"),
         )
@@ -304,6 +304,10 @@ class _Builder:
             ("a missing usp", {"usp": OMIT}),
             ("a usp that is a string", {"usp": "us_citizen"}),
             ("an unknown usp.status", {"usp": {"status": "martian", "level": 2, "basis": "self"}}),
+            (
+                "a usp.status the service never attests",
+                {"usp": {"status": "protected_individual", "level": 3, "basis": "review"}},
+            ),
             ("a usp.level of 4", {"usp": {"status": "us_citizen", "level": 4, "basis": "self"}}),
             (
                 "a boolean usp.level",
