@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD, DemoLogin, demo_user
 from accounts.models import User
+from attestations.identity import identity_fingerprint
 from attestations.models import (
     Attestation,
     Document,
@@ -48,6 +49,9 @@ def _attest(
         signed_at=now,
         expires_at=now + timedelta(days=settings.IDV_ATTESTATION_VALIDITY_DAYS),
         geo_clean=True,
+        identity_fingerprint=identity_fingerprint(
+            family_name=family, given_names=given, date_of_birth=born
+        ),
     )
 
 
@@ -69,6 +73,7 @@ def seed() -> list[DemoLogin]:
         defaults={
             "status": Document.Status.PASSED,
             "supports_status": UsPersonStatus.US_CITIZEN,
+            "identity_fingerprint": attestation.identity_fingerprint,
             "document_expires_on": timezone.now().date() + timedelta(days=5 * 365),
             "checks": [
                 {"name": "demo", "passed": True, "message": "Demo document: no real checks ran."}

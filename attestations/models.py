@@ -108,6 +108,9 @@ class Attestation(models.Model):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
+    # attestations.identity.identity_fingerprint of the names and birth date above:
+    # documents count only for the identity they were checked against.
+    identity_fingerprint = models.CharField(max_length=64, editable=False)
 
     class Meta:
         constraints = [
@@ -115,6 +118,11 @@ class Attestation(models.Model):
                 fields=["user"],
                 condition=models.Q(state="active"),
                 name="attestations_one_active_per_user",
+            ),
+            # An unbound document's fingerprint is "": it must never equal one.
+            models.CheckConstraint(
+                condition=~models.Q(identity_fingerprint=""),
+                name="attestations_identity_fingerprint_set",
             ),
         ]
         indexes = [models.Index(fields=["user", "state"])]
@@ -194,6 +202,11 @@ class Document(models.Model):
     supports_status = models.CharField(
         max_length=32, choices=UsPersonStatus.choices, blank=True, default=""
     )
+    # The identity (names, birth date) of the attestation the document passed its
+    # checks against, or an officer approved it for: it counts only for an
+    # attestation with this fingerprint. Empty: bound to none, so it counts for
+    # none (an attestation's fingerprint is never empty).
+    identity_fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
     document_expires_on = models.DateField(null=True, blank=True)
     checks = models.JSONField(default=list, help_text="Named checks: name, passed, message")
     created_at = models.DateTimeField(default=timezone.now)

@@ -65,8 +65,18 @@ def tier_needs(user: User, status: VerificationStatus) -> list[TierNeed]:
     return [need for provider in _providers for need in provider(user, status)]
 
 
-def _document_step(document: Document) -> NextStep | None:
+def _document_step(document: Document, attestation: Attestation) -> NextStep | None:
     url = reverse("document-detail", args=[document.public_id])
+    verified = document.status in (Document.Status.PASSED, Document.Status.APPROVED)
+    if verified and document.identity_fingerprint != attestation.identity_fingerprint:
+        return NextStep(
+            "Your document was not checked against the name and date of birth in your "
+            "current attestation, so it does not count for it. Upload a document that "
+            "shows the name and date of birth you attest now, or ask your organisation "
+            "to sponsor you.",
+            "Upload a document",
+            reverse("document-new"),
+        )
     if document.status == Document.Status.NEEDS_INPUT:
         return NextStep(
             "We could not read your document automatically. Type its machine-readable lines.",
@@ -153,7 +163,7 @@ def next_step(
             "Sign a new attestation",
             reverse("attest-start"),
         )
-    pending = _document_step(latest_document) if latest_document else None
+    pending = _document_step(latest_document, attestation) if latest_document else None
     if status.level == 0:
         return pending or NextStep(
             "We could not confirm your location when you signed. Upload an identity document "

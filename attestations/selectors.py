@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -64,6 +64,21 @@ def attestation_current(*, user: User, at: datetime | None = None) -> Attestatio
     )
 
 
+def documents_counting(*, attestation: Attestation, at: datetime) -> QuerySet[Document]:
+    """Documents that evidence ``attestation`` at ``at``: its owner's, passed or approved,
+    supporting its status, not expired, and checked against its identity (names and
+    birth date, ``attestations.identity``), so that re-signing with another name or
+    birth date leaves them behind. ``verification_status`` inlines this rule as SQL;
+    a test holds the two equal."""
+    return Document.objects.filter(
+        Q(document_expires_on__isnull=True) | Q(document_expires_on__gte=at.date()),
+        user_id=attestation.user_id,
+        identity_fingerprint=attestation.identity_fingerprint,
+        supports_status=attestation.status,
+        status__in=(Document.Status.PASSED, Document.Status.APPROVED),
+    )
+
+
 def _evidence_sql() -> str:
     attestation = Attestation._meta.db_table
     document = Document._meta.db_table
@@ -72,6 +87,7 @@ def _evidence_sql() -> str:
     def has_document(status_param: str) -> str:
         return (
             f"EXISTS (SELECT 1 FROM {document} d WHERE d.user_id = a.user_id"  # noqa: S608
+            " AND d.identity_fingerprint = a.identity_fingerprint"
             " AND d.supports_status = a.status"
             f" AND d.status = %({status_param})s"
             " AND (d.document_expires_on IS NULL OR d.document_expires_on >= %(today)s))"
@@ -99,7 +115,8 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
     """The person's level now, in one query (it runs for every token request).
 
     The rules: an active, unexpired attestation, clean at signing or cleared by an
-    officer (level 1); a passed document supporting the attested status, or an
+    officer (level 1); a passed document that counts for it (``documents_counting``:
+    supporting the attested status, checked against the attested identity), or an
     organisation's sponsorship that counts (``accounts.selectors.
     sponsorships_counting``), gives level 2; both, or an officer-approved
     document, give level 3.

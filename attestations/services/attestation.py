@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from attestations.countries import is_country_code
+from attestations.identity import identity_fingerprint
 from attestations.models import Attestation, UsPersonStatus
 from attestations.selectors import declaration_current
 from audit.services import audit_record
@@ -190,6 +191,9 @@ def attestation_submit(
             ],
             signed_from_ip=None if request_signals.ip is None else str(request_signals.ip),
             supersedes=previous,
+            identity_fingerprint=identity_fingerprint(
+                family_name=family_name, given_names=given_names, date_of_birth=date_of_birth
+            ),
         )
         audit_record(
             action="attestation.signed",
@@ -205,6 +209,9 @@ def attestation_submit(
                 "geo_reasons": [reason.code for reason in evaluation.reasons],
                 "geo_signal": signal.pk,
                 "supersedes": previous.public_id if previous else None,
+                # Documents checked against the previous identity stop counting.
+                "identity_changed": previous is not None
+                and previous.identity_fingerprint != attestation.identity_fingerprint,
             },
         )
     return attestation

@@ -72,7 +72,14 @@ def _failed_reading(document: Document, checks: list[Check]) -> None:
 def mrz_apply(
     *, document: Document, attestation: Attestation, mrz: str, source: str, name_confirmed: bool
 ) -> None:
-    """Check ``mrz`` against the attestation and set the document's status (caller saves)."""
+    """Check ``mrz`` against the attestation and set the document's status (caller saves).
+
+    The document is bound to the attestation it is compared with; only when
+    every check passes does it take that attestation's identity fingerprint, so
+    it counts for that identity and no other (``attestations.identity``).
+    """
+    document.attestation = attestation
+    document.identity_fingerprint = ""
     document.mrz_sealed = crypto.encrypt(mrz.encode(), purpose=mrz_purpose(document))
     document.mrz_source = source
     reading = parse_mrz(mrz, today=timezone.now().date())
@@ -108,6 +115,7 @@ def mrz_apply(
         return
     document.status = Document.Status.PASSED
     document.supports_status = attestation.status
+    document.identity_fingerprint = attestation.identity_fingerprint
     document.decided_at = timezone.now()
 
 

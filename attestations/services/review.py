@@ -65,11 +65,14 @@ def document_review_decide(
         if decision == APPROVE:
             document.status = Document.Status.APPROVED
             document.supports_status = attestation.status if attestation else ""
+            # It counts for the identity the officer compared it with, and no other.
+            document.identity_fingerprint = attestation.identity_fingerprint if attestation else ""
             if attestation is not None and not attestation.geo_clean:
                 Attestation.objects.filter(pk=attestation.pk).update(geo_cleared_at=now)
         else:
             document.status = Document.Status.REJECTED
             document.supports_status = ""
+            document.identity_fingerprint = ""
         document.reviewed_by = officer
         document.decision_reason = reason
         document.decision_note = note
@@ -86,6 +89,7 @@ def document_review_decide(
                 "note": note,
                 "review_reasons": document.review_reasons,
                 "supports_status": document.supports_status,
+                "attestation": attestation.public_id if attestation else None,
                 "geo_flag_cleared": decision == APPROVE
                 and attestation is not None
                 and not attestation.geo_clean,

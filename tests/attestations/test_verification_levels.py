@@ -155,3 +155,53 @@ def test_the_level_query_and_the_sponsorship_selector_agree(
     status = verification_status(user=stranger)
     assert status.organization_id == (expected.organization.public_id if expected else None)
     assert status.level == (2 if expected else 1)
+
+
+@pytest.mark.parametrize(
+    "situation",
+    [
+        "passed",
+        "approved",
+        "rejected",
+        "expired",
+        "another_status",
+        "renamed",
+        "renewed_same_identity",
+        "unbound",
+        "someone_elses",
+    ],
+)
+def test_the_level_query_and_the_document_selector_agree(
+    situation: str, stranger: User, teammate: User
+) -> None:
+    """verification_status inlines the document rule as SQL; it must say what
+    attestations.selectors.documents_counting says, in every situation."""
+    from attestations.selectors import attestation_current, documents_counting
+
+    attestation = AttestationFactory.create(user=stranger)
+    document = DocumentFactory.create(user=stranger)
+    documents = Document.objects.filter(pk=document.pk)
+    if situation == "approved":
+        documents.update(status=Document.Status.APPROVED)
+    elif situation == "rejected":
+        documents.update(status=Document.Status.REJECTED)
+    elif situation == "expired":
+        documents.update(document_expires_on=timezone.now().date() - timedelta(days=1))
+    elif situation == "another_status":
+        documents.update(supports_status=UsPersonStatus.LAWFUL_PERMANENT_RESIDENT)
+    elif situation in ("renamed", "renewed_same_identity"):
+        Attestation.objects.filter(pk=attestation.pk).update(state=Attestation.State.SUPERSEDED)
+        family_name = "Svensson" if situation == "renamed" else "ERIKSSON"
+        AttestationFactory.create(user=stranger, family_name=family_name, supersedes=attestation)
+    elif situation == "unbound":
+        documents.update(identity_fingerprint="")
+    elif situation == "someone_elses":
+        documents.update(user=teammate)
+    current = attestation_current(user=stranger)
+    assert current is not None
+    counting = documents_counting(attestation=current, at=timezone.now())
+    approved = counting.filter(status=Document.Status.APPROVED).exists()
+    expected = "review" if approved else "document" if counting.exists() else "self"
+    assert verification_status(user=stranger).basis == expected
+    if situation in ("passed", "approved", "renewed_same_identity"):
+        assert expected != "self", "the situation meant to count does"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import uuid
@@ -16,6 +17,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, User
 from accounts.sponsorship import sponsorship_revoke
+from attestations.selectors import declaration_current
+from attestations.services import attestation_submit
 from audit.models import AuditEvent
 from audit.selectors import audit_verify
 from entitlements import jws
@@ -23,7 +26,7 @@ from entitlements.models import DecisionReason, DecisionRecord, IssuedToken, Sig
 from entitlements.services import tokens
 from entitlements.services.keys import signing_keys_rotate
 from geo.models import GeoSignal
-from tests.entitlements.support import CUBA, US_CALIFORNIA, US_VPN, person, tier
+from tests.entitlements.support import CUBA, US_CALIFORNIA, US_VPN, person, signals, tier
 from tests.support.api import assert_api_error
 from tests.support.factories import PASSWORD, MembershipFactory
 
@@ -242,3 +245,53 @@ def test_a_person_asking_just_after_their_sponsorship_is_revoked_is_told_to_wait
     assert set(reasons) == {"user.tokens_just_revoked", "level.too_low"}
     assert "Ask again in" in reasons["user.tokens_just_revoked"]
     assert DecisionRecord.objects.filter(allowed=False).count() == 1
+
+
+def _re_sign(user: User, **changes: Any) -> None:
+    """The person signs a new attestation (as the factory's Anna Maria Eriksson, with changes)."""
+    answers: dict[str, Any] = {
+        "status": "us_citizen",
+        "given_names": "Anna Maria",
+        "family_name": "Eriksson",
+        "date_of_birth": dt.date(1974, 8, 12),
+        "country_of_birth": "US",
+        "citizenships": ["US"],
+        "declaration_version": declaration_current().version,
+        "perjury_acknowledged": True,
+        **changes,
+    }
+    answers["signature_name"] = f"{answers['given_names']} {answers['family_name']}"
+    attestation_submit(user=user, request_signals=signals(), **answers)
+
+
+@pytest.mark.usefixtures("fable")
+@pytest.mark.parametrize(
+    "changes", [{"family_name": "Svensson"}, {"date_of_birth": dt.date(1980, 2, 29)}]
+)
+def test_re_signing_as_someone_else_loses_the_documents_level_for_new_tokens(
+    api_client_for: ApiClientFor, changes: dict[str, Any]
+) -> None:
+    user = person(2)  # a passport passed against Anna Maria Eriksson, born 1974-08-12
+    client = api_client_for(user)
+    assert ask(client).status_code == 201
+    _re_sign(user, **changes)
+    response = ask(client)
+    assert response.status_code == 403, response.content
+    (reason,) = response.json()["reasons"]
+    assert reason["code"] == "level.too_low"
+    assert "yours is 1" in reason["message"]
+
+
+@pytest.mark.usefixtures("fable")
+def test_re_signing_the_same_identity_keeps_the_documents_level(
+    api_client_for: ApiClientFor,
+) -> None:
+    user = person(2)
+    _re_sign(user)
+    response = ask(api_client_for(user))
+    assert response.status_code == 201, response.content
+    assert response.json()["claims"]["usp"] == {
+        "status": "us_citizen",
+        "level": 2,
+        "basis": "document",
+    }
