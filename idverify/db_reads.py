@@ -51,13 +51,16 @@ Column: TypeAlias = "Field[Any, Any] | None"
 
 @dataclass(frozen=True)
 class _Layout:
+    # The model's attribute names, when the row starts with a model's columns.
     attnames: list[str]
     # (column index, its expression, the converters Django would apply), only for
     # the columns that have any.
     converters: list[tuple[int, Any, list[Converter]]]
 
 
-_layouts: dict[tuple[str, tuple[Column, ...]], _Layout] = {}
+# Keyed by (database, model or None, the extra columns' fields): cheap to hash on
+# every call, unlike the model's whole field list.
+_layouts: dict[tuple[str, type[Model] | None, tuple[Column, ...]], _Layout] = {}
 
 
 def execute(cursor: CursorWrapper, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> None:
@@ -136,13 +139,14 @@ def model_fields(model: type[Model], *names: str) -> tuple[Field[Any, Any], ...]
     return tuple(fields)
 
 
-def _layout(columns: tuple[Column, ...], using: str) -> _Layout:
-    key = (using, columns)
+def _layout(model: type[Model] | None, columns: Sequence[Column], using: str) -> _Layout:
+    key = (using, model, tuple(columns))
     layout = _layouts.get(key)
     if layout is None:
+        fields = list(model._meta.concrete_fields) if model is not None else []
         connection = connections[using]
         converters = []
-        for index, field in enumerate(columns):
+        for index, field in enumerate([*fields, *columns]):
             if field is None:
                 continue
             column = field.get_col(field.model._meta.db_table)
@@ -152,8 +156,7 @@ def _layout(columns: tuple[Column, ...], using: str) -> _Layout:
             ]
             if found:
                 converters.append((index, column, found))
-        attnames = [field.attname if field is not None else "" for field in columns]
-        layout = _Layout(attnames=attnames, converters=converters)
+        layout = _Layout(attnames=[field.attname for field in fields], converters=converters)
         _layouts[key] = layout
     return layout
 
@@ -190,10 +193,9 @@ def fetch(
     as the ORM would read them; columns past those are returned as the driver
     gives them.
     """
-    fields = tuple(model._meta.concrete_fields)
-    layout = _layout((*fields, *extra), using)
-    width = len(fields)
-    attnames = layout.attnames[:width]
+    layout = _layout(model, extra, using)
+    attnames = layout.attnames
+    width = len(attnames)
     return [
         (model.from_db(using, attnames, values[:width]), tuple(values[width:]))
         for values in _read(layout, sql, params, using)
@@ -209,5 +211,5 @@ def fetch_values(
 ) -> list[tuple[Any, ...]]:
     """Run ``sql`` and return its rows, each column read as the field in the same
     place of ``columns`` would read it (an aware datetime on every database)."""
-    layout = _layout(tuple(columns), using)
+    layout = _layout(None, columns, using)
     return [tuple(values) for values in _read(layout, sql, params, using)]
