@@ -13,13 +13,15 @@ from tests.attestations.factories import AttestationFactory
 from tests.attestations.mrz_samples import td3
 from tests.entitlements.support import tier
 from tests.support.factories import MembershipFactory, UserFactory
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
 
 def _as(user: User) -> Client:
+    """Signed in with a session that passed a second factor, as privileged people must."""
     client = Client()
-    client.force_login(user)
+    sign_in_with_second_factor(client, user)
     return client
 
 

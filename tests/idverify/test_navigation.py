@@ -12,6 +12,7 @@ from accounts.models import Organization, User
 from attestations.models import Document
 from tests.attestations.factories import DocumentFactory
 from tests.support.factories import OrganizationFactory, UserFactory
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,9 @@ def _header_links(client: Client, path: str = "/") -> dict[str, str]:
 
 
 def _as(user: User) -> Client:
+    """Signed in with a session that passed a second factor, as privileged people must."""
     client = Client()
-    client.force_login(user)
+    sign_in_with_second_factor(client, user)
     return client
 
 
