@@ -18,6 +18,7 @@ from attestations import selectors, services
 from attestations.models import DocumentType, UsPersonStatus
 from attestations.uploads import refuse_oversized_request
 from geo.selectors import request_signals
+from idverify.api_input import StrictInput
 from idverify.errors import NotFound
 
 
@@ -42,7 +43,7 @@ class AttestationOutput(serializers.Serializer[Any]):
 
 @method_decorator(never_cache, name="dispatch")
 class AttestationCreateApi(APIView):
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(StrictInput):
         status = serializers.ChoiceField(choices=UsPersonStatus.choices)
         given_names = serializers.CharField(max_length=200, allow_blank=True, default="")
         family_name = serializers.CharField(max_length=200)
@@ -114,7 +115,7 @@ class DocumentOutput(serializers.Serializer[Any]):
 class DocumentCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(StrictInput):
         document_type = serializers.ChoiceField(choices=DocumentType.choices)
         file = serializers.FileField(required=False)
         mrz = serializers.CharField(required=False, allow_blank=True, max_length=200)

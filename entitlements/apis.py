@@ -28,6 +28,7 @@ from entitlements.services.keys import JWKS_MAX_AGE
 from entitlements.services.revocations import revocation_create
 from entitlements.services.tokens import token_issue
 from geo.selectors import request_signals
+from idverify.api_input import StrictInput
 from idverify.errors import ValidationFailed
 
 
@@ -64,7 +65,7 @@ class ReasonSerializer(serializers.Serializer[Any]):
 
 @method_decorator(never_cache, name="dispatch")
 class TokenCreateApi(APIView):
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(StrictInput):
         class Meta:
             ref_name = "Token"  # as a request body: TokenRequest
 
@@ -179,7 +180,7 @@ class RevocationsApi(APIView):
 
     # Lenient on purpose: the service checks who asks before it says what is wrong
     # with the input, so a non-officer learns nothing about which ids exist.
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(StrictInput):
         class Meta:
             ref_name = "Revocation"  # as a request body: RevocationRequest
 
@@ -250,7 +251,7 @@ class IntrospectApi(APIView):
     throttle_classes: list[Any] = []
     parser_classes = [parsers.FormParser, parsers.MultiPartParser]
 
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(StrictInput):
         class Meta:
             ref_name = "Introspection"  # as a request body: IntrospectionRequest
 

@@ -24,6 +24,7 @@ from entitlements import selectors
 from entitlements.models import DirectiveState
 from entitlements.services.revocations import require_officer
 from entitlements.services.tiers import tier_create, tier_directive_set, tier_get, tier_update
+from idverify.api_input import StrictInput
 
 
 def _officer(request: Request, what: str) -> User:
@@ -47,7 +48,7 @@ class TierOutputSerializer(serializers.Serializer[Any]):
     epoch = serializers.IntegerField()
 
 
-class TierRequirementsSerializer(serializers.Serializer[Any]):
+class TierRequirementsSerializer(StrictInput):
     """Every requirement optional: a PATCH names only what changes."""
 
     name = serializers.CharField(required=False, max_length=200)
@@ -143,7 +144,7 @@ class TierDetailApi(APIView):
 
 class TierDirectiveApi(APIView):
     # Lenient on purpose, as for revocations: the service checks the officer first.
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(StrictInput):
         class Meta:
             ref_name = "Directive"  # as a request body: DirectiveRequest
 

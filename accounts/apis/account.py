@@ -18,6 +18,7 @@ from accounts import selectors, services
 from accounts.apis.common import request_user as _user
 from accounts.models import ApiKey
 from accounts.second_factor.policy import SecondFactorRequired
+from idverify.api_input import StrictInput
 
 
 class MembershipOutput(serializers.Serializer[Any]):
@@ -62,7 +63,7 @@ class ApiKeyOutput(serializers.Serializer[Any]):
 class ApiKeyListCreateApi(APIView):
     throttle_scope = "auth"
 
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(StrictInput):
         name = serializers.CharField(max_length=100)
         expires_at = serializers.DateTimeField(required=False, allow_null=True)
 

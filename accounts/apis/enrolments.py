@@ -18,6 +18,7 @@ from accounts import selectors
 from accounts.apis.common import request_user
 from accounts.enrolment import results, services
 from accounts.models import EnrolmentJob, Organization
+from idverify.api_input import StrictInput
 from idverify.errors import DomainError
 
 # Room for the multipart envelope around a file of the maximum size.
@@ -87,7 +88,7 @@ def _job_data(job: EnrolmentJob, organization: Organization) -> dict[str, Any]:
 
 
 class EnrolmentListCreateApi(APIView):
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(StrictInput):
         file = serializers.FileField(
             help_text="CSV, UTF-8 with or without BOM, at most 10 MB and 100,000 rows; "
             "columns email, given_name, family_name (required), employee_id, department, "
@@ -172,7 +173,7 @@ class EnrolmentDetailApi(APIView):
 
 
 class EnrolmentCommitApi(APIView):
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(StrictInput):
         valid_only = serializers.BooleanField(
             default=False, help_text="Import the valid rows even though some are invalid"
         )

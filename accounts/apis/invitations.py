@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from accounts import invitations, membership, selectors
 from accounts.apis.common import request_user
 from accounts.models import Invitation, Membership
+from idverify.api_input import StrictInput
 
 
 class InvitationOutput(serializers.Serializer[Any]):
@@ -30,7 +31,7 @@ class InvitationOutput(serializers.Serializer[Any]):
 
 
 class InvitationListCreateApi(APIView):
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(StrictInput):
         email = serializers.CharField(max_length=254)
         role = serializers.ChoiceField(
             choices=list(membership.ASSIGNABLE_ROLES), default=Membership.Role.MEMBER
@@ -89,7 +90,7 @@ class InvitationRevokeApi(APIView):
 
 @method_decorator(sensitive_post_parameters("token"), name="dispatch")
 class InvitationAcceptApi(APIView):
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(StrictInput):
         token = serializers.CharField(max_length=100)
 
     class OutputSerializer(serializers.Serializer[Any]):

@@ -15,6 +15,7 @@ from accounts import declarations, membership, registration, selectors
 from accounts.apis.common import request_user
 from accounts.models import DomainChallenge, Membership, Organization, User
 from accounts.sponsorship import organization_suspend
+from idverify.api_input import StrictInput
 from idverify.errors import NotFound
 
 
@@ -42,7 +43,7 @@ class ChallengeOutput(serializers.Serializer[Any]):
     last_result = serializers.CharField()
 
 
-class ReasonInput(serializers.Serializer[Any]):
+class ReasonInput(StrictInput):
     reason = serializers.CharField(max_length=300)
 
 
@@ -60,7 +61,7 @@ class DeclarationApi(APIView):
 
 
 class OrganizationListCreateApi(APIView):
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(StrictInput):
         legal_name = serializers.CharField(max_length=200)
         country_of_incorporation = serializers.CharField(max_length=2)
         state_of_incorporation = serializers.CharField(
@@ -261,7 +262,7 @@ class OrganizationMembersApi(APIView):
 
 
 class OrganizationMemberApi(APIView):
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(StrictInput):
         role = serializers.ChoiceField(choices=list(membership.ASSIGNABLE_ROLES))
 
     def _member(self, request: Request, org_id: str, user_id: str) -> tuple[Organization, User]:

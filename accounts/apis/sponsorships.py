@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, sponsorship
 from accounts.apis.common import request_user
+from idverify.api_input import StrictInput
 
 
 class SponsorshipOutput(serializers.Serializer[Any]):
@@ -29,7 +30,7 @@ class SponsorshipOutput(serializers.Serializer[Any]):
 
 
 class SponsorshipListCreateApi(APIView):
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(StrictInput):
         user = serializers.CharField(help_text="The member's id (UUID)")
         basis = serializers.CharField(
             max_length=300, help_text='What you rely on, e.g. "I-9 on file, U.S. citizen"'
@@ -72,7 +73,7 @@ class SponsorshipListCreateApi(APIView):
 
 
 class SponsorshipRevokeApi(APIView):
-    class InputSerializer(serializers.Serializer[Any]):
+    class InputSerializer(StrictInput):
         reason = serializers.CharField(max_length=300)
 
     @extend_schema(

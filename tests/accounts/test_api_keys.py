@@ -151,3 +151,16 @@ def test_pruning_removes_long_revoked_keys_only(owner: User) -> None:
     assert api_keys_prune() == 1
     assert api_keys_prune() == 0
     assert list(ApiKey.objects.values_list("name", flat=True)) == ["recent"]
+
+
+def test_no_expiry_is_null_in_json_and_a_left_out_field_in_a_form(stranger: User) -> None:
+    client = APIClient()
+    client.force_authenticate(stranger)
+    never = client.post("/api/v1/api-keys", {"name": "bot", "expires_at": None}, format="json")
+    assert never.status_code == 201, never.content
+    assert never.json()["expires_at"] is None
+    omitted = client.post("/api/v1/api-keys", {"name": "bot2"}, format="multipart")
+    assert omitted.status_code == 201, omitted.content
+    assert omitted.json()["expires_at"] is None
+    blank = client.post("/api/v1/api-keys", {"name": "bot3", "expires_at": ""}, format="multipart")
+    assert_api_error(blank, 400, "invalid", field="expires_at")
