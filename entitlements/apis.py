@@ -175,7 +175,6 @@ class RevocationsApi(APIView):
     its own permissions and stays a few lines.
     """
 
-    renderer_classes = [renderers.JSONRenderer, JwtRenderer]
     throttle_classes: list[Any] = []
 
     # Lenient on purpose: the service checks who asks before it says what is wrong
@@ -204,6 +203,13 @@ class RevocationsApi(APIView):
         if self.request.method in ("GET", "HEAD"):
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
+
+    def get_renderers(self) -> list[Any]:
+        # Only the document is a JWS: anything else labelled application/jwt would be
+        # JSON under a false name (and an error would lose its message on the way out).
+        if getattr(self, "request", None) is not None and self.request.method in ("GET", "HEAD"):
+            return [renderers.JSONRenderer(), JwtRenderer()]
+        return [renderers.JSONRenderer()]
 
     def get_authenticators(self) -> list[Any]:
         # Pollers need no credentials; a stray session must not make them pay for CSRF.
