@@ -20,6 +20,7 @@ from attestations.uploads import refuse_oversized_request
 from geo.selectors import request_signals
 from idverify.api_input import StrictInput
 from idverify.errors import NotFound
+from idverify.openapi import ApiError
 
 
 class AttestationOutput(serializers.Serializer[Any]):
@@ -60,7 +61,10 @@ class AttestationCreateApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={201: AttestationOutput},
+        responses={
+            201: AttestationOutput,
+            409: ApiError("`declaration_changed`: sign the current declaration's version."),
+        },
         summary="Sign an attestation (a current one is superseded)",
     )
     def post(self, request: Request) -> Response:
@@ -76,7 +80,10 @@ class AttestationCreateApi(APIView):
 
 @method_decorator(never_cache, name="dispatch")
 class AttestationCurrentApi(APIView):
-    @extend_schema(responses=AttestationOutput, summary="Your current attestation")
+    @extend_schema(
+        responses={200: AttestationOutput, 404: ApiError("`no_attestation`: you have none.")},
+        summary="Your current attestation",
+    )
     def get(self, request: Request) -> Response:
         attestation = selectors.attestation_current(user=_user(request))
         if attestation is None:
@@ -122,7 +129,7 @@ class DocumentCreateApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={201: DocumentOutput},
+        responses={201: DocumentOutput, 409: ApiError("Sign a current attestation first.")},
         summary="Submit an identity document (multipart with a file, and/or JSON with mrz)",
     )
     def post(self, request: Request) -> Response:

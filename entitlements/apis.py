@@ -12,8 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import parsers, permissions, renderers, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,12 +23,14 @@ from entitlements import jws, publication, selectors
 from entitlements.authentication import IsModelClient, ModelClientAuthentication
 from entitlements.introspection import introspect
 from entitlements.models import ModelClient
+from entitlements.schema import IntrospectionSerializer, JwksSerializer, MetadataSerializer
 from entitlements.services.keys import JWKS_MAX_AGE
 from entitlements.services.revocations import revocation_create
 from entitlements.services.tokens import token_issue
 from geo.selectors import request_signals
 from idverify.api_input import StrictInput
 from idverify.errors import ValidationFailed
+from idverify.openapi import ENTITLEMENT_DENIED, ERROR, ApiError
 
 
 def _django_request(request: Request) -> HttpRequest:
@@ -53,14 +54,6 @@ class JwtRenderer(renderers.BaseRenderer):
             return data
         rendered: bytes = renderers.JSONRenderer().render(data)
         return rendered
-
-
-class ReasonSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    url = serializers.URLField(
-        required=False, help_text="The web page where the person takes the step the message names."
-    )
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -89,19 +82,13 @@ class TokenCreateApi(APIView):
         request=InputSerializer,
         responses={
             201: OutputSerializer,
-            403: OpenApiResponse(
-                inline_serializer(
-                    "EntitlementDenied",
-                    {
-                        "error": inline_serializer(
-                            "EntitlementDeniedError",
-                            {"code": serializers.CharField(), "message": serializers.CharField()},
-                        ),
-                        "reasons": ReasonSerializer(many=True),
-                    },
-                ),
-                description="Refused: every reason, each with a stable code and a sentence.",
+            403: ApiError(
+                "Refused. The entitlement decision's refusal lists every reason, each with a "
+                "stable code and a sentence (EntitlementDenied); any other refusal is a plain "
+                "error.",
+                shapes=(ENTITLEMENT_DENIED, ERROR),
             ),
+            503: ApiError("No signing key can sign a token right now; /readyz says why."),
         },
         summary="Ask for an entitlement token for one model",
     )
@@ -144,7 +131,7 @@ class JwksApi(APIView):
     # Verifiers behind one address all fetch this; it is cheap and cached.
     throttle_classes: list[Any] = []
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="Public signing keys (JWKS)")
+    @extend_schema(responses={200: JwksSerializer}, summary="Public signing keys (JWKS)")
     def get(self, request: Request) -> Response:
         response = Response(publication.jwks())
         response["Cache-Control"] = f"public, max-age={JWKS_MAX_AGE}"
@@ -156,11 +143,18 @@ class MetadataApi(APIView):
     permission_classes = [permissions.AllowAny]
     throttle_classes: list[Any] = []
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="Service metadata for verifiers")
+    @extend_schema(responses={200: MetadataSerializer}, summary="Service metadata for verifiers")
     def get(self, request: Request) -> Response:
         response = Response(publication.metadata())
         response["Cache-Control"] = "public, max-age=3600"
         return response
+
+
+# A compact JWS: three base64url parts, the payload's claims described in docs/.
+REVOCATION_DOCUMENT = {
+    "type": "string",
+    "pattern": r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$",
+}
 
 
 def _etag_matches(header: str, etag: str) -> bool:
@@ -219,9 +213,28 @@ class RevocationsApi(APIView):
 
     @extend_schema(
         responses={
-            (200, "application/jwt"): OpenApiTypes.STR,
+            (200, "application/jwt"): OpenApiResponse(
+                REVOCATION_DOCUMENT,
+                description="The document as a compact JWS (typ revocations+jwt), signed with "
+                "a key in the JWKS. Its ETag changes with it.",
+            ),
             304: OpenApiResponse(description="Not modified (If-None-Match matched)."),
+            503: ApiError("No signing key can sign the document right now; /readyz says why."),
         },
+        parameters=[
+            OpenApiParameter(
+                "If-None-Match",
+                location=OpenApiParameter.HEADER,
+                description="The ETag of the copy you hold: 304 if it is still current.",
+            ),
+            OpenApiParameter(
+                "ETag",
+                location=OpenApiParameter.HEADER,
+                response=[200, 304],
+                required=True,
+                description="Strong; changes whenever the document does.",
+            ),
+        ],
         summary="The signed revocation document (poll with If-None-Match)",
     )
     def get(self, request: Request) -> HttpResponse:
@@ -233,7 +246,10 @@ class RevocationsApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={201: OutputSerializer},
+        responses={
+            201: OutputSerializer,
+            404: ApiError("No token, person or organisation with that id."),
+        },
         summary="Revoke a token, a person or an organisation's sponsorships",
     )
     def post(self, request: Request) -> Response:
@@ -267,7 +283,7 @@ class IntrospectApi(APIView):
 
     @extend_schema(
         request={"application/x-www-form-urlencoded": InputSerializer},
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: IntrospectionSerializer},
         summary="Introspect an entitlement token (RFC 7662, model API clients)",
     )
     def post(self, request: Request) -> Response:

@@ -20,6 +20,7 @@ from accounts.enrolment import results, services
 from accounts.models import EnrolmentJob, Organization
 from idverify.api_input import StrictInput
 from idverify.errors import DomainError
+from idverify.openapi import ApiError
 
 # Room for the multipart envelope around a file of the maximum size.
 _ENVELOPE = 64 * 1024
@@ -106,7 +107,10 @@ class EnrolmentListCreateApi(APIView):
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer},
-        responses={202: EnrolmentOutput},
+        responses={
+            202: EnrolmentOutput,
+            409: ApiError("The organisation cannot enrol now, or a job is already running."),
+        },
         summary="Upload a CSV: dry run, commit, or commit the valid rows only",
     )
     def post(self, request: Request, org_id: str) -> Response:
@@ -180,7 +184,10 @@ class EnrolmentCommitApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={202: EnrolmentOutput},
+        responses={
+            202: EnrolmentOutput,
+            409: ApiError("It is not a finished dry run, or it was imported already."),
+        },
         summary="Import the file a finished dry run checked",
     )
     def post(self, request: Request, org_id: str, job_id: str) -> Response:

@@ -16,6 +16,7 @@ from accounts import invitations, membership, selectors
 from accounts.apis.common import request_user
 from accounts.models import Invitation, Membership
 from idverify.api_input import StrictInput
+from idverify.openapi import ApiError
 
 
 class InvitationOutput(serializers.Serializer[Any]):
@@ -46,7 +47,12 @@ class InvitationListCreateApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={201: InvitationOutput},
+        responses={
+            201: InvitationOutput,
+            409: ApiError(
+                "They are a member or invited already, or the organisation cannot invite now."
+            ),
+        },
         summary="Invite someone by email (sent after the request commits)",
     )
     def post(self, request: Request, org_id: str) -> Response:
@@ -68,7 +74,9 @@ def _invitation(request: Request, org_id: str, invitation_id: str) -> Invitation
 
 class InvitationResendApi(APIView):
     @extend_schema(
-        request=None, responses=InvitationOutput, summary="Send a new link (the old one dies)"
+        request=None,
+        responses={200: InvitationOutput, 409: ApiError("It was accepted or revoked already.")},
+        summary="Send a new link (the old one dies)",
     )
     def post(self, request: Request, org_id: str, invitation_id: str) -> Response:
         found = _invitation(request, org_id, invitation_id)
@@ -79,7 +87,10 @@ class InvitationResendApi(APIView):
 
 
 class InvitationRevokeApi(APIView):
-    @extend_schema(responses=InvitationOutput, summary="Withdraw an invitation")
+    @extend_schema(
+        responses={200: InvitationOutput, 409: ApiError("It was accepted or revoked already.")},
+        summary="Withdraw an invitation",
+    )
     def delete(self, request: Request, org_id: str, invitation_id: str) -> Response:
         found = _invitation(request, org_id, invitation_id)
         revoked = invitations.invitation_revoke(
@@ -100,7 +111,12 @@ class InvitationAcceptApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses=OutputSerializer,
+        responses={
+            200: OutputSerializer,
+            403: ApiError("The invitation was sent to another email address."),
+            404: ApiError("The link is not valid, or a newer one replaced it."),
+            409: ApiError("The invitation was used, withdrawn or has expired."),
+        },
         summary="Accept an invitation sent to your email address",
     )
     def post(self, request: Request) -> Response:

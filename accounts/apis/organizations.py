@@ -17,6 +17,7 @@ from accounts.models import DomainChallenge, Membership, Organization, User
 from accounts.sponsorship import organization_suspend
 from idverify.api_input import StrictInput
 from idverify.errors import NotFound
+from idverify.openapi import ApiError
 
 
 class OrganizationOutput(serializers.Serializer[Any]):
@@ -85,7 +86,10 @@ class OrganizationListCreateApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={201: OrganizationOutput},
+        responses={
+            201: OrganizationOutput,
+            409: ApiError("Too many of your registrations are waiting for review."),
+        },
         summary="Register an organisation (you sign its declaration)",
     )
     def post(self, request: Request) -> Response:
@@ -148,7 +152,7 @@ class OrganizationDetailApi(APIView):
 class OrganizationVerifyApi(APIView):
     @extend_schema(
         request=ReasonInput,
-        responses=OrganizationOutput,
+        responses={200: OrganizationOutput, 409: ApiError("It is not pending.")},
         summary="Verify a pending organisation (compliance officer)",
     )
     def post(self, request: Request, org_id: str) -> Response:
@@ -165,7 +169,7 @@ class OrganizationVerifyApi(APIView):
 class OrganizationRejectApi(APIView):
     @extend_schema(
         request=ReasonInput,
-        responses=OrganizationOutput,
+        responses={200: OrganizationOutput, 409: ApiError("It is not pending.")},
         summary="Reject a pending registration; its EIN is released (compliance officer)",
     )
     def post(self, request: Request, org_id: str) -> Response:
@@ -182,7 +186,7 @@ class OrganizationRejectApi(APIView):
 class OrganizationSuspendApi(APIView):
     @extend_schema(
         request=ReasonInput,
-        responses=OrganizationOutput,
+        responses={200: OrganizationOutput, 409: ApiError("Its registration is closed.")},
         summary="Suspend an organisation and its sponsorships (compliance officer)",
     )
     def post(self, request: Request, org_id: str) -> Response:
@@ -206,7 +210,12 @@ class DomainChallengeApi(APIView):
         return Response(_challenge(challenge))
 
     @extend_schema(
-        request=None, responses={201: ChallengeOutput}, summary="Issue a new DNS TXT record"
+        request=None,
+        responses={
+            201: ChallengeOutput,
+            409: ApiError("The organisation has no website domain, or its registration is closed."),
+        },
+        summary="Issue a new DNS TXT record",
     )
     def post(self, request: Request, org_id: str) -> Response:
         viewer = request_user(request)
@@ -218,7 +227,14 @@ class DomainChallengeApi(APIView):
 class DomainChallengeCheckApi(APIView):
     @extend_schema(
         request=None,
-        responses=ChallengeOutput,
+        responses={
+            200: ChallengeOutput,
+            409: ApiError(
+                "`domain_not_proven`: the TXT record is not there (yet); or there is no "
+                "current record to check."
+            ),
+            503: ApiError("DNS could not be asked; try again shortly."),
+        },
         summary="Look the TXT record up now (409 domain_not_proven if it is not there)",
     )
     def post(self, request: Request, org_id: str) -> Response:
@@ -273,7 +289,11 @@ class OrganizationMemberApi(APIView):
         )
         return org, found.user
 
-    @extend_schema(request=InputSerializer, responses=MemberOutput, summary="Change a role")
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: MemberOutput, 409: ApiError("They are the only signing official.")},
+        summary="Change a role",
+    )
     def patch(self, request: Request, org_id: str, user_id: str) -> Response:
         org, user = self._member(request, org_id, user_id)
         serializer = self.InputSerializer(data=request.data)
@@ -286,7 +306,10 @@ class OrganizationMemberApi(APIView):
         )
         return Response(MemberOutput(changed).data)
 
-    @extend_schema(responses={204: None}, summary="Remove a member (revokes their sponsorship)")
+    @extend_schema(
+        responses={204: None, 409: ApiError("They are the only signing official.")},
+        summary="Remove a member (revokes their sponsorship)",
+    )
     def delete(self, request: Request, org_id: str, user_id: str) -> Response:
         org, user = self._member(request, org_id, user_id)
         membership.membership_remove(actor=request_user(request), organization=org, user=user)

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from accounts import selectors, sponsorship
 from accounts.apis.common import request_user
 from idverify.api_input import StrictInput
+from idverify.openapi import ApiError
 
 
 class SponsorshipOutput(serializers.Serializer[Any]):
@@ -50,7 +51,10 @@ class SponsorshipListCreateApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={201: SponsorshipOutput},
+        responses={
+            201: SponsorshipOutput,
+            409: ApiError("The organisation is not verified, or they are sponsored already."),
+        },
         summary="Sponsor a member (signing official)",
     )
     def post(self, request: Request, org_id: str) -> Response:
