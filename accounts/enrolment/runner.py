@@ -7,6 +7,11 @@ the unacknowledged task out again, or the stall sweep re-enqueues it)
 re-reads the file, skips every line up to the checkpoint and carries on. A
 second worker running the same job at the same time finds the checkpoint
 moved under it and stops, so no chunk is ever applied twice.
+
+A chunk's invitation emails are handed to the queue just after its commit,
+so a worker killed between the two leaves committed invitations no task will
+send. The worker that takes the job up again sends those first (sending
+claims each link, so an invitation that does have a task is not sent twice).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from accounts.enrolment import results
 from accounts.enrolment.apply import classify
 from accounts.enrolment.csvfile import FileRejected, upload_records
 from accounts.enrolment.rows import Row, check_row
-from accounts.invitations import SEND_TASK
+from accounts.invitations import SEND_BATCH, SEND_TASK, unclaimed_invitations
 from accounts.models import EnrolmentJob, EnrolmentResultChunk, EnrolmentUploadPart, Organization
 from accounts.queue import enqueue_on_commit
 from audit.services import audit_record
@@ -110,12 +115,24 @@ def _claim(job_id: int) -> EnrolmentJob | None:
                 job, Status.FAILED, code="suspended", message="The organisation is suspended."
             )
             return None
+        resumed = job.status == Status.RUNNING  # an earlier take-up did not finish
         job.attempts += 1
         job.status = Status.RUNNING
         job.started_at = job.started_at or now
         job.heartbeat_at = now
         job.save(update_fields=["attempts", "status", "started_at", "heartbeat_at"])
+        if resumed and job.phase == Phase.APPLY:
+            _send_orphaned_invitations(job.organization)
     return job
+
+
+def _send_orphaned_invitations(organization: Organization) -> None:
+    """Queue the emails of invitations a killed worker committed but never queued."""
+    ids = list(
+        unclaimed_invitations().filter(organization=organization).values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), SEND_BATCH):
+        enqueue_on_commit(SEND_TASK, ids[start : start + SEND_BATCH])
 
 
 def _run_phase(cursor: _Cursor) -> None:

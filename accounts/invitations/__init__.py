@@ -2,9 +2,11 @@
 the emails that carry them."""
 
 from accounts.invitations.emails import (
+    SEND_BATCH,
     accept_url,
     invitation_emails_send,
     invitations_send_pending,
+    unclaimed_invitations,
 )
 from accounts.invitations.links import (
     SEND_TASK,
@@ -23,6 +25,7 @@ from accounts.invitations.links import (
 )
 
 __all__ = [
+    "SEND_BATCH",
     "SEND_TASK",
     "TOKEN_PREFIX",
     "accept_url",
@@ -39,4 +42,5 @@ __all__ = [
     "new_invitation",
     "renew_token",
     "token_digest",
+    "unclaimed_invitations",
 ]

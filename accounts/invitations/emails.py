@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,16 +109,18 @@ def _send_batch(ids: Sequence[int]) -> int:
     return len(done)
 
 
+def unclaimed_invitations() -> QuerySet[Invitation]:
+    """Open invitations whose current link no sender has claimed (so nobody is sending it)."""
+    return Invitation.objects.filter(
+        claimed_generation__lt=F("generation"),
+        accepted_at=None,
+        revoked_at=None,
+        expires_at__gt=timezone.now(),
+    )
+
+
 def invitations_send_pending(*, older_than: timedelta = timedelta(minutes=2)) -> int:
     """Send what a lost task never claimed (its worker died before it started)."""
     cutoff = timezone.now() - older_than
-    ids = list(
-        Invitation.objects.filter(
-            claimed_generation__lt=F("generation"),
-            accepted_at=None,
-            revoked_at=None,
-            expires_at__gt=timezone.now(),
-            created_at__lt=cutoff,
-        ).values_list("pk", flat=True)[:10_000]
-    )
-    return invitation_emails_send(invitation_ids=ids)
+    due = unclaimed_invitations().filter(created_at__lt=cutoff)
+    return invitation_emails_send(invitation_ids=list(due.values_list("pk", flat=True)[:10_000]))

@@ -343,6 +343,41 @@ def test_a_job_cut_off_mid_way_resumes_without_duplicates_or_lost_rows(
     assert AuditEvent.objects.filter(action="enrolment.rows_applied").count() == 10
 
 
+def test_invitations_a_killed_worker_committed_but_never_queued_are_sent_on_resuming(
+    owner: User,
+    org: Organization,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.IDV_ENROLMENT_CHUNK_ROWS = 10
+    emails = [f"person{n}@staff.example.com" for n in range(30)]
+    job = submit(owner, org, csv_bytes(HEADER, *staff_rows(30)), mode="commit_valid_only")
+    real = enrolment_apply.classify
+    calls = {"n": 0}
+
+    def dies_on_the_third_chunk(**kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise SystemExit("worker killed")
+        return real(**kwargs)
+
+    monkeypatch.setattr("accounts.enrolment.runner.classify", dies_on_the_third_chunk)
+    # Killed after two chunks committed, before their emails were handed to the queue
+    # (that hand-over runs after each commit): the callbacks that would do it never run.
+    with django_capture_on_commit_callbacks(execute=False) as lost, pytest.raises(SystemExit):
+        enrolment_job_run(job_id=job.pk)
+    assert len(lost) == 2
+    assert Invitation.objects.count() == 20
+    monkeypatch.setattr("accounts.enrolment.runner.classify", real)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = run(job)
+    assert job.status == Status.SUCCEEDED
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(emails)  # each once
+    assert set(Invitation.objects.values_list("emailed_generation", flat=True)) == {1}
+
+
 def test_a_stalled_job_is_picked_up_again_and_a_hopeless_one_given_up(
     owner: User, org: Organization, django_capture_on_commit_callbacks: Any
 ) -> None:
