@@ -10,7 +10,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -30,6 +32,7 @@ from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFail
 from tests.accounts.factories import signing_official
 from tests.support.api import assert_api_error
 from tests.support.factories import PASSWORD, UserFactory
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +86,38 @@ def test_a_lost_email_task_is_made_good_by_the_sweep(owner: User, org: Organizat
     assert invitations_send_pending(older_than=timedelta(0)) == 1
     assert invitations_send_pending(older_than=timedelta(0)) == 0
     assert [m.to for m in mail.outbox] == [["lost@example.com"]]
+
+
+def test_a_sender_killed_mid_batch_sends_none_of_it_twice_and_says_so(
+    owner: User, org: Organization, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No on-commit callbacks run here: the emails wait for a sender.
+    for n in range(3):
+        invitation_create(actor=owner, organization=org, email=f"p{n}@example.com")
+    ids = list(Invitation.objects.order_by("pk").values_list("pk", flat=True))
+    real = locmem.EmailBackend.send_messages
+
+    def killed_after_the_first(self: Any, messages: Any) -> int:
+        if mail.outbox:
+            raise SystemExit("worker killed")  # what a kill looks like from inside
+        return real(self, messages)
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", killed_after_the_first)
+    with pytest.raises(SystemExit):
+        invitation_emails_send(invitation_ids=ids)
+    monkeypatch.undo()
+    assert len(mail.outbox) == 1  # one went out, then the worker died
+    # Whether the mail server took each claimed message is unknown, so nothing
+    # sends the batch again: not a redelivered task, not the sweep.
+    assert invitation_emails_send(invitation_ids=ids) == 0
+    assert invitations_send_pending(older_than=timedelta(0)) == 0
+    assert len(mail.outbox) == 1
+    assert set(Invitation.objects.values_list("claimed_generation", "emailed_generation")) == {
+        (1, 0)
+    }
+    sign_in_with_second_factor(client, owner)
+    page = client.get(reverse("organization-invitations", kwargs={"org_id": org.public_id}))
+    assert page.content.decode().count("email not confirmed sent: resend if it does not") == 3
 
 
 def test_accepting_joins_the_organisation_once(
