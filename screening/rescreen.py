@@ -25,13 +25,12 @@ Status = RescreenJob.Status
 
 
 def person_subject(attestation: Attestation) -> Subject:
-    citizenships = tuple(c for c in attestation.citizenships if c != "US")
     return Subject.person(
         user=attestation.user,
         given_names=attestation.given_names,
         family_name=attestation.family_name,
         birth_date=attestation.date_of_birth,
-        countries=citizenships or (attestation.country_of_birth,),
+        countries=attestation.citizenships,
     )
 
 

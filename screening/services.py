@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -69,7 +70,7 @@ class Subject:
         given_names: str,
         family_name: str,
         birth_date: date | None,
-        countries: tuple[str, ...],
+        countries: Sequence[str],
     ) -> Subject:
         return cls(
             kind="person",
@@ -77,7 +78,8 @@ class Subject:
             name=f"{given_names} {family_name}".strip(),
             label=user.email,
             birth_date=birth_date,
-            countries=countries,
+            # A U.S. citizenship says nothing about a foreign list entry.
+            countries=tuple(c for c in countries if c != "US"),
             user=user,
         )
 
@@ -131,7 +133,7 @@ def subject_screen(*, subject: Subject, context: str) -> SubjectOutcome:
         Query(
             subject.name,
             birth_date=subject.birth_date,
-            country=subject.countries[0] if len(subject.countries) == 1 else None,
+            countries=subject.countries,
             kind=subject.kind,
         )
     )
@@ -139,12 +141,16 @@ def subject_screen(*, subject: Subject, context: str) -> SubjectOutcome:
     outcome.candidates = len(result.candidates)
     fingerprint = subject.fingerprint
     with transaction.atomic():
-        known = {
-            (key, entry_fp, subject_fp)
-            for key, entry_fp, subject_fp in ScreeningMatch.objects.filter(
-                subject_ref=subject.ref, entry_key__in=[c.entry.key for c in result.candidates]
-            ).values_list("entry_key", "entry_fingerprint", "subject_fingerprint")
-        }
+        known = (
+            set()
+            if not result.candidates
+            else {
+                (key, entry_fp, subject_fp)
+                for key, entry_fp, subject_fp in ScreeningMatch.objects.filter(
+                    subject_ref=subject.ref, entry_key__in=[c.entry.key for c in result.candidates]
+                ).values_list("entry_key", "entry_fingerprint", "subject_fingerprint")
+            }
+        )
         for candidate in result.candidates:
             if (candidate.entry.key, candidate.entry.fingerprint, fingerprint) in known:
                 continue  # decided or pending already, for exactly this data

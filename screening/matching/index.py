@@ -60,7 +60,8 @@ ENTRY_FIELDS = (
 class Query:
     name: str
     birth_date: date | None = None
-    country: str | None = None
+    # The person's citizenships (or an organisation's country), ISO alpha-2.
+    countries: tuple[str, ...] = ()
     kind: SubjectKind | None = None
 
 
@@ -182,7 +183,7 @@ class NameIndex:
         name_ids = {i for cls in classes for i in self._candidates(tokens, cls)}
         cache: dict[tuple[str, str], float] = {}
         best: dict[int, Candidate] = {}
-        country = (query.country or "").upper() or None
+        countries = frozenset(c.upper() for c in query.countries if c)
         truncated = len(query.name) > MAX_NAME_CHARS
         for name_id in name_ids:
             entry_index, listed_tokens, listed, alias = self.names[name_id]
@@ -193,7 +194,7 @@ class NameIndex:
             entry = self.entries[entry_index]
             birth = score.birth_date_feature(entry.birth, query.birth_date)
             place = score.country_feature(
-                country=country,
+                countries=countries,
                 stated=entry.stated_countries,
                 addresses=entry.address_countries,
             )

@@ -19,9 +19,10 @@ Then the other data, each as a named feature kept for the officer:
 - birth date: exact date agrees +0.05; year agrees (or the list gives only a
   year, or a range/circa that covers it) +0.03; list has dates and none is
   within a year -0.20;
-- country: the person's country is among the entry's nationalities,
-  citizenships or address countries +0.03; the entry states nationalities or
-  citizenships and the country is not among them -0.08;
+- country: one of the person's countries (citizenships; an organisation's
+  country of incorporation) is among the entry's nationalities, citizenships
+  or address countries +0.03; the entry states nationalities or citizenships
+  and none of the person's is among them -0.08;
 - type: a person is compared only with individuals (and entries whose type the
   list does not state), an organisation only with entities, vessels and
   aircraft (and unstated ones).
@@ -150,11 +151,11 @@ def birth_date_feature(dates: BirthDates, birth_date: date | None) -> tuple[str,
 
 
 def country_feature(
-    *, country: str | None, stated: frozenset[str], addresses: frozenset[str]
+    *, countries: frozenset[str], stated: frozenset[str], addresses: frozenset[str]
 ) -> tuple[str, float]:
-    if not country:
+    if not countries:
         return "not_compared", 0.0
-    if country in stated or country in addresses:
+    if countries & (stated | addresses):
         return "match", COUNTRY_MATCH
     if stated:
         return "mismatch", COUNTRY_MISMATCH

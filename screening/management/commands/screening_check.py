@@ -56,7 +56,7 @@ def parse_query(name: str, birth_date: str, country: str, kind: str) -> Query:
     typed = kind.strip().lower()
     if typed and typed not in TYPES:
         raise ValueError(f"{kind.strip()[:20]!r} is not a type; use person or entity.")
-    return Query(name, birth_date=born, country=code or None, kind=TYPES.get(typed))
+    return Query(name, birth_date=born, countries=(code,) if code else (), kind=TYPES.get(typed))
 
 
 class Command(BaseCommand):
