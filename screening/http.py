@@ -7,6 +7,7 @@ answers anything but 200 raises ``FetchFailed``; nothing partial is returned.
 
 from __future__ import annotations
 
+import http.client
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -38,7 +39,7 @@ def download(url: str, *, dest: Path, timeout: float, max_bytes: int) -> Path:
                 out.write(chunk)
     except urllib.error.HTTPError as exc:
         raise FetchFailed(f"The server answered {exc.code}.") from None
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, TimeoutError) as exc:
         raise FetchFailed(f"The download failed: {exc}.") from None
     if declared is not None and declared.isdigit() and int(declared) != received:
         raise FetchFailed(f"The download ended early: {received} of {declared} bytes.")

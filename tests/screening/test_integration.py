@@ -19,6 +19,7 @@ from entitlements.models import IssuedToken, UserRevocation
 from entitlements.services import tokens
 from screening.imports import ImportResult, snapshot_import
 from screening.models import RescreenJob, ScreeningMatch
+from screening.rescreen import rescreen_run
 from screening.review import match_decide
 from tests.accounts.factories import HEADER, csv_bytes
 from tests.accounts.test_enrolment_jobs import result_rows, run, submit
@@ -179,3 +180,21 @@ def test_every_enrolled_row_is_screened_and_the_results_say_so(
     assert match.context == "enrolment"
     applied = AuditEvent.objects.get(action="enrolment.rows_applied")
     assert applied.data["screening_potential_matches"] == 1
+
+
+def test_a_rescreen_resumes_from_its_cursor_and_finishes_once(
+    csl_loaded: ImportResult,
+) -> None:
+    people = [person(1) for _ in range(3)]
+    for user in people[1:]:
+        sign(user, **LISTED)
+    ScreeningMatch.objects.all().delete()
+    # A worker died after the first person: the job's cursor says so.
+    job = RescreenJob.objects.create(
+        list_version="x", status="running", total=3, done=1, user_cursor=people[0].pk
+    )
+    finished = rescreen_run(job_id=job.pk)
+    assert finished is not None
+    assert (finished.status, finished.done, finished.potential_matches) == ("succeeded", 3, 2)
+    assert rescreen_run(job_id=job.pk) == finished  # running it again changes nothing
+    assert ScreeningMatch.objects.count() == 2
