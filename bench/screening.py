@@ -187,25 +187,38 @@ def _spelling(name: str) -> str | None:
     return None
 
 
-def _throughput(index: NameIndex, names: list[str], threshold: float) -> float:
-    started = time.perf_counter()
-    for name in names:
-        index.search(Query(name, kind="person"), threshold=threshold)
-    return len(names) / (time.perf_counter() - started)
+def _timed(work: Callable[[], object]) -> tuple[float, float]:
+    """(CPU seconds of this process, wall seconds): the machine is shared, so the CPU
+    time is the figure that says what one process does; the wall time is shown too."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    work()
+    return time.process_time() - cpu, time.perf_counter() - wall
 
 
-def _baseline(choices: list[str], names: list[str], cutoff: float) -> float:
+def _throughput(index: NameIndex, names: list[str], threshold: float) -> tuple[float, float]:
+    def run() -> None:
+        for name in names:
+            index.search(Query(name, kind="person"), threshold=threshold)
+
+    cpu, wall = _timed(run)
+    return len(names) / cpu, len(names) / wall
+
+
+def _baseline(choices: list[str], names: list[str], cutoff: float) -> tuple[float, float]:
     """Brute force: every name against every listed name with rapidfuzz's token_sort_ratio."""
-    started = time.perf_counter()
-    for name in names:
-        process.extract(
-            " ".join(name_tokens(name)),
-            choices,
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=cutoff * 100,
-            limit=10,
-        )
-    return len(names) / (time.perf_counter() - started)
+
+    def run() -> None:
+        for name in names:
+            process.extract(
+                " ".join(name_tokens(name)),
+                choices,
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=cutoff * 100,
+                limit=10,
+            )
+
+    cpu, wall = _timed(run)
+    return len(names) / cpu, len(names) / wall
 
 
 def main() -> None:
@@ -231,14 +244,18 @@ def main() -> None:
     unlisted = [fake.name() for _ in range(args.unlisted)]
     variants = _variants(parsed.entries, rng, args.variants)
 
-    sample = unlisted[:2000] + [v.name for v in variants][:1000]
-    rate = _throughput(index, sample, threshold)
     choices = [" ".join(tokens) for _, tokens, _, _ in index.names]
-    base = _baseline(choices, sample[:300], threshold)
-    print(
-        f"throughput: {rate:,.0f} names/s (target >= {TARGET_RATE:,}); "
-        f"brute-force rapidfuzz baseline {base:,.0f} names/s ({rate / base:.0f}x)"
-    )
+    base, base_wall = _baseline(choices, unlisted[:300], threshold)
+    for label, names in (
+        ("unlisted names", unlisted[:3000]),
+        ("variants of listed names", [v.name for v in variants]),
+    ):
+        rate, wall = _throughput(index, names, threshold)
+        print(
+            f"throughput, {label}: {rate:,.0f} names per CPU second (wall {wall:,.0f}/s; "
+            f"target >= {TARGET_RATE:,}); brute-force rapidfuzz baseline {base:,.0f} "
+            f"(wall {base_wall:,.0f}/s): {rate / base:.0f}x"
+        )
 
     found = 0
     by_kind: dict[str, list[int]] = {}
@@ -275,13 +292,16 @@ def main() -> None:
             rng.choice(unlisted) if rng.random() < 0.9 else rng.choice(variants).name
             for _ in range(args.bulk_rows)
         ]
-        started = time.perf_counter()
-        for name in names:
-            index.search(Query(name), threshold=threshold)
-        seconds = time.perf_counter() - started
+
+        def bulk() -> None:
+            for name in names:
+                index.search(Query(name), threshold=threshold)
+
+        cpu, wall = _timed(bulk)
         print(
-            f"bulk: {args.bulk_rows:,} rows (person or entity unknown) in {seconds:.1f} s "
-            f"(target < {TARGET_BULK_SECONDS:.0f} s)"
+            f"bulk: {args.bulk_rows:,} rows (90 % unlisted, 10 % variants; type not given, so "
+            f"persons and entities both searched) in {cpu:.1f} CPU s (wall {wall:.1f} s; "
+            f"target < {TARGET_BULK_SECONDS:.0f} s)"
         )
 
 

@@ -1,16 +1,18 @@
 """The in-memory index of the current lists: candidate generation, then scoring.
 
 Every primary name and alias is normalised once into tokens. Each token is
-filed under three keys: itself, its metaphone key, and (tokens of five or more
-letters) its first four letters, so a one-letter change or a transliteration
-variant still finds the name. A query gathers the names sharing its keys,
-weighted by how rare each key is (inverse document frequency), rarest key
-first; keys shared by more than ``COMMON_SHARE`` of the names are read only
-while fewer than ``POSTINGS_BUDGET`` postings have been, so a name made only of
-common words costs bounded work. It scores the ``TOP_CANDIDATES`` best with
-``screening.matching.score``.
-A person is compared with individuals and with entries of unstated type, an
-organisation with entities, vessels, aircraft and unstated ones.
+filed under up to four keys: itself, its metaphone key, and (tokens of five or
+more letters) its first three and its last three letters, so a one-letter
+change or a transliteration variant still finds the name. A query gathers the
+names sharing its keys, weighted by how rare each key is (inverse document
+frequency), rarest key first; keys shared by more than ``COMMON_SHARE`` of the
+names are read only while fewer than ``POSTINGS_BUDGET`` postings have been, so
+a name made only of common words costs bounded work. When the threshold is
+above what a one-word match can reach, a name must share keys with two of the
+query's words. The ``TOP_CANDIDATES`` best are scored with
+``screening.matching.score``. A person is compared with individuals and with
+entries of unstated type, an organisation with entities, vessels, aircraft and
+unstated ones.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
+
+import numpy as np
 
 from screening.matching import score
 from screening.matching.normalise import MAX_NAME_CHARS, name_tokens, phonetic
@@ -37,7 +41,9 @@ KINDS_FOR: dict[SubjectKind, frozenset[str]] = {
 }
 TOP_CANDIDATES = 12
 COMMON_SHARE = 0.02
-POSTINGS_BUDGET = 6000
+POSTINGS_BUDGET = 20000
+# Below this many postings a query is ranked in plain Python.
+SMALL_QUERY = 600
 ENTRY_FIELDS = (
     "id",
     "key",
@@ -99,7 +105,9 @@ def token_keys(token: str) -> list[str]:
     if key:
         keys.append(f"m:{key}")
     if len(token) >= 5 and not token.isdigit():
-        keys.append(f"p:{token[:4]}")
+        # A one-letter change leaves the beginning or the end of a word intact.
+        keys.append(f"p:{token[:3]}")
+        keys.append(f"s:{token[-3:]}")
     return keys
 
 
@@ -137,8 +145,11 @@ class NameIndex:
                 for cls in classes:
                     for key in keys:
                         postings[cls][key].append(name_id)
-        self.postings = {cls: dict(keyed) for cls, keyed in postings.items()}
-        self.lengths = [len(tokens) for _, tokens, _, _ in self.names]
+        self.postings = {
+            cls: {key: np.array(ids, dtype=np.int32) for key, ids in keyed.items()}
+            for cls, keyed in postings.items()
+        }
+        self.lengths = np.array([len(tokens) for _, tokens, _, _ in self.names], dtype=np.int32)
         total = max(1, len(self.names))
         self.common = max(50, int(total * COMMON_SHARE))
         self.idf = {
@@ -150,27 +161,80 @@ class NameIndex:
     def __len__(self) -> int:
         return len(self.names)
 
-    def _candidates(self, tokens: tuple[str, ...], cls: SubjectKind) -> list[int]:
+    def _candidates(self, tokens: tuple[str, ...], cls: SubjectKind, *, strict: bool) -> list[int]:
+        """The names most likely to match, best first by shared rare keys.
+
+        With ``strict`` (the threshold is above what a one-word match can reach,
+        ``score.ONE_TOKEN_CAP`` plus every bonus), a name must share keys with two
+        of the query's words (one, when either name has a single word). Counting
+        is vectorised (numpy), so a query of common words costs little more.
+        """
         keyed = self.postings[cls]
-        keys = sorted(
-            {key for token in tokens for key in token_keys(token) if key in keyed},
-            key=lambda key: len(keyed[key]),
-        )
-        weights: dict[int, float] = {}
+        keys: dict[str, list[int]] = {}
+        for position, token in enumerate(tokens):
+            for key in token_keys(token):
+                if key in keyed:
+                    keys.setdefault(key, []).append(position)
         read = 0
-        for key in keys:
+        id_parts: list[np.ndarray[Any, Any]] = []
+        weight_parts: list[np.ndarray[Any, Any]] = []
+        by_word: dict[int, list[np.ndarray[Any, Any]]] = {}
+        for key in sorted(keys, key=lambda key: len(keyed[key])):
             ids = keyed[key]
             # Rare keys always count; common ones while the work stays bounded.
             if len(ids) > self.common and read + len(ids) > POSTINGS_BUDGET:
                 break
             read += len(ids)
-            idf = self.idf[key]
-            for name_id in ids:
-                weights[name_id] = weights.get(name_id, 0.0) + idf
+            id_parts.append(ids)
+            weight_parts.append(np.full(len(ids), self.idf[key]))
+            for position in keys[key]:
+                by_word.setdefault(position, []).append(ids)
+        if not id_parts:
+            return []
+        need = min(2, len(tokens)) if strict else 0
+        if read <= SMALL_QUERY:
+            return self._rank_small(id_parts, weight_parts, by_word, need)
+        size = len(self.names)
+        weights = np.bincount(
+            np.concatenate(id_parts), weights=np.concatenate(weight_parts), minlength=size
+        )
+        found = weights > 0
+        if need:
+            words = np.bincount(
+                np.concatenate([np.unique(np.concatenate(parts)) for parts in by_word.values()]),
+                minlength=size,
+            )
+            found &= words >= np.minimum(need, self.lengths)
+        chosen = np.flatnonzero(found)
+        if len(chosen) > TOP_CANDIDATES:
+            # Among names sharing as much, the shorter ones first: "KIM, Chol" before
+            # "KIM Chol Nam" for the query "Kim Chol".
+            ranking = weights[chosen] - 0.01 * self.lengths[chosen]
+            chosen = chosen[np.argpartition(-ranking, TOP_CANDIDATES)[:TOP_CANDIDATES]]
+        return [int(name_id) for name_id in chosen]
+
+    def _rank_small(
+        self,
+        id_parts: list[np.ndarray[Any, Any]],
+        weight_parts: list[np.ndarray[Any, Any]],
+        by_word: dict[int, list[np.ndarray[Any, Any]]],
+        need: int,
+    ) -> list[int]:
+        """The same ranking in plain Python, cheaper than numpy's set-up for few postings."""
+        weights: dict[int, float] = {}
+        for ids, idf in zip(id_parts, weight_parts, strict=True):
+            weight = float(idf[0])
+            for name_id in ids.tolist():
+                weights[name_id] = weights.get(name_id, 0.0) + weight
+        if need:
+            words: dict[int, int] = {}
+            for parts in by_word.values():
+                for name_id in {i for ids in parts for i in ids.tolist()}:
+                    words[name_id] = words.get(name_id, 0) + 1
+            lengths = self.lengths
+            weights = {i: w for i, w in weights.items() if words[i] >= min(need, lengths[i])}
         if len(weights) <= TOP_CANDIDATES:
             return list(weights)
-        # Among names sharing as much, the shorter ones first: "KIM, Chol" before
-        # "KIM Chol Nam" for the query "Kim Chol".
         lengths = self.lengths
         return heapq.nlargest(TOP_CANDIDATES, weights, key=lambda i: weights[i] - 0.01 * lengths[i])
 
@@ -180,7 +244,8 @@ class NameIndex:
         if not tokens:
             return []
         classes: list[SubjectKind] = [query.kind] if query.kind else ["person", "organization"]
-        name_ids = {i for cls in classes for i in self._candidates(tokens, cls)}
+        strict = threshold > score.ONE_TOKEN_CAP + score.DOB_EXACT + score.COUNTRY_MATCH
+        name_ids = {i for cls in classes for i in self._candidates(tokens, cls, strict=strict)}
         cache: dict[tuple[str, str], float] = {}
         best: dict[int, Candidate] = {}
         countries = frozenset(c.upper() for c in query.countries if c)

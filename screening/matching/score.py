@@ -10,7 +10,7 @@ Name similarity (0..1) aligns tokens one to one, best pairs first:
   side counts 0.3 of its length (a dropped middle name costs a little, a
   different surname a lot);
 - when both names have two or more words and only one of them matched, the
-  name score is at most 0.8 (a shared first name is not a name match);
+  name score is at most 0.75 (a shared first name is not a name match);
 - the names with spaces removed are compared too (Abubakr / Abu Bakr); the
   better of the two stands.
 
@@ -46,7 +46,7 @@ from screening.matching.normalise import phonetic
 TOKEN_MATCH = 0.75
 PHONETIC_FLOOR = 0.9
 PHONETIC_FROM = 0.5
-ONE_TOKEN_CAP = 0.8
+ONE_TOKEN_CAP = 0.75
 # Above this the joined comparison cannot change the outcome that matters.
 JOINED_FROM = 0.95
 UNMATCHED_WEIGHT = 0.3
