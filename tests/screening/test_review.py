@@ -16,6 +16,7 @@ from screening.models import ScreeningMatch
 from screening.services import Subject, subject_screen
 from tests.support.api import assert_api_error, json_body
 from tests.support.factories import MembershipFactory, UserFactory
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 ApiFor = Callable[[User | None], APIClient]
@@ -170,6 +171,9 @@ def test_the_review_page_shows_the_queue_and_records_a_decision(
 ) -> None:
     client = Client()
     client.force_login(officer)
+    # Without a second factor in this session an officer is sent to set one up first.
+    assert client.get("/screening/review/").status_code == 302
+    sign_in_with_second_factor(client, officer)
     queue = client.get("/screening/review/")
     assert b"Ryong Nam Rim" in queue.content
     assert b"RIM, Ryong Nam" in queue.content
