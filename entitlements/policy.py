@@ -242,7 +242,7 @@ _SCREENING_SQL = (
 )
 
 
-def _screening(user: User, organization_id: UUID | None) -> tuple[str, list[Reason]]:
+def screening_state(user: User, organization_id: UUID | None) -> tuple[str, list[Reason]]:
     """The lists' version, and why a restricted-party hold refuses (never which list)."""
     with connection.cursor() as cursor:
         org = _PUBLIC_ID.get_db_prep_value(organization_id, connection)
@@ -279,7 +279,7 @@ def decide(user: User, tier: ModelTier, signals: GeoSignals) -> Decision:
         fail_closed=bool(rules),
         local_allowed=local_addresses_allowed(),
     )
-    screening_version, screening_reasons = _screening(user, status.organization_id)
+    screening_version, screening_reasons = screening_state(user, status.organization_id)
     reasons = [
         *_revocation_reasons(user, timezone.now()),
         *screening_reasons,

@@ -198,3 +198,19 @@ def test_a_rescreen_resumes_from_its_cursor_and_finishes_once(
     assert (finished.status, finished.done, finished.potential_matches) == ("succeeded", 3, 2)
     assert rescreen_run(job_id=job.pk) == finished  # running it again changes nothing
     assert ScreeningMatch.objects.count() == 2
+
+
+@pytest.mark.usefixtures("fable")
+def test_the_status_page_says_access_is_on_hold_without_naming_the_list(
+    csl_loaded: ImportResult,
+) -> None:
+    from django.test import Client
+
+    user = person(2)
+    sign(user, **LISTED)
+    client = Client()
+    client.force_login(user)
+    page = client.get("/status/").content.decode()
+    assert "on hold while a compliance officer completes a routine check" in page
+    assert "KAYAKIRAN" not in page
+    assert "Foreign Sanctions" not in page
