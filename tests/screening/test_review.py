@@ -205,3 +205,30 @@ def test_the_match_endpoints_are_in_the_openapi_schema(db: None) -> None:
     schema = Client().get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/v1/screening/matches" in schema
     assert "/api/v1/screening/matches/{match_id}/decision" in schema
+
+
+def test_bad_filters_and_ids_get_specific_errors(
+    held: ScreeningMatch, officer: User, api_client_for: ApiFor
+) -> None:
+    client = api_client_for(officer)
+    assert_api_error(
+        client.get("/api/v1/screening/matches?status=open"), 400, "invalid", field="status"
+    )
+    assert_api_error(
+        client.get("/api/v1/screening/matches?kind=robot"), 400, "invalid", field="kind"
+    )
+    assert json_body(client.get("/api/v1/screening/matches?offset=x&q=ryong"))["count"] == 1
+    missing = client.post(
+        "/api/v1/screening/matches/not-a-uuid/decision",
+        {"decision": "clear", "reason": "x"},
+        format="json",
+    )
+    assert_api_error(missing, 404, "not_found")
+    garbled = client.post(
+        f"/api/v1/screening/matches/{held.public_id}/decision",
+        "{not json",
+        content_type="application/json",
+    )
+    assert garbled.status_code == 400
+    held.refresh_from_db()
+    assert held.status == "pending"
