@@ -40,15 +40,22 @@ class ScreeningVerdict:
 
 
 Screener = Callable[[ScreeningRequest], ScreeningVerdict]
-_screener: list[Screener] = []
+BatchScreener = Callable[[Sequence[ScreeningRequest]], list[ScreeningVerdict]]
+_screeners: list[tuple[Screener, BatchScreener]] = []
 
 
-def register_screener(screener: Screener) -> None:
-    _screener[:] = [screener]
+def register_screener(screener: Screener, batch: BatchScreener) -> None:
+    _screeners[:] = [(screener, batch)]
 
 
 def screen(request: ScreeningRequest) -> ScreeningVerdict | None:
-    return _screener[0](request) if _screener else None
+    return _screeners[0][0](request) if _screeners else None
+
+
+def screen_many(requests: Sequence[ScreeningRequest]) -> list[ScreeningVerdict] | None:
+    """Many subjects at once (a chunk of enrolment rows): the database is touched only
+    for the few that match, so screening adds little to a large import."""
+    return _screeners[0][1](requests) if _screeners else None
 
 
 def screen_person(

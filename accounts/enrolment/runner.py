@@ -25,7 +25,7 @@ from accounts.enrolment.rows import Row, check_row
 from accounts.invitations import SEND_TASK
 from accounts.models import EnrolmentJob, EnrolmentResultChunk, EnrolmentUploadPart, Organization
 from accounts.queue import enqueue_on_commit
-from accounts.screening_hook import ScreeningRequest, screen
+from accounts.screening_hook import ScreeningRequest, screen_many
 from audit.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -198,11 +198,9 @@ def _commit_chunk(cursor: _Cursor, rows: list[Row]) -> None:
 
 def _screen_rows(organization: Organization, rows: list[Row]) -> int:
     """Screen each enrolled person (in the chunk's transaction); the count held."""
-    held = 0
-    for row in rows:
-        if row.clean is None:
-            continue
-        verdict = screen(
+    enrolled = [row for row in rows if row.clean is not None]
+    verdicts = screen_many(
+        [
             ScreeningRequest(
                 kind="roster",
                 context="enrolment",
@@ -210,7 +208,13 @@ def _screen_rows(organization: Organization, rows: list[Row]) -> int:
                 organization=organization,
                 email=row.clean.email,
             )
-        )
+            for row in enrolled
+            if row.clean is not None
+        ]
+    )
+    held = 0
+    for index, row in enumerate(enrolled):
+        verdict = verdicts[index] if verdicts is not None else None
         if verdict is None or not verdict.list_version:
             row.screening = "not_screened"
         elif verdict.held:

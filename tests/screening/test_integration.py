@@ -214,3 +214,12 @@ def test_the_status_page_says_access_is_on_hold_without_naming_the_list(
     assert "on hold while a compliance officer completes a routine check" in page
     assert "KAYAKIRAN" not in page
     assert "Foreign Sanctions" not in page
+
+
+def test_without_lists_enrolled_rows_say_they_were_not_screened(
+    owner: User, org: Organization
+) -> None:
+    data = csv_bytes(HEADER, "evren@example.com,Evren,Kayakiran,E1,Trade,no")
+    job = run(submit(owner, org, data, mode="commit_valid_only"))
+    assert [row["screening"] for row in result_rows(job)] == ["not_screened"]
+    assert not ScreeningMatch.objects.exists()
