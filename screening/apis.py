@@ -1,7 +1,7 @@
 """Potential restricted-party matches over HTTP, for compliance officers only.
 
 ``GET /api/v1/screening/matches`` and ``POST /api/v1/screening/matches/{id}/decision``
-are in the contract (DESIGN.md). The officer check comes before any input check.
+are in the contract (docs/contract.md). The officer check comes before any input check.
 """
 
 from __future__ import annotations

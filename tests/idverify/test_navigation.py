@@ -12,6 +12,7 @@ from accounts.models import Organization, User
 from attestations.models import Document
 from tests.attestations.factories import DocumentFactory
 from tests.support.factories import OrganizationFactory, UserFactory
+from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,9 @@ def _header_links(client: Client, path: str = "/") -> dict[str, str]:
 
 
 def _as(user: User) -> Client:
+    # Privileged people pass a second factor before any page (accounts.second_factor).
     client = Client()
-    client.force_login(user)
+    sign_in_with_second_factor(client, user)
     return client
 
 
@@ -42,6 +44,7 @@ def test_a_compliance_officer_sees_the_console_the_review_queue_with_its_count_a
         "Verification": "/status/",
         "Organisations 1 registration waiting for verification": "/organizations/",
         "Review queue 2 documents waiting": "/review/",
+        "Screening matches 0 matches waiting": "/screening/review/",
         "Compliance console": "/console/",
         "Account": "/account/",
     }
