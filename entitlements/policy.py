@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -244,11 +245,9 @@ _SCREENING_SQL = (
 
 def screening_state(user: User, organization_id: UUID | None) -> tuple[str, list[Reason]]:
     """The lists' version, and why a restricted-party hold refuses (never which list)."""
-    with connection.cursor() as cursor:
-        org = _PUBLIC_ID.get_db_prep_value(organization_id, connection)
-        db_reads.execute(cursor, _SCREENING_SQL, {"user": user.pk, "org": org})
-        row = cursor.fetchone()
-    version, person, organisation = row if row else ("", None, None)
+    org = _PUBLIC_ID.get_db_prep_value(organization_id, connection)
+    rows = db_reads.fetch_values((None, None, None), _SCREENING_SQL, {"user": user.pk, "org": org})
+    version, person, organisation = rows[0] if rows else ("", None, None)
     if person == 2:
         reason = Reason(
             SCREENING_CONFIRMED,

@@ -23,10 +23,11 @@ from screening.rescreen import rescreen_run
 from screening.review import match_decide
 from tests.accounts.factories import HEADER, csv_bytes
 from tests.accounts.test_enrolment_jobs import result_rows, run, submit
+from tests.attestations.factories import AttestationFactory, DocumentFactory
 from tests.attestations.test_attestation_submit import sign
 from tests.entitlements.support import US_CALIFORNIA, person, tier
 from tests.screening.conftest import CSL, ofac_subset
-from tests.support.factories import OrganizationFactory
+from tests.support.factories import OrganizationFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_places")]
 ApiFor = Callable[[User | None], APIClient]
@@ -54,6 +55,22 @@ def past_the_cutoff() -> None:
     UserRevocation.objects.update(cutoff_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
 
 
+def listed_person() -> User:
+    """A level-2 person whose attested and document-checked identity is a listed party's
+    (entered before screening existed, as a factory writes it): renewing the attestation
+    keeps the level, so a refusal can only come from screening."""
+    user: User = UserFactory.create()
+    AttestationFactory.create(
+        user=user,
+        given_names=LISTED["given_names"],
+        family_name=LISTED["family_name"],
+        date_of_birth=LISTED["date_of_birth"],
+        signature_name=LISTED["signature_name"],
+    )
+    DocumentFactory.create(user=user)
+    return user
+
+
 @pytest.fixture
 def fable() -> None:
     tier(min_level=2, us_person_required=True)
@@ -70,7 +87,7 @@ def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
 def test_a_person_who_attests_as_a_listed_party_gets_no_token_and_loses_live_ones(
     csl_loaded: ImportResult, api_client_for: ApiFor, write_path: str, on_commit: Any
 ) -> None:
-    user = person(2)
+    user = listed_person()
     client = api_client_for(user)
     assert ask(client).status_code == 201
     live = IssuedToken.objects.get(user=user)
@@ -105,7 +122,7 @@ def test_a_person_who_attests_as_a_listed_party_gets_no_token_and_loses_live_one
 def test_a_cleared_match_gives_access_back_and_a_confirmed_one_keeps_it_shut(
     csl_loaded: ImportResult, api_client_for: ApiFor, officer: User
 ) -> None:
-    cleared, confirmed = person(2), person(2)
+    cleared, confirmed = listed_person(), listed_person()
     for user in (cleared, confirmed):
         sign(user, **LISTED)
     past_the_cutoff()
@@ -206,7 +223,7 @@ def test_the_status_page_says_access_is_on_hold_without_naming_the_list(
 ) -> None:
     from django.test import Client
 
-    user = person(2)
+    user = listed_person()
     sign(user, **LISTED)
     client = Client()
     client.force_login(user)
