@@ -241,3 +241,12 @@ def document_ocr_prefill(*, document: Document) -> str:
         return ""
     sealed = bytes(document.ocr_prefill_sealed)
     return crypto.decrypt(sealed, purpose=ocr_prefill_purpose(document)).decode()
+
+
+def attestations_active_after(*, after_user_id: int, limit: int) -> QuerySet[Attestation]:
+    """Active attestations in user order from ``after_user_id`` (screening walks everyone)."""
+    return (
+        Attestation.objects.filter(state=Attestation.State.ACTIVE, user_id__gt=after_user_id)
+        .select_related("user")
+        .order_by("user_id")[:limit]
+    )

@@ -13,12 +13,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Organization, User
 from attestations.models import US_PERSON_STATUSES
 from attestations.selectors import VerificationStatus, verification_status
 from entitlements.models import DirectiveState, ModelTier, UserRevocation
@@ -26,6 +28,7 @@ from geo.places import PlaceEvaluation, PlaceRule, evaluate
 from geo.selectors import embargoed_place_rules, local_addresses_allowed
 from geo.signals import GeoSignals
 from idverify import db_reads
+from screening.models import ScreeningMatch, ScreeningState
 
 # Stable reason codes (part of the API: clients branch on them).
 DIRECTIVE_SUSPENDED = "directive.suspended"
@@ -35,6 +38,8 @@ US_PERSON_REQUIRED = "us_person.required"
 SPONSORSHIP_REQUIRED = "sponsorship.required"
 USER_REVOKED = "user.revoked"
 USER_TOKENS_JUST_REVOKED = "user.tokens_just_revoked"
+SCREENING_POTENTIAL_MATCH = "screening.potential_match"
+SCREENING_CONFIRMED = "screening.confirmed_match"
 ONE_SECOND = timedelta(seconds=1)
 # Geo reasons keep the geo app's own codes (geo.embargoed_country, geo.anonymizer, ...).
 
@@ -98,6 +103,8 @@ class Decision:
     claims: dict[str, Any] = field(default_factory=dict)
     status: VerificationStatus | None = None
     geo: PlaceEvaluation | None = None
+    # The restricted-party lists in force when this was decided ("" before any import).
+    screening_version: str = ""
 
     @property
     def reason_codes(self) -> list[str]:
@@ -220,6 +227,46 @@ def _revocation_reasons(user: User, now: datetime) -> list[Reason]:
     return []
 
 
+# One indexed lookup per token request: the lists' version, and the strongest
+# screening hold on the person (2 confirmed, 1 pending, NULL none) and on the
+# organisation behind their sponsorship (partial indexes on both columns).
+_HOLDING = "('pending', 'confirmed')"
+_PUBLIC_ID = Organization._meta.get_field("public_id")
+_HOLD = "MAX(CASE WHEN m.status = 'confirmed' THEN 2 ELSE 1 END)"
+_SCREENING_SQL = (
+    f"SELECT (SELECT version FROM {ScreeningState._meta.db_table} WHERE id = 1),"  # noqa: S608 - values are parameters
+    f" (SELECT {_HOLD} FROM {ScreeningMatch._meta.db_table} m"
+    f"  WHERE m.user_id = %(user)s AND m.status IN {_HOLDING}),"
+    f" (SELECT {_HOLD} FROM {ScreeningMatch._meta.db_table} m"
+    f"  JOIN {Organization._meta.db_table} o ON o.id = m.organization_id"
+    f"  WHERE o.public_id = %(org)s AND m.status IN {_HOLDING})"
+)
+
+
+def screening_state(user: User, organization_id: UUID | None) -> tuple[str, list[Reason]]:
+    """The lists' version, and why a restricted-party hold refuses (never which list)."""
+    org = _PUBLIC_ID.get_db_prep_value(organization_id, connection)
+    rows = db_reads.fetch_values((None, None, None), _SCREENING_SQL, {"user": user.pk, "org": org})
+    version, person, organisation = rows[0] if rows else ("", None, None)
+    if person == 2:
+        reason = Reason(
+            SCREENING_CONFIRMED,
+            "A compliance officer has withdrawn your access to models after a compliance "
+            "check. Contact your compliance team.",
+        )
+        return version or "", [reason]
+    if person or organisation:
+        whose = "your details" if person else "the organisation that sponsors you"
+        reason = Reason(
+            SCREENING_POTENTIAL_MATCH,
+            f"Your access to models is on hold while a compliance officer completes a routine "
+            f"check of {whose}. You need not do anything; ask again once it is finished, "
+            "or contact your compliance team.",
+        )
+        return version or "", [reason]
+    return version or "", []
+
+
 def decide(user: User, tier: ModelTier, signals: GeoSignals) -> Decision:
     status = verification_status(user=user)
     rules = place_rules(tier)
@@ -231,13 +278,21 @@ def decide(user: User, tier: ModelTier, signals: GeoSignals) -> Decision:
         fail_closed=bool(rules),
         local_allowed=local_addresses_allowed(),
     )
+    screening_version, screening_reasons = screening_state(user, status.organization_id)
     reasons = [
         *_revocation_reasons(user, timezone.now()),
+        *screening_reasons,
         *directive_and_evidence_reasons(tier, status),
         *(Reason(r.code, r.message) for r in geo.blocking_reasons),
     ]
     if reasons:
-        return Decision(allowed=False, reasons=tuple(reasons), status=status, geo=geo)
+        return Decision(
+            allowed=False,
+            reasons=tuple(reasons),
+            status=status,
+            geo=geo,
+            screening_version=screening_version,
+        )
     claims: dict[str, Any] = {
         "sub": str(user.public_id),
         "aud": tier.slug,
@@ -249,4 +304,11 @@ def decide(user: User, tier: ModelTier, signals: GeoSignals) -> Decision:
         },
         "epoch": tier.epoch,
     }
-    return Decision(allowed=True, reasons=(), claims=claims, status=status, geo=geo)
+    return Decision(
+        allowed=True,
+        reasons=(),
+        claims=claims,
+        status=status,
+        geo=geo,
+        screening_version=screening_version,
+    )

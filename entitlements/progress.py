@@ -13,7 +13,12 @@ from accounts.models import User
 from attestations.progress import TierNeed
 from attestations.selectors import VerificationStatus
 from entitlements.models import DirectiveState, ModelTier
-from entitlements.policy import ATTEST, ORGANISATIONS, directive_and_evidence_reasons
+from entitlements.policy import (
+    ATTEST,
+    ORGANISATIONS,
+    directive_and_evidence_reasons,
+    screening_state,
+)
 
 # The words of the link to each step's page.
 _LINK_TEXT = {
@@ -38,8 +43,10 @@ def _needs(tier: ModelTier) -> str:
 
 def tier_needs(user: User, status: VerificationStatus) -> Sequence[TierNeed]:
     needs = []
+    # A restricted-party hold stops every model, whatever the evidence says.
+    _, held = screening_state(user, status.organization_id)
     for tier in ModelTier.objects.order_by("slug"):
-        reasons = directive_and_evidence_reasons(tier, status)
+        reasons = [*held, *directive_and_evidence_reasons(tier, status)]
         first = reasons[0] if reasons else None
         needs.append(
             TierNeed(

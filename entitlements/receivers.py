@@ -7,6 +7,7 @@ from typing import Any
 from accounts import signals
 from accounts.models import Organization, Sponsorship, User
 from entitlements.services.revocations import users_tokens_void
+from screening import signals as screening_signals
 
 
 def on_sponsorship_revoked(
@@ -44,7 +45,30 @@ def on_organization_suspended(
     )
 
 
+def on_screening_hold(
+    sender: object,
+    *,
+    users: list[User],
+    organizations: list[Organization],
+    reason: str,
+    **kwargs: Any,
+) -> None:
+    """A potential (or confirmed) restricted-party match: the subject's live tokens die.
+
+    For an organisation, everyone it sponsors loses the tokens that carry it.
+    """
+    sponsored = User.objects.filter(
+        sponsorships__organization__in=organizations,
+        sponsorships__status=Sponsorship.Status.ACTIVE,
+    ).distinct()
+    everyone = {user.pk: user for user in [*users, *sponsored]}
+    users_tokens_void(users=list(everyone.values()), reason=reason)
+
+
 def connect() -> None:
+    screening_signals.subjects_held.connect(
+        on_screening_hold, dispatch_uid="entitlements.screening_subjects_held"
+    )
     signals.sponsorship_revoked.connect(
         on_sponsorship_revoked, dispatch_uid="entitlements.sponsorship_revoked"
     )

@@ -26,10 +26,12 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("attestations.urls")),
+    path("", include("screening.urls")),
     path("", include("entitlements.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", views.ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("attestations.api_urls")),
+    path("api/v1/", include("screening.api_urls")),
     path("api/v1/", include("entitlements.api_urls")),
 ]

@@ -16,7 +16,7 @@ from accounts.models import EnrolmentJob, EnrolmentResultChunk
 from idverify import crypto
 from idverify.csvsafe import neutralise
 
-RESULT_COLUMNS = (*COLUMNS, "status", "error", "line")
+RESULT_COLUMNS = (*COLUMNS, "status", "error", "line", "screening")
 
 
 def _purpose(job: EnrolmentJob, index: int) -> str:
@@ -37,6 +37,7 @@ def seal_chunk(job: EnrolmentJob, index: int, rows: list[Row]) -> bytes:
             row.status,
             neutralise(" ".join(e.message for e in row.errors)),
             str(row.line),
+            row.screening,
         ]
         for row in rows
     ]

@@ -59,6 +59,8 @@ class Row:
     clean: CleanRow | None = None
     errors: list[RowError] = field(default_factory=list)
     status: str = ""
+    # Restricted-party screening of an applied row: clear, potential_match or not_screened.
+    screening: str = ""
 
     def invalidate(self, column: str, code: str, message: str) -> None:
         self.errors.append(RowError(self.line, column, code, message))

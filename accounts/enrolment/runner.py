@@ -30,6 +30,7 @@ from accounts.enrolment.rows import Row, check_row
 from accounts.invitations import SEND_BATCH, SEND_TASK, unclaimed_invitations
 from accounts.models import EnrolmentJob, EnrolmentResultChunk, EnrolmentUploadPart, Organization
 from accounts.queue import enqueue_on_commit
+from accounts.screening_hook import ScreeningRequest, screen_many
 from audit.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -169,6 +170,7 @@ def _commit_chunk(cursor: _Cursor, rows: list[Row]) -> None:
             apply=apply,
             invited_by=locked.created_by,
         )
+        held = _screen_rows(locked.organization, rows) if apply else 0
         EnrolmentResultChunk.objects.create(
             job=locked,
             index=locked.chunks_done,
@@ -203,11 +205,41 @@ def _commit_chunk(cursor: _Cursor, rows: list[Row]) -> None:
                     "unchanged": outcome.unchanged,
                     "invalid": outcome.invalid,
                     "invitations": len(outcome.invitation_ids),
+                    "screening_potential_matches": held,
                 },
             )
         if outcome.invitation_ids:
             enqueue_on_commit(SEND_TASK, outcome.invitation_ids)
     cursor.job = locked
+
+
+def _screen_rows(organization: Organization, rows: list[Row]) -> int:
+    """Screen each enrolled person (in the chunk's transaction); the count held."""
+    enrolled = [row for row in rows if row.clean is not None]
+    verdicts = screen_many(
+        [
+            ScreeningRequest(
+                kind="roster",
+                context="enrolment",
+                name=f"{row.clean.given_name} {row.clean.family_name}",
+                organization=organization,
+                email=row.clean.email,
+            )
+            for row in enrolled
+            if row.clean is not None
+        ]
+    )
+    held = 0
+    for index, row in enumerate(enrolled):
+        verdict = verdicts[index] if verdicts is not None else None
+        if verdict is None or not verdict.list_version:
+            row.screening = "not_screened"
+        elif verdict.held:
+            row.screening = "potential_match"
+            held += 1
+        else:
+            row.screening = "clear"
+    return held
 
 
 def _next_phase(cursor: _Cursor) -> bool:

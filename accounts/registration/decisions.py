@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Invitation, Organization, User
+from accounts.screening_hook import screen_organization
 from accounts.selectors import is_compliance_officer
 from accounts.separation import require_outsider
 from audit.services import audit_record
@@ -91,6 +92,7 @@ def organization_verify(*, actor: User, organization: Organization, reason: str)
                 organization_id=org.public_id,
                 data={"reason": reason, "domain_verified": org.domain_verified_at is not None},
             )
+            screen_organization(organization=org, context="organization_verified")
     except IntegrityError:
         # Another officer verified a registration with the same EIN at this moment.
         raise Conflict(

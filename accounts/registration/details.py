@@ -15,6 +15,7 @@ from accounts import declarations, identifiers
 from accounts.models import Membership, Organization, OrganizationDeclaration, User
 from accounts.registration.decisions import ein_holders
 from accounts.registration.domain import challenge_create
+from accounts.screening_hook import screen_organization
 from audit.services import audit_record
 from idverify.errors import Conflict, ValidationFailed
 
@@ -174,4 +175,5 @@ def organization_register(
         )
         if org.website_domain:
             challenge_create(actor=actor, organization=org)
+        screen_organization(organization=org, context="organization_registered")
     return org

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.screening_hook import screen_person
 from attestations.countries import is_country_code
 from attestations.identity import identity_fingerprint
 from attestations.models import Attestation, UsPersonStatus
@@ -213,5 +214,15 @@ def attestation_submit(
                 "identity_changed": previous is not None
                 and previous.identity_fingerprint != attestation.identity_fingerprint,
             },
+        )
+        # Restricted-party screening of the attested identity; a potential match
+        # holds the person's tokens until an officer decides (screening app).
+        screen_person(
+            user=user,
+            given_names=given_names,
+            family_name=family_name,
+            birth_date=date_of_birth,
+            countries=[*codes, country_of_birth],
+            context="attestation",
         )
     return attestation

@@ -85,6 +85,7 @@ def _decided_entry(
             "signals": signals.to_dict(),
             "geo_signal": geo_signal.pk if geo_signal else None,
             "jti": token.jti if token else None,
+            "screening_list_version": decision.screening_version,
         },
     )
 

@@ -22,4 +22,5 @@ from idverify.settings.geo import *
 from idverify.settings.onboarding import *
 from idverify.settings.organisations import *
 from idverify.settings.queues import *
+from idverify.settings.screening import *
 from idverify.settings.security import *

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "accounts",
     "geo",
     "attestations",
+    "screening",
     "entitlements",
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from idverify.env import env_int, env_secret
 from idverify.settings.audit import IDV_AUDIT_SEAL_SECONDS
 from idverify.settings.entitlements import IDV_REVOCATIONS_TTL_SECONDS
+from idverify.settings.screening import IDV_SCREENING_FETCH_SECONDS
 
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = env_secret("CELERY_BROKER_URL") or None
@@ -61,5 +62,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "accounts-organizations-expire-pending": {
         "task": "accounts.organizations_expire_pending",
         "schedule": 3600.0,
+    },
+    # Does nothing unless IDV_SCREENING_CSL_URL is set.
+    "screening-csl-fetch": {
+        "task": "screening.csl_fetch",
+        "schedule": float(IDV_SCREENING_FETCH_SECONDS),
     },
 }

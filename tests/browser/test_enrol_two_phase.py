@@ -71,7 +71,7 @@ def test_an_admin_checks_a_file_then_imports_the_valid_rows(
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Download the results")).click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0] == HEADER + ",status,error,line"
+    assert text.splitlines()[0] == HEADER + ",status,error,line,screening"
 
 
 def test_a_running_job_shows_a_progress_bar_that_polls(

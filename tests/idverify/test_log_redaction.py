@@ -37,6 +37,7 @@ NOT_SECRET = {
     "slug",
     "public_id",
     "jti",  # a token's id: revoking needs it, presenting it grants nothing
+    "match_id",  # a screening match's public id; only officers can open it
 }
 
 

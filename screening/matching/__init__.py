@@ -1,0 +1,1 @@
+"""Name matching: normalisation, the per-snapshot index, and the documented score."""
