@@ -215,6 +215,7 @@ def test_the_results_csv_has_the_input_columns_status_and_error_and_defuses_form
         "status",
         "error",
         "line",
+        "screening",
     ]
     assert rows[0]["given_name"] == '\'=HYPERLINK("http://evil.example","x")'
     assert (rows[0]["family_name"], rows[0]["employee_id"], rows[0]["department"]) == (
