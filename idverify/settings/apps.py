@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "geo",
     "attestations",
     "entitlements",
+    "scim",
 ]
 
 MIDDLEWARE = [
