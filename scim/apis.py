@@ -92,6 +92,8 @@ def scim_endpoint(request: HttpRequest, path: str = "") -> HttpResponse:
                 # Only attributes we do not keep: nothing changes; answer with the user.
                 method, stripped = "GET", b""
             body = stripped
+        elif method == "PATCH" and path.lower().startswith("/groups"):
+            body = quirks.group_body(body)
         scim_request = _scim_request(request, path, body)
         scim_request.method = method
         handler = ScimHandler(service(), OrganizationStorage(token))

@@ -114,3 +114,37 @@ def user_body(raw: bytes, *, patch: bool) -> bytes | None:
     for key in [k for k in body if k.lower() == "operations" and k != "Operations"]:
         del body[key]
     return json.dumps(body).encode()
+
+
+def group_body(raw: bytes) -> bytes:
+    """Entra ID removes members with ``{"op": "Remove", "path": "members", "value":
+    [{"$ref": null, "value": "<id>"}]}``. A member is identified by its ``value``
+    alone; the ``$ref: null`` beside it would otherwise have to match too."""
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return raw
+    operations = (
+        next((v for k, v in body.items() if k.lower() == "operations"), None)
+        if isinstance(body, dict)
+        else None
+    )
+    if not isinstance(operations, list):
+        return raw
+    for op in operations:
+        if not isinstance(op, dict):
+            continue
+        fields = {k.lower(): k for k in op}
+        kind, path, value = (op.get(fields.get(name, "")) for name in ("op", "path", "value"))
+        if (
+            isinstance(kind, str)
+            and kind.lower() == "remove"
+            and isinstance(path, str)
+            and path.strip().lower() == "members"
+            and isinstance(value, list)
+        ):
+            op[fields["value"]] = [
+                {"value": item["value"]} if isinstance(item, dict) and "value" in item else item
+                for item in value
+            ]
+    return json.dumps(body).encode()
