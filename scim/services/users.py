@@ -2,13 +2,14 @@
 
 Which account a new record stands for, and when it joins at once:
 
-- no account has the address: SCIM creates the account and the membership;
 - the person is already a member: linked;
-- an account exists and the address lies in the organisation's proven domain
-  (``Organization.domain_verified_at``): linked, and made a member;
+- the address lies in the organisation's proven domain
+  (``Organization.domain_verified_at``): linked to the account with that
+  address, created if there is none, and made a member;
 - otherwise the person is invited and joins when they accept; until then the
-  record is pending. Nothing in the response tells an IdP which case it was,
-  so a token cannot be used to learn who has an account here.
+  record is pending and no account is made. Nothing in the response tells an
+  IdP which case it was, so a token cannot be used to learn who has an
+  account here.
 """
 
 from __future__ import annotations
@@ -122,8 +123,15 @@ def _invite(token: ScimToken, organization: Organization, email: str) -> None:
 
 
 def _link(token: ScimToken, organization: Organization, email: str) -> User | None:
-    """The account the new record stands for, created if need be; None while invited."""
+    """The account the new record stands for (created if need be); None while invited."""
     user = User.objects.filter(email__iexact=email).first()
+    if (
+        user is not None
+        and Membership.objects.filter(user=user, organization=organization).exists()
+    ):
+        return user
+    if not in_proven_domain(organization, email):
+        return None
     if user is None:
         user = User.objects.create_user(email=email, password=None)
         audit_record(
@@ -133,12 +141,7 @@ def _link(token: ScimToken, organization: Organization, email: str) -> User | No
             subject_id=user.public_id,
             data={"via": "scim", "organization": organization.public_id},
         )
-        return user
-    if Membership.objects.filter(user=user, organization=organization).exists():
-        return user
-    if in_proven_domain(organization, email):
-        return user
-    return None
+    return user
 
 
 def _apply_profile(record: ScimUser, data: UserData) -> list[str]:

@@ -112,3 +112,16 @@ def globex_scim(globex: Organization) -> Scim:
     official = signing_official(globex, "official@globex.example")
     created = scim_token_create(actor=official, organization=globex, name="Entra")
     return Scim(Client(), created.plaintext, globex)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches() -> Any:
+    """The signer and the signed revocation document are cached per process."""
+    from entitlements import publication
+    from entitlements.services import keys
+
+    keys._forget_signer()
+    publication.forget_cached()
+    yield
+    keys._forget_signer()
+    publication.forget_cached()
