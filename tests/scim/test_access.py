@@ -78,6 +78,7 @@ def test_another_organisations_token_gets_404_for_every_operation(
     globex_scim: Scim,
     acme_user: dict[str, Any],
     acme_group: dict[str, Any],
+    *,
     method: str,
     kind: str,
     body: Any,
