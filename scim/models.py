@@ -85,8 +85,9 @@ class ScimUser(models.Model):
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="scim_records"
     )
-    # The address the account was matched or invited by (lowercased).
-    email = models.EmailField()
+    # The address the account was matched or invited by (lowercased); blank when the IdP
+    # sent none, and then the record gives nobody any standing.
+    email = models.EmailField(blank=True)
     user_name = models.CharField(max_length=256)
     # userName compared case-insensitively (RFC 7643 caseExact false): unique per organisation.
     user_name_key = models.CharField(max_length=256)
@@ -101,7 +102,8 @@ class ScimUser(models.Model):
     emails_text = models.TextField(blank=True)  # the lowercased addresses, one a line
     employee_number = models.CharField(max_length=64, blank=True)
     department = models.CharField(max_length=150, blank=True)
-    active = models.BooleanField(default=True)
+    # None: the IdP has not said (or removed the attribute); counts as active.
+    active = models.BooleanField(null=True, default=True)
     # The sponsorship SCIM gave through the mapped group (a signing official's own is not here).
     sponsorship = models.ForeignKey(
         Sponsorship, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -110,7 +112,9 @@ class ScimUser(models.Model):
     provisioned_by = models.ForeignKey(
         ScimToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    groups = models.ManyToManyField(ScimGroup, related_name="members", blank=True)
+    groups: models.ManyToManyField[ScimGroup, ScimGroupMember] = models.ManyToManyField(
+        ScimGroup, through="ScimGroupMember", related_name="members", blank=True
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -134,6 +138,21 @@ class ScimUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_name} in {self.organization_id}"
+
+
+class ScimGroupMember(models.Model):
+    group = models.ForeignKey(ScimGroup, on_delete=models.CASCADE, related_name="+")
+    scim_user = models.ForeignKey(ScimUser, on_delete=models.CASCADE, related_name="+")
+    # The label the IdP gave the member in this group (SCIM "display").
+    display = models.CharField(max_length=256, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "scim_user"], name="scim_group_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scim_user_id} in {self.group_id}"
 
 
 class ScimSettings(models.Model):

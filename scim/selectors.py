@@ -55,6 +55,6 @@ def provisioning_overview(
         .first(),
         last_sync=last_sync,
         events=events,
-        people=records.filter(active=True).count(),
-        pending=records.filter(active=True, user__isnull=True).count(),
+        people=records.exclude(active=False).count(),
+        pending=records.exclude(active=False).filter(user__isnull=True).count(),
     )

@@ -37,7 +37,7 @@ class Name(ComplexAttribute):
 
 class Email(ComplexAttribute):
     value: EmailStr | None = None
-    type: str | None = Field(None, max_length=32)
+    type: str | None = Field(None, max_length=256)
     primary: bool | None = None
 
 

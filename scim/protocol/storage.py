@@ -35,9 +35,9 @@ from scim2_server.storage import ScimStorage, SearchPage
 
 from idverify.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from scim.errors import UserNameTaken, VersionMismatch
-from scim.models import ScimGroup, ScimToken, ScimUser
+from scim.models import ScimGroup, ScimGroupMember, ScimToken, ScimUser
 from scim.protocol.filters import GROUP_COLUMNS, USER_COLUMNS, to_q
-from scim.protocol.resources import EnterpriseUser, Group, Name, ScimUserResource
+from scim.protocol.resources import Email, EnterpriseUser, Group, Name, ScimUserResource
 from scim.services.groups import (
     GroupData,
     scim_group_create,
@@ -111,7 +111,7 @@ def user_resource(record: ScimUser) -> Resource[Any]:
         name=name,
         display_name=record.display_name or None,
         active=record.active,
-        emails=[ScimUserResource.Emails.model_validate(e) for e in record.emails] or None,
+        emails=[Email.model_validate(e) for e in record.emails] or None,
     )
     if record.employee_number or record.department:
         resource[EnterpriseUser] = EnterpriseUser(
@@ -141,18 +141,28 @@ def user_data(resource: Resource[Any]) -> UserData:
         emails=emails,
         employee_number=(extension.employee_number if extension else None) or "",
         department=(extension.department if extension else None) or "",
-        active=True if active is None else bool(active),
+        active=None if active is None else bool(active),
     )
 
 
 def group_resource(group: ScimGroup, *, with_members: bool = True) -> Resource[Any]:
     members = None
     if with_members:
+        rows = (
+            ScimGroupMember.objects.filter(group=group)
+            .order_by("id")
+            .values_list("scim_user__public_id", "display")
+        )
         members = [
             GroupMember.model_validate(
-                {"value": str(pid), "$ref": f"Users/{pid}", "type": "User", "display": user_name}
+                {
+                    "value": str(pid),
+                    "$ref": f"Users/{pid}",
+                    "type": "User",
+                    "display": label or None,
+                }
             )
-            for pid, user_name in group.members.order_by("id").values_list("public_id", "user_name")
+            for pid, label in rows
         ] or None
     return Group(
         id=str(group.public_id),
@@ -173,7 +183,7 @@ def group_data(resource: Resource[Any]) -> GroupData:
     return GroupData(
         display_name=str(getattr(resource, "display_name", "") or ""),
         external_id=resource.external_id or "",
-        member_ids=[str(m.value) for m in members if m.value],
+        members={str(m.value): (m.display or "")[:256] for m in members if m.value},
     )
 
 

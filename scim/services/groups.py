@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from idverify.errors import NotFound, ValidationFailed
 from scim.errors import VersionMismatch
-from scim.models import ScimGroup, ScimToken, ScimUser
+from scim.models import ScimGroup, ScimGroupMember, ScimToken, ScimUser
 from scim.services.standing import settings_of, sponsorship_reconcile
 
 
@@ -18,8 +18,8 @@ from scim.services.standing import settings_of, sponsorship_reconcile
 class GroupData:
     display_name: str
     external_id: str = ""
-    # SCIM ids (ScimUser.public_id) of the members; None leaves the members as they are.
-    member_ids: list[str] | None = field(default=None)
+    # The members, by SCIM id (ScimUser.public_id), with the label the IdP gave each.
+    members: dict[str, str] = field(default_factory=dict)
 
 
 def _members(token: ScimToken, ids: list[str]) -> list[ScimUser]:
@@ -35,18 +35,23 @@ def _members(token: ScimToken, ids: list[str]) -> list[ScimUser]:
     return found
 
 
-def _set_members(token: ScimToken, group: ScimGroup, ids: list[str]) -> tuple[int, int]:
-    new = {r.pk: r for r in _members(token, ids)}
-    current = set(group.members.values_list("pk", flat=True))
-    added = [pk for pk in new if pk not in current]
-    removed = [pk for pk in current if pk not in new]
-    if not added and not removed:
-        return 0, 0
-    through = ScimUser.groups.through
-    through.objects.filter(scimgroup_id=group.pk, scimuser_id__in=removed).delete()
-    through.objects.bulk_create([through(scimgroup_id=group.pk, scimuser_id=pk) for pk in added])
+def _set_members(token: ScimToken, group: ScimGroup, wanted: dict[str, str]) -> tuple[int, int]:
+    """Make the group's members exactly ``wanted``; how many were added and removed."""
+    new = {str(r.public_id): r.pk for r in _members(token, list(wanted))}
+    current = {row.scim_user_id: row for row in ScimGroupMember.objects.filter(group=group)}
+    keep = {new[pid]: display for pid, display in wanted.items()}
+    added = [pk for pk in keep if pk not in current]
+    removed = [pk for pk in current if pk not in keep]
+    relabelled = [row for pk, row in current.items() if pk in keep and row.display != keep[pk]]
+    ScimGroupMember.objects.filter(group=group, scim_user_id__in=removed).delete()
+    ScimGroupMember.objects.bulk_create(
+        [ScimGroupMember(group=group, scim_user_id=pk, display=keep[pk]) for pk in added]
+    )
+    for row in relabelled:
+        row.display = keep[row.scim_user_id]
+    ScimGroupMember.objects.bulk_update(relabelled, ["display"])
     settings = settings_of(group.organization)
-    if settings is not None and settings.sponsor_group_id == group.pk:
+    if (added or removed) and settings is not None and settings.sponsor_group_id == group.pk:
         touched = (
             ScimUser.objects.select_for_update(of=("self",))
             .select_related("organization", "user")
@@ -55,6 +60,10 @@ def _set_members(token: ScimToken, group: ScimGroup, ids: list[str]) -> tuple[in
         for record in touched:
             sponsorship_reconcile(actor=token.audit_actor, record=record, settings=settings)
     return len(added), len(removed)
+
+
+def _labels(group: ScimGroup) -> set[tuple[int, str]]:
+    return set(ScimGroupMember.objects.filter(group=group).values_list("scim_user_id", "display"))
 
 
 def _clean(data: GroupData) -> GroupData:
@@ -72,7 +81,7 @@ def scim_group_create(*, token: ScimToken, data: GroupData) -> ScimGroup:
             display_name=data.display_name,
             external_id=data.external_id,
         )
-        added, _ = _set_members(token, group, data.member_ids or [])
+        added, _ = _set_members(token, group, data.members)
         audit_record(
             action="scim.group.created",
             actor=token.audit_actor,
@@ -106,10 +115,9 @@ def scim_group_replace(
             raise VersionMismatch()
         renamed = (group.display_name, group.external_id) != (data.display_name, data.external_id)
         group.display_name, group.external_id = data.display_name, data.external_id
-        added = removed = 0
-        if data.member_ids is not None:
-            added, removed = _set_members(token, group, data.member_ids)
-        if not renamed and not added and not removed:
+        before = _labels(group)
+        added, removed = _set_members(token, group, data.members)
+        if not renamed and _labels(group) == before:
             return group
         group.version += 1
         group.updated_at = timezone.now()
@@ -134,7 +142,7 @@ def scim_group_delete(*, token: ScimToken, public_id: str, expected_version: int
         group = _locked(token, public_id)
         if expected_version is not None and group.version != expected_version:
             raise VersionMismatch()
-        _, removed = _set_members(token, group, [])
+        _, removed = _set_members(token, group, {})
         audit_record(
             action="scim.group.deleted",
             actor=token.audit_actor,

@@ -206,7 +206,7 @@ def sponsorship_reconcile(
     if user is None:
         return
     wanted = bool(
-        record.active
+        record.active is not False
         and settings is not None
         and settings.sponsor_group_id is not None
         and record.groups.filter(pk=settings.sponsor_group_id).exists()

@@ -60,7 +60,8 @@ class UserData:
     emails: list[dict[str, Any]] = field(default_factory=list)
     employee_number: str = ""
     department: str = ""
-    active: bool = True
+    # None: not stated (or removed); it counts as active, as SCIM's default.
+    active: bool | None = True
 
 
 def user_name_key(user_name: str) -> str:
@@ -68,7 +69,8 @@ def user_name_key(user_name: str) -> str:
 
 
 def _address(data: UserData) -> str:
-    """The address that identifies the person: primary, else work, else any, else userName."""
+    """The address that identifies the person: primary, else work, else any, else userName
+    (blank when none of them is an address)."""
     emails = [e for e in data.emails if e.get("value")]
     chosen = (
         next((e for e in emails if e.get("primary")), None)
@@ -79,10 +81,9 @@ def _address(data: UserData) -> str:
     try:
         return clean_email(candidate)
     except ValidationFailed:
-        raise ValidationFailed(
-            "A user needs an email address: send one in emails, or an email address as userName.",
-            fields={"emails": ["Give the person's email address."]},
-        ) from None
+        if chosen is not None:
+            raise  # an address that is not one (or starts like a spreadsheet formula)
+        return ""
 
 
 def in_proven_domain(organization: Organization, email: str) -> bool:
@@ -175,7 +176,7 @@ def scim_user_create(*, token: ScimToken, data: UserData) -> ScimUser:
             Organization.objects.select_for_update().filter(pk=organization.pk).first()
             if _taken(organization, key):
                 raise UserNameTaken()
-            user = _link(token, organization, email)
+            user = _link(token, organization, email) if email else None
             if (
                 user is not None
                 and ScimUser.objects.filter(organization=organization, user=user).exists()
@@ -209,9 +210,9 @@ def scim_user_create(*, token: ScimToken, data: UserData) -> ScimUser:
                 },
             )
             if user is None:
-                if data.active:
+                if data.active is not False and email:
                     _invite(token, organization, email)
-            elif data.active:
+            elif data.active is not False:
                 membership_ensure(actor=token.audit_actor, organization=organization, user=user)
     except IntegrityError:
         # Two creations of one userName at the same moment: the unique index decides.
@@ -243,25 +244,26 @@ def scim_user_replace(
         if key != record.user_name_key and _taken(record.organization, key, exclude=record.pk):
             raise UserNameTaken()
         changed = _apply_profile(record, data)
-        was_active = record.active
+        was_active, active = record.active is not False, data.active is not False
+        stated_changed = record.active != data.active
         record.active = data.active
-        if not changed and was_active == data.active:
+        if not changed and not stated_changed:
             return record
         record.version += 1
         record.updated_at = timezone.now()
         record.save()
         audit_record(
-            action=_action(was_active, data.active),
+            action=_action(was_active, active),
             actor=token.audit_actor,
             subject_type="scim_user",
             subject_id=record.public_id,
             organization_id=record.organization.public_id,
             data={"changed": changed, "user": record.user.public_id if record.user else None},
         )
-        if was_active and not data.active:
+        if was_active and not active:
             standing_end(actor=token.audit_actor, record=record, why="deactivated")
             _withdraw_invitation(record)
-        elif data.active and not was_active:
+        elif active and not was_active:
             if record.user is not None:
                 membership_ensure(
                     actor=token.audit_actor, organization=record.organization, user=record.user
@@ -271,7 +273,7 @@ def scim_user_replace(
                     record=record,
                     settings=settings_of(record.organization),
                 )
-            else:
+            elif record.email:
                 _invite(token, record.organization, record.email)
     return record
 
@@ -285,7 +287,7 @@ def _action(was_active: bool, active: bool) -> str:
 
 
 def _withdraw_invitation(record: ScimUser) -> None:
-    if record.user is None:
+    if record.user is None and record.email:
         Invitation.objects.filter(
             organization=record.organization, email=record.email, accepted_at=None, revoked_at=None
         ).update(revoked_at=timezone.now())
@@ -307,7 +309,7 @@ def scim_user_delete(*, token: ScimToken, public_id: str, expected_version: int 
                 "userName": record.user_name,
             },
         )
-        if record.active:
+        if record.active is not False:
             standing_end(actor=token.audit_actor, record=record, why="deleted")
         _withdraw_invitation(record)
         record.delete()
@@ -324,8 +326,9 @@ def scim_user_link_joined(*, membership: Membership) -> None:
                 organization_id=membership.organization_id,
                 user__isnull=True,
                 email=membership.user.email.lower(),
-                active=True,
+                email__gt="",
             )
+            .exclude(active=False)
             .first()
         )
         if record is None:

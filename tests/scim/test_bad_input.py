@@ -49,8 +49,15 @@ def test_an_unknown_schema_extension_is_refused(scim: Scim) -> None:
     assert scim.call("POST", "/Users", body).status_code == 400
 
 
-def test_a_user_without_any_email_address_is_refused(scim: Scim) -> None:
+def test_a_user_without_an_address_is_kept_but_given_no_standing(scim: Scim) -> None:
     body = {"schemas": [USER], "userName": "not-an-address"}
+    assert scim.call("POST", "/Users", body).status_code == 201
+    record = ScimUser.objects.get()
+    assert (record.user, record.email) == (None, "")
+
+
+def test_an_email_that_is_not_an_address_is_refused(scim: Scim) -> None:
+    body = {"schemas": [USER], "userName": "ada", "emails": [{"value": "=cmd|x@acme.example"}]}
     _error(scim.call("POST", "/Users", body), 400, "invalidValue")
 
 
@@ -140,7 +147,7 @@ def test_a_stale_if_match_is_412_and_the_current_one_works(scim: Scim) -> None:
         scim.get(f"/Users/{created['id']}", headers={"If-None-Match": first["ETag"]})
         if False
         else None
-    )  # noqa: E501
+    )
     del fresh
     not_modified = scim.call(
         "GET", f"/Users/{created['id']}", headers={"If-None-Match": first["ETag"]}

@@ -175,12 +175,12 @@ def test_deactivation_revokes_with_the_task_queue_down(scim: Scim, mapped: dict[
     _join(scim, mapped, created["id"])
     jti = _live_token(user)
     eager, broker = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager, app.conf.broker_url = False, "redis://127.0.0.1:1/0"
+    app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:1/0")
     try:
         response = scim.patch(
             f"/Users/{created['id']}", {"op": "replace", "value": {"active": False}}
         )
     finally:
-        app.conf.task_always_eager, app.conf.broker_url = eager, broker
+        app.conf.update(task_always_eager=eager, broker_url=broker)
     assert response.status_code in (200, 204)
     assert IssuedToken.objects.get(jti=jti).revoked_at is not None
