@@ -15,10 +15,17 @@ def on_membership_saved(
 ) -> None:
     if not created:
         return
+    from scim.models import ScimUser
     from scim.services.users import scim_user_link_joined
 
     membership = instance
-    transaction.on_commit(lambda: scim_user_link_joined(membership=membership))
+    waiting = ScimUser.objects.filter(
+        organization_id=membership.organization_id,
+        user__isnull=True,
+        email=membership.user.email.lower(),
+    )
+    if waiting.exists():
+        transaction.on_commit(lambda: scim_user_link_joined(membership=membership))
 
 
 def connect() -> None:

@@ -172,8 +172,8 @@ def scim_user_create(*, token: ScimToken, data: UserData) -> ScimUser:
     key = user_name_key(data.user_name)
     email = _address(data)
     try:
+        # No lock: the unique constraints decide between two creations of one person.
         with transaction.atomic():
-            Organization.objects.select_for_update().filter(pk=organization.pk).first()
             if _taken(organization, key):
                 raise UserNameTaken()
             user = _link(token, organization, email) if email else None
