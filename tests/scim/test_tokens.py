@@ -14,6 +14,7 @@ from scim import tokens
 from scim.models import ScimToken
 from tests.scim.conftest import Scim
 from tests.support.factories import MembershipFactory, OrganizationFactory
+from tests.support.people import sign_in_with_second_factor
 
 
 def test_the_command_prints_only_a_working_token(acme: Organization) -> None:
@@ -43,7 +44,7 @@ def test_a_signing_official_creates_a_token_shown_once_and_revokes_it(
     acme: Organization, acme_official: User
 ) -> None:
     browser = Client()
-    browser.force_login(acme_official)
+    sign_in_with_second_factor(browser, acme_official)
     page = browser.get(f"/organizations/{acme.public_id}/")
     assert b"Provisioning from your identity provider" in page.content
     assert b"/scim/v2" in page.content
@@ -72,7 +73,7 @@ def test_a_signing_official_creates_a_token_shown_once_and_revokes_it(
 def test_an_org_admin_sees_the_section_but_cannot_make_tokens(acme: Organization) -> None:
     admin = MembershipFactory.create(organization=acme, role=Membership.Role.ORG_ADMIN).user
     browser = Client()
-    browser.force_login(admin)
+    sign_in_with_second_factor(browser, admin)
     assert (
         b"Provisioning from your identity provider"
         in browser.get(f"/organizations/{acme.public_id}/").content
@@ -96,7 +97,7 @@ def test_an_outsider_cannot_revoke_another_organisations_token(
     outsider = globex_scim.organization.memberships.get(role="signing_official").user
     token = ScimToken.objects.get(organization=scim.organization)
     browser = Client()
-    browser.force_login(outsider)
+    sign_in_with_second_factor(browser, outsider)
     response = browser.post(
         f"/organizations/{scim.organization.public_id}/scim/tokens/{token.public_id}/revoke"
     )
