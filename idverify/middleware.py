@@ -155,8 +155,8 @@ class ApiErrorShapeMiddleware:
         if response.status_code < 400 or not is_api_path(request.path):
             return response
         content_type = response.get("Content-Type", "")
-        if content_type.startswith(("application/json", "application/problem")) or (
-            content_type.startswith("application/scim+json")
+        if content_type.startswith(
+            ("application/json", "application/problem", "application/scim+json")
         ):
             return response
         return json_error_response(response.status_code, headers=response)

@@ -1,6 +1,6 @@
 """SCIM provisioning at scale, and how fast a deactivation reaches a running verifier.
 
-    .venv/bin/python bench/scim.py [--users 10000] [--clients 8] [--repeats 5] [--poll 5]
+    .venv/bin/python bench/scim_provisioning.py [--users 10000] [--clients 8] [--repeats 5]
 
 Serves the project with gunicorn on a fresh PostgreSQL database (as
 bench/issue_tokens.py does), for one verified organisation with a proven domain,
