@@ -41,7 +41,7 @@ Handler = Callable[[HttpRequest], HttpResponse]
 
 def is_api_path(path: str) -> bool:
     """Paths whose callers are programs: they always get JSON, never an HTML page."""
-    return path.startswith(("/api/", "/.well-known/")) or path in ("/healthz", "/readyz")
+    return path.startswith(("/api/", "/.well-known/", "/scim/")) or path in ("/healthz", "/readyz")
 
 
 class RequestIdMiddleware:
@@ -154,7 +154,10 @@ class ApiErrorShapeMiddleware:
         response = self.get_response(request)
         if response.status_code < 400 or not is_api_path(request.path):
             return response
-        if response.get("Content-Type", "").startswith(("application/json", "application/problem")):
+        content_type = response.get("Content-Type", "")
+        if content_type.startswith(
+            ("application/json", "application/problem", "application/scim+json")
+        ):
             return response
         return json_error_response(response.status_code, headers=response)
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("attestations.urls")),
     path("", include("screening.urls")),
     path("", include("entitlements.urls")),
+    path("", include("scim.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", views.ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("accounts.api_urls")),

@@ -199,13 +199,15 @@ def user_revoke(*, actor: User, user: User, reason: str) -> UserRevocation:
 
 
 def users_tokens_void(
-    *, users: list[User], reason: str, actor: User | None = None
+    *, users: list[User], reason: str, actor: User | str | None = None
 ) -> list[UserRevocation]:
     """Void people's live tokens without refusing new ones (their evidence changed).
 
     One serial for the whole batch, so suspending a large organisation costs
-    one document, not one per member.
+    one document, not one per member. ``actor`` is a person, or a machine named
+    as the audit log names it (an organisation's SCIM token, ``"scim:<id>"``).
     """
+    person = actor if isinstance(actor, User) else None
     if not users:
         return []
     with transaction.atomic():
@@ -215,7 +217,7 @@ def users_tokens_void(
         counts: dict[str, int] = {}
         for user in users:
             revocation, count = _void_user_tokens(
-                user=user, actor=actor, reason=reason, blocks_issuance=False, now=now
+                user=user, actor=person, reason=reason, blocks_issuance=False, now=now
             )
             revocations.append(revocation)
             counts[str(user.public_id)] = count

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "attestations",
     "screening",
     "entitlements",
+    "scim",
 ]
 
 MIDDLEWARE = [

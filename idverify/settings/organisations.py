@@ -36,3 +36,8 @@ IDV_ENROLMENT_STALL_SECONDS = env_int("IDV_ENROLMENT_STALL_SECONDS", 300, minimu
 # Celery queue for organisation background work (enrolment jobs and invitation
 # emails); empty means Celery's default queue.
 IDV_ACCOUNTS_TASK_QUEUE = env_str("IDV_ACCOUNTS_TASK_QUEUE", "") or ""
+
+# --- SCIM provisioning (scim) ----------------------------------------------------------
+# The largest SCIM request body accepted (413 with a SCIM error above it). A group
+# PATCH from an IdP carries a batch of members; 1 MiB holds thousands.
+IDV_SCIM_MAX_BODY_BYTES = env_int("IDV_SCIM_MAX_BODY_BYTES", 1024 * 1024, minimum=16 * 1024)
