@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from entitlements.models import DirectiveState
+from entitlements.models import Assurance, DirectiveState
 
 REASON_HINT = "Kept in the audit log for five years. Say what order or finding this follows."
 
@@ -74,6 +74,12 @@ class TierForm(forms.Form):
     us_person_required = forms.BooleanField(label="Only U.S. persons", required=False)
     sponsorship_required = forms.BooleanField(
         label="Only people an organisation sponsors", required=False
+    )
+    min_assurance = forms.ChoiceField(
+        label="Minimum identity assurance",
+        choices=Assurance.choices,
+        initial=Assurance.NONE,
+        help_text="Typed machine-readable lines alone never reach IAL1.",
     )
     anonymizers_allowed = forms.BooleanField(
         label="Allow VPNs, proxies, Tor and hosting addresses", required=False
