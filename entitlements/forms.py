@@ -79,6 +79,7 @@ class TierForm(forms.Form):
         label="Minimum identity assurance",
         choices=Assurance.choices,
         initial=Assurance.NONE,
+        required=False,
         help_text="Typed machine-readable lines alone never reach IAL1.",
     )
     anonymizers_allowed = forms.BooleanField(
@@ -94,6 +95,10 @@ class TierForm(forms.Form):
         help_text="ISO 3166 codes separated by commas, countries or regions, e.g. RU, UA-43.",
     )
     reason = reason_field()
+
+    def clean_min_assurance(self) -> str:
+        value: str = self.cleaned_data["min_assurance"]
+        return value or Assurance.NONE
 
     def clean_blocked_places(self) -> list[str]:
         text: str = self.cleaned_data["blocked_places"]
