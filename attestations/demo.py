@@ -1,7 +1,10 @@
 """Demo attestations and documents for the quick start (``manage.py seed_demo``).
 
-A verified U.S. citizen (a passport that passed its checks: level 2), a
-person who is not a U.S. person, and a document waiting in the review queue.
+Each person has the evidence that explains their outcome (attestations.evidence):
+a U.S. citizen whose passport was read from its image and passed its checks
+(level 2, IAL1), a U.S. citizen with only typed machine-readable lines (level 1,
+no assurance: typed lines prove consistency, not the document), a person who is
+not a U.S. person, and a document waiting in the review queue.
 """
 
 from __future__ import annotations
@@ -72,8 +75,36 @@ def seed() -> list[DemoLogin]:
         document_type=DocumentType.US_PASSPORT,
         defaults={
             "status": Document.Status.PASSED,
+            "mrz_source": "ocr",
             "supports_status": UsPersonStatus.US_CITIZEN,
             "identity_fingerprint": attestation.identity_fingerprint,
+            "document_expires_on": timezone.now().date() + timedelta(days=5 * 365),
+            "checks": [
+                {"name": "demo", "passed": True, "message": "Demo document: no real checks ran."}
+            ],
+            "decided_at": timezone.now(),
+        },
+    )
+
+    typist = demo_user("typed@demo.example", "Tay Typist")
+    typed_attestation = _attest(
+        typist,
+        status=UsPersonStatus.US_CITIZEN,
+        given="Tay",
+        family="Typist",
+        born=dt.date(1990, 3, 14),
+        citizenships=["US"],
+    )
+    Document.objects.get_or_create(
+        user=typist,
+        attestation=typed_attestation,
+        document_type=DocumentType.US_PASSPORT,
+        defaults={
+            # Passed as IDV_TYPED_MRZ_PASSES=true would pass it: still no assurance.
+            "status": Document.Status.PASSED,
+            "mrz_source": "typed",
+            "supports_status": UsPersonStatus.US_CITIZEN,
+            "identity_fingerprint": typed_attestation.identity_fingerprint,
             "document_expires_on": timezone.now().date() + timedelta(days=5 * 365),
             "checks": [
                 {"name": "demo", "passed": True, "message": "Demo document: no real checks ran."}
@@ -111,7 +142,8 @@ def seed() -> list[DemoLogin]:
         },
     )
     return [
-        DemoLogin("verified U.S. citizen (level 2)", citizen.email, DEMO_PASSWORD),
+        DemoLogin("verified U.S. citizen (level 2, IAL1)", citizen.email, DEMO_PASSWORD),
+        DemoLogin("U.S. citizen, typed lines only (level 1)", typist.email, DEMO_PASSWORD),
         DemoLogin("not a U.S. person (level 1)", visitor.email, DEMO_PASSWORD),
         DemoLogin("document waiting for review", pending.email, DEMO_PASSWORD),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -18,12 +19,15 @@ from accounts.selectors import (
     sponsor_sql,
 )
 from attestations.declarations import latest_shipped_version, sha256_of, shipped_text
+from attestations.evidence import NO_ASSURANCE, Assurance, assurance_of
 from attestations.models import US_PERSON_STATUSES, Attestation, Declaration, Document
 from idverify import crypto, db_reads
 from idverify.errors import NotFound, PermissionDenied
 from idverify.ids import uuid_or_not_found
 
 Basis = Literal["self", "document", "sponsorship", "both", "review"]
+# Document.mrz_source of lines the person typed (not read from an image).
+TYPED = "typed"
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,9 @@ class VerificationStatus:
     attestation: Attestation | None
     organization_id: UUID | None
     attestation_expires_at: datetime | None
+    # The evidence behind the status, as strength, validation and verification
+    # (attestations.evidence); ``decide`` reads the assurance and basis only.
+    assurance: Assurance = NO_ASSURANCE
 
     @property
     def is_us_person(self) -> bool:
@@ -68,9 +75,10 @@ def documents_counting(*, attestation: Attestation, at: datetime) -> QuerySet[Do
     """Documents that evidence ``attestation`` at ``at``: its owner's, passed or approved,
     supporting its status, not expired, and checked against its identity (names and
     birth date, ``attestations.identity``), so that re-signing with another name or
-    birth date leaves them behind. ``verification_status`` inlines this rule as SQL;
-    a test holds the two equal."""
-    return Document.objects.filter(
+    birth date leaves them behind. Passed on typed lines alone does not count: they
+    prove consistency, not the document (``attestations.evidence``).
+    ``verification_status`` inlines this rule as SQL; a test holds the two equal."""
+    return Document.objects.exclude(status=Document.Status.PASSED, mrz_source=TYPED).filter(
         Q(document_expires_on__isnull=True) | Q(document_expires_on__gte=at.date()),
         user_id=attestation.user_id,
         identity_fingerprint=attestation.identity_fingerprint,
@@ -84,18 +92,19 @@ def _evidence_sql() -> str:
     document = Document._meta.db_table
 
     # Table names come from the models and every value is a parameter (S608 below).
-    def has_document(status_param: str) -> str:
+    def has_document(status_param: str, typed: str = "") -> str:
         return (
             f"EXISTS (SELECT 1 FROM {document} d WHERE d.user_id = a.user_id"  # noqa: S608
             " AND d.identity_fingerprint = a.identity_fingerprint"
             " AND d.supports_status = a.status"
-            f" AND d.status = %({status_param})s"
+            f" AND d.status = %({status_param})s{typed}"
             " AND (d.document_expires_on IS NULL OR d.document_expires_on >= %(today)s))"
         )
 
     return (
         f"SELECT {db_reads.select_list(Attestation, 'a')},"  # noqa: S608
-        f" {has_document('passed')} AS passed_document,"
+        f" {has_document('passed', ' AND d.mrz_source <> %(typed)s')} AS passed_document,"
+        f" {has_document('passed', ' AND d.mrz_source = %(typed)s')} AS typed_document,"
         f" {has_document('approved')} AS approved_document,"
         f" {sponsor_sql(user_column='a.user_id')} AS sponsor"
         f" FROM {attestation} a"
@@ -107,8 +116,8 @@ def _evidence_sql() -> str:
 # Built once: the ORM spent more time compiling this query's subqueries than
 # the database spent running it, and it runs for every token request.
 _EVIDENCE_SQL = _evidence_sql()
-# What its columns after the attestation's hold: two flags, then the sponsor's public id.
-_EVIDENCE_EXTRA = (None, None, SPONSOR_SQL_FIELD)
+# What its columns after the attestation's hold: three flags, then the sponsor's public id.
+_EVIDENCE_EXTRA = (None, None, None, SPONSOR_SQL_FIELD)
 
 
 def verification_status(*, user: User, at: datetime | None = None) -> VerificationStatus:
@@ -130,11 +139,12 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
         "today": now.date(),
         "passed": Document.Status.PASSED.value,
         "approved": Document.Status.APPROVED.value,
+        "typed": TYPED,
     }
     rows = db_reads.fetch(Attestation, _EVIDENCE_SQL, params, extra=_EVIDENCE_EXTRA)
     if not rows:
         return NONE
-    attestation, (passed, approved, sponsor) = rows[0]
+    attestation, (passed, typed, approved, sponsor) = rows[0]
     # A flag at signing counts until a compliance officer settles it by approving a document.
     if not (attestation.geo_clean or attestation.geo_cleared_at):
         return NONE
@@ -151,6 +161,14 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
 
     document = bool(approved or passed)
     organization_id: UUID | None = sponsor
+    assurance = assurance_of(
+        attested_us_person=True,
+        document_read=bool(passed),
+        document_reviewed=bool(approved),
+        mrz_typed=bool(typed),
+        sponsorship=organization_id is not None,
+    )
+    base = dataclasses.replace(base, assurance=assurance)
     basis: Basis
     if approved:
         level, basis = 3, "review"
@@ -169,6 +187,7 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
         attestation=attestation,
         organization_id=organization_id,
         attestation_expires_at=attestation.expires_at,
+        assurance=assurance,
     )
 
 

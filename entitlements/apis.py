@@ -306,6 +306,8 @@ class IntrospectApi(APIView):
             "jti": claims.jti,
             "usp": claims.usp._asdict(),
             "org": claims.org,
+            "ial": claims.ial,
+            "evd": list(claims.evd),
             "geo": claims.geo._asdict(),
             "epoch": claims.epoch,
         }

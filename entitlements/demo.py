@@ -18,21 +18,30 @@ from entitlements.services.tiers import tier_create, tier_directive_set
 
 US_PERSON_EMAIL = "citizen@demo.example"
 NON_US_PERSON_EMAIL = "visitor@demo.example"
+TYPED_ONLY_EMAIL = "typed@demo.example"
 OFFICER_EMAIL = "officer@operator.example"
 
 TIERS: dict[str, dict[str, Any]] = {
     "fable-5": {
         "name": "Fable 5",
-        "description": "Frontier model; U.S. persons with a checked document or sponsorship.",
+        "description": (
+            "Frontier model; U.S. persons with a document read from its image or a verified "
+            "organisation's sponsorship (IAL1)."
+        ),
         "min_level": 2,
         "us_person_required": True,
+        "min_assurance": "ial1",
     },
     "mythos-5": {
         "name": "Mythos 5",
-        "description": "Restricted model; level 3 and organisation sponsorship.",
+        "description": (
+            "Restricted model; a document a compliance officer reviewed (IAL2-equivalent) "
+            "and organisation sponsorship."
+        ),
         "min_level": 3,
         "us_person_required": True,
         "sponsorship_required": True,
+        "min_assurance": "ial2",
     },
 }
 
@@ -58,7 +67,9 @@ def seed() -> list[DemoLogin]:
     # and a person who is not a U.S. person. Here they get their labels for the tiers.
     citizen = User.objects.get(email=US_PERSON_EMAIL)
     visitor = User.objects.get(email=NON_US_PERSON_EMAIL)
+    typist = User.objects.get(email=TYPED_ONLY_EMAIL)
     return [
         DemoLogin("verified U.S. person (gets fable-5 tokens)", citizen.email, DEMO_PASSWORD),
+        DemoLogin("typed lines only (refused fable-5: no assurance)", typist.email, DEMO_PASSWORD),
         DemoLogin("non-U.S. person (refused fable-5)", visitor.email, DEMO_PASSWORD),
     ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from entitlements.models import DirectiveState
+from entitlements.models import Assurance, DirectiveState
 
 REASON_HINT = "Kept in the audit log for five years. Say what order or finding this follows."
 
@@ -75,6 +75,13 @@ class TierForm(forms.Form):
     sponsorship_required = forms.BooleanField(
         label="Only people an organisation sponsors", required=False
     )
+    min_assurance = forms.ChoiceField(
+        label="Minimum identity assurance",
+        choices=Assurance.choices,
+        initial=Assurance.NONE,
+        required=False,
+        help_text="Typed machine-readable lines alone never reach IAL1.",
+    )
     anonymizers_allowed = forms.BooleanField(
         label="Allow VPNs, proxies, Tor and hosting addresses", required=False
     )
@@ -88,6 +95,10 @@ class TierForm(forms.Form):
         help_text="ISO 3166 codes separated by commas, countries or regions, e.g. RU, UA-43.",
     )
     reason = reason_field()
+
+    def clean_min_assurance(self) -> str:
+        value: str = self.cleaned_data["min_assurance"]
+        return value or Assurance.NONE
 
     def clean_blocked_places(self) -> list[str]:
         text: str = self.cleaned_data["blocked_places"]

@@ -20,6 +20,14 @@ class DirectiveState(models.TextChoices):
     SUSPENDED = "suspended", "Suspended"
 
 
+class Assurance(models.TextChoices):
+    """Identity assurance levels (attestations.evidence computes a person's)."""
+
+    NONE = "none", "No minimum"
+    IAL1 = "ial1", "IAL1: validated evidence (a document read from its image, or sponsorship)"
+    IAL2 = "ial2", "IAL2-equivalent: a document a compliance officer reviewed"
+
+
 class ModelTier(models.Model):
     """An export-controlled model (or family) and what a person needs to use it.
 
@@ -40,6 +48,12 @@ class ModelTier(models.Model):
     )
     us_person_required = models.BooleanField(default=True)
     sponsorship_required = models.BooleanField(default=False)
+    min_assurance = models.CharField(
+        max_length=8,
+        choices=Assurance.choices,
+        default=Assurance.NONE,
+        help_text="The identity assurance the evidence must reach (attestations.evidence).",
+    )
     anonymizers_allowed = models.BooleanField(default=False)
     block_embargoed_places = models.BooleanField(
         default=True, help_text="Refuse requests from the embargoed places the geo app lists."

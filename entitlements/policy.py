@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from attestations.evidence import IAL_ORDER, ial_rank
 from attestations.models import US_PERSON_STATUSES
 from attestations.selectors import VerificationStatus, verification_status
 from entitlements.models import DirectiveState, ModelTier, UserRevocation
@@ -34,6 +35,7 @@ from screening.models import ScreeningMatch, ScreeningState
 DIRECTIVE_SUSPENDED = "directive.suspended"
 DIRECTIVE_US_PERSONS_ONLY = "directive.us_persons_only"
 LEVEL_TOO_LOW = "level.too_low"
+ASSURANCE_TOO_LOW = "assurance.too_low"
 US_PERSON_REQUIRED = "us_person.required"
 SPONSORSHIP_REQUIRED = "sponsorship.required"
 USER_REVOKED = "user.revoked"
@@ -99,7 +101,7 @@ class Reason:
 class Decision:
     allowed: bool
     reasons: tuple[Reason, ...]
-    # The entitlement claims (sub, aud, usp, org, geo, epoch) when allowed, else empty.
+    # The entitlement claims (sub, aud, usp, org, ial, evd, geo, epoch) when allowed, else empty.
     claims: dict[str, Any] = field(default_factory=dict)
     status: VerificationStatus | None = None
     geo: PlaceEvaluation | None = None
@@ -166,6 +168,19 @@ def _evidence_reasons(tier: ModelTier, status: VerificationStatus) -> list[Reaso
                 f"{tier.name} needs verification level {needed}; yours is {status.level}. "
                 + sentence,
                 step,
+            )
+        )
+    needed_ial = ial_rank(tier.min_assurance)
+    if ial_rank(status.assurance.ial) < needed_ial:
+        # The gaps up to the tier's assurance (not those above it) name the missing evidence.
+        gaps = status.assurance.gaps
+        missing = gaps[: len(gaps) - (len(IAL_ORDER) - 1 - needed_ial)]
+        reasons.append(
+            Reason(
+                ASSURANCE_TOO_LOW,
+                f"{tier.name} needs identity assurance {tier.min_assurance}; the evidence you "
+                f"have gives {status.assurance.ial}. " + " ".join(missing),
+                "document-new" if status.level >= 1 else ATTEST,
             )
         )
     if tier.sponsorship_required and status.organization_id is None:
@@ -298,6 +313,10 @@ def decide(user: User, tier: ModelTier, signals: GeoSignals) -> Decision:
         "aud": tier.slug,
         "usp": {"status": status.status, "level": status.level, "basis": status.basis},
         "org": str(status.organization_id) if status.organization_id else None,
+        # What stands behind the status: the assurance and the check_method codes of
+        # the evidence it rests on (attestations.evidence, docs/tokens.md).
+        "ial": status.assurance.ial,
+        "evd": status.assurance.methods,
         "geo": {
             "country": signals.country,
             "subdivision": signals.subdivisions[0] if signals.subdivisions else None,

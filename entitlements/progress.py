@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from accounts.models import User
 from attestations.progress import TierNeed
 from attestations.selectors import VerificationStatus
-from entitlements.models import DirectiveState, ModelTier
+from entitlements.models import Assurance, DirectiveState, ModelTier
 from entitlements.policy import (
     ATTEST,
     ORGANISATIONS,
@@ -34,6 +34,8 @@ def _needs(tier: ModelTier) -> str:
         parts.append("U.S.-person status")
     if tier.sponsorship_required:
         parts.append("sponsorship by a verified organisation")
+    if tier.min_assurance != Assurance.NONE:
+        parts.append(f"identity assurance {tier.get_min_assurance_display()}")
     if tier.directive_state == DirectiveState.SUSPENDED:
         return "Suspended for everyone by a compliance directive"
     # Only the first letter: str.capitalize() would lower "U.S." to "u.s.".

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from accounts.apis.common import request_user
 from accounts.models import User
 from entitlements import selectors
-from entitlements.models import DirectiveState
+from entitlements.models import Assurance, DirectiveState
 from entitlements.services.revocations import require_officer
 from entitlements.services.tiers import tier_create, tier_directive_set, tier_get, tier_update
 from idverify.api_input import StrictInput
@@ -40,6 +40,7 @@ class TierOutputSerializer(serializers.Serializer[Any]):
     min_level = serializers.IntegerField()
     us_person_required = serializers.BooleanField()
     sponsorship_required = serializers.BooleanField()
+    min_assurance = serializers.CharField(help_text="none, ial1 or ial2")
     anonymizers_allowed = serializers.BooleanField()
     block_embargoed_places = serializers.BooleanField()
     blocked_places = serializers.ListField(child=serializers.CharField())
@@ -56,6 +57,11 @@ class TierRequirementsSerializer(StrictInput):
     min_level = serializers.IntegerField(required=False, min_value=1, max_value=3)
     us_person_required = serializers.BooleanField(required=False)
     sponsorship_required = serializers.BooleanField(required=False)
+    min_assurance = serializers.ChoiceField(
+        required=False,
+        choices=Assurance.choices,
+        help_text="The identity assurance the evidence must reach: none, ial1 or ial2.",
+    )
     anonymizers_allowed = serializers.BooleanField(required=False)
     block_embargoed_places = serializers.BooleanField(required=False)
     blocked_places = serializers.ListField(

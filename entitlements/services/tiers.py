@@ -25,6 +25,7 @@ REQUIREMENT_FIELDS = (
     "min_level",
     "us_person_required",
     "sponsorship_required",
+    "min_assurance",
     "anonymizers_allowed",
     "block_embargoed_places",
     "blocked_places",

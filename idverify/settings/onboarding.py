@@ -15,9 +15,11 @@ IDV_DOCUMENT_MAX_DIMENSION = env_int("IDV_DOCUMENT_MAX_DIMENSION", 10_000, minim
 IDV_DOCUMENT_MAX_PDF_PAGES = env_int("IDV_DOCUMENT_MAX_PDF_PAGES", 10, minimum=1)
 # Failed automatic readings of one document before it goes to a person instead.
 IDV_DOCUMENT_MAX_ATTEMPTS = env_int("IDV_DOCUMENT_MAX_ATTEMPTS", 3, minimum=1)
-# Typed MRZ lines that pass every check count as a checked document (level 2);
-# off: they go to a compliance officer, who sees the image, if there is one.
-IDV_TYPED_MRZ_PASSES = env_bool("IDV_TYPED_MRZ_PASSES", True)
+# On: typed MRZ lines that pass every check mark the document passed. Typed lines
+# prove data consistency only (check_method `data`), never possession, so even then
+# they give no level above 1 and no assurance (attestations.evidence). Off (the
+# default): they go to a compliance officer, who sees the image, if there is one.
+IDV_TYPED_MRZ_PASSES = env_bool("IDV_TYPED_MRZ_PASSES", False)
 # Directory holding mrz.traineddata (operator-supplied); without it OCR uses `eng`.
 # The quick start uses the copy the repository ships in share/tesseract.
 IDV_TESSDATA_DIR = env_str("IDV_TESSDATA_DIR") or (

@@ -169,6 +169,7 @@ def test_the_level_query_and_the_sponsorship_selector_agree(
         "renewed_same_identity",
         "unbound",
         "someone_elses",
+        "typed",
     ],
 )
 def test_the_level_query_and_the_document_selector_agree(
@@ -197,6 +198,9 @@ def test_the_level_query_and_the_document_selector_agree(
         documents.update(identity_fingerprint="")
     elif situation == "someone_elses":
         documents.update(user=teammate)
+    elif situation == "typed":
+        # Passed on typed lines (IDV_TYPED_MRZ_PASSES=true): consistency, not the document.
+        documents.update(mrz_source="typed")
     current = attestation_current(user=stranger)
     assert current is not None
     counting = documents_counting(attestation=current, at=timezone.now())

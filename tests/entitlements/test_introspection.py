@@ -77,6 +77,7 @@ def test_a_valid_token_is_active_with_its_claims(
     assert body["token_type"] == "entitlement+jwt"
     assert body["usp"] == {"status": "us_citizen", "level": 2, "basis": "document"}
     assert body["geo"] == {"country": "US", "subdivision": "US-CA"}
+    assert (body["ial"], body["evd"]) == ("ial1", ["vri"])
     assert response["Cache-Control"].startswith("max-age=0")
 
 

@@ -107,6 +107,8 @@ def test_the_claims_of_an_allowed_decision_say_who_what_and_where() -> None:
         "aud": "fable-5",
         "usp": {"status": "us_citizen", "level": 3, "basis": "both"},
         "org": str(org.public_id),
+        "ial": "ial1",
+        "evd": ["vri", "data"],
         "geo": {"country": "US", "subdivision": "US-CA"},
         "epoch": fable.epoch,
     }

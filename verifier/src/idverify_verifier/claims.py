@@ -66,9 +66,33 @@ class Claims(NamedTuple):
     geo: Geo
     epoch: int
     cnf_jkt: str | None = None
+    # The identity assurance behind ``usp`` ("none", "ial1", "ial2") and the OIDC4IDA
+    # check_method codes of the evidence it rests on. Tokens without them: "none", ().
+    ial: str = "none"
+    evd: tuple[str, ...] = ()
 
 
 _new_tuple: Final = tuple.__new__
+
+
+# Identity assurance levels, lowest first (the service's attestations.evidence).
+IAL_LEVELS: Final = ("none", "ial1", "ial2")
+
+
+def _ial(value: object) -> str:
+    if value is None:
+        return "none"
+    if type(value) is not str or value not in IAL_LEVELS:
+        _invalid("ial must be one of none, ial1, ial2")
+    return value
+
+
+def _evd(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if type(value) is not list or any(type(code) is not str for code in value):
+        _invalid("evd must be a list of check_method strings")
+    return tuple(value)
 
 
 def _invalid(message: str) -> NoReturn:
@@ -211,6 +235,8 @@ def check_claims(
     usp = _usp(get("usp"))
     geo = _geo(get("geo"))
     cnf_jkt = _cnf_jkt(payload) if "cnf" in payload else None
+    ial = _ial(get("ial"))
+    evd = _evd(get("evd"))
 
     if get("iss") != issuer:
         raise InvalidToken("claims.iss", "the token was issued by another issuer")
@@ -229,5 +255,6 @@ def check_claims(
         )
     # tuple.__new__ skips the Python-level __new__ a NamedTuple generates.
     return _new_tuple(
-        Claims, (issuer, sub, audience, iat, nbf, exp, jti, usp, org, geo, epoch, cnf_jkt)
+        Claims,
+        (issuer, sub, audience, iat, nbf, exp, jti, usp, org, geo, epoch, cnf_jkt, ial, evd),
     )

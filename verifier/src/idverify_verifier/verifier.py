@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Self
 
-from idverify_verifier.claims import Claims, check_claims
+from idverify_verifier.claims import IAL_LEVELS, Claims, check_claims
 from idverify_verifier.compact import (
     MAX_TOKEN_BYTES,
     TOKEN_TYP,
@@ -68,11 +68,14 @@ class Verifier:
         fetch: Fetch | None = None,
         cache_size: int = 10_000,
         backend: Backend = "auto",
+        min_ial: str = "none",
     ) -> None:
         if not isinstance(issuer, str) or not issuer:
             raise ValueError("issuer must be a non-empty string")
         if not isinstance(audience, str) or not audience:
             raise ValueError("audience must be a non-empty string (the model tier slug)")
+        if min_ial not in IAL_LEVELS:
+            raise ValueError("min_ial must be one of " + ", ".join(IAL_LEVELS))
         if (jwks_url is None) == (jwks is None):
             raise ValueError("give exactly one of jwks_url and jwks")
         if leeway < 0 or max_revocation_age <= 0 or poll_interval <= 0:
@@ -88,6 +91,9 @@ class Verifier:
         self.issuer: Final = issuer
         self.audience: Final = audience
         self.leeway: Final = float(leeway)
+        # Tokens whose ``ial`` claim is below this are refused (``assurance.too_low``).
+        self.min_ial: Final = min_ial
+        self._min_ial_rank: Final = IAL_LEVELS.index(min_ial)
         self.backend: Final = resolve_backend(backend)
         self._clock = clock
         self._cache_size = cache_size
@@ -209,6 +215,12 @@ class Verifier:
             now=now,
             leeway=self.leeway,
         )
+        if IAL_LEVELS.index(claims.ial) < self._min_ial_rank:
+            raise InvalidToken(
+                "assurance.too_low",
+                f"the token's identity assurance is {claims.ial}; this model needs "
+                f"{self.min_ial} (evidence: {', '.join(claims.evd) or 'none'})",
+            )
         return self._admit(key, claims, now, checks)
 
     def _admit(

@@ -107,6 +107,8 @@ class TokenFactory:
             "jti": str(uuid.uuid4()),
             "usp": {"status": "us_citizen", "level": 2, "basis": "document"},
             "org": ORG,
+            "ial": "ial1",
+            "evd": ["vri"],
             "geo": {"country": "US", "subdivision": "US-CA"},
             "epoch": self.epoch,
         }

@@ -323,6 +323,10 @@ class _Builder:
             ("a negative epoch", {"epoch": -1}),
             ("a cnf without jkt", {"cnf": {}}),
             ("a null cnf", {"cnf": None}),
+            ("an unknown ial", {"ial": "ial3"}),
+            ("a numeric ial", {"ial": 1}),
+            ("an evd that is a string", {"evd": "vri"}),
+            ("an evd holding a number", {"evd": ["vri", 2]}),
         ]
         for label, overrides in invalid:
             add(f"{label} is claims.invalid", f.mint(**overrides), "claims.invalid")
