@@ -11,6 +11,7 @@ printed under the field's label, if one was read, is named in the message.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -29,7 +30,8 @@ _SAME_SHAPE = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "
 _NAME_PARTS = re.compile(r"[^\w'\u2019\- ]+")
 _MAX_NAME_WORDS = 6
 _SPELLED = {"AE": "A", "OE": "O", "UE": "U", "AA": "A"}
-_MAX_VARIANTS = 16
+# At most this many two-letter spellings are undone in one name (2^4 variants).
+_MAX_PLACES = 4
 
 _LABELS = {
     "printed_surname": ("SURNAME", "NOM", "LAST NAME", "FAMILY NAME", "APELLIDOS"),
@@ -112,11 +114,19 @@ def _without_spelled_letters(mrz_part: str) -> set[str]:
     OCR of the printed page often loses the diacritic (MÜLLER read as MULLER),
     which the MRZ spells out (MUELLER); undoing the spelling lets the two meet.
     """
-    variants = {mrz_part}
-    for pair, letter in _SPELLED.items():
-        variants |= {variant.replace(pair, letter) for variant in variants}
-        if len(variants) > _MAX_VARIANTS:
-            break
+    places = [
+        match.start() for match in re.finditer(f"(?=({'|'.join(_SPELLED)}))", mrz_part)
+    ][:_MAX_PLACES]
+    variants = set()
+    for chosen in itertools.product((False, True), repeat=len(places)):
+        variant, shift = mrz_part, 0
+        for place, undo in zip(places, chosen, strict=True):
+            start = place - shift
+            pair = variant[start : start + 2]
+            if undo and pair in _SPELLED:
+                variant = variant[:start] + _SPELLED[pair] + variant[start + 2 :]
+                shift += 1
+        variants.add(variant)
     return variants
 
 

@@ -260,3 +260,68 @@ def test_a_name_the_person_does_not_confirm_goes_to_review(
     )
     assert document.status == Document.Status.NEEDS_REVIEW
     assert document.review_reasons == [ReviewReason.NAME_UNCONFIRMED]
+
+
+@pytest.mark.parametrize(
+    ("failing", "reason"),
+    [
+        ("portrait_present", ReviewReason.PORTRAIT_MISSING),
+        ("printed_surname", ReviewReason.PRINTED_MISMATCH),
+        ("image_glare", ReviewReason.IMAGE_UNUSABLE),
+        ("page_whole", ReviewReason.IMAGE_UNUSABLE),
+    ],
+)
+def test_valid_lines_on_an_image_that_fails_a_document_check_go_to_an_officer(
+    uploaded: Document, stranger: User, failing: str, reason: str
+) -> None:
+    reader = ScriptedReader(OcrStatus.READ, tuple(td3().split("\n")), failing=frozenset({failing}))
+    document = document_ocr_run(document_public_id=str(uploaded.public_id), examiner=reader)
+    assert document.status == Document.Status.NEEDS_REVIEW
+    assert document.review_reasons == [reason]
+    failed = [check["name"] for check in document.checks if not check["passed"]]
+    assert failed == [failing]  # the reason is listed for the officer and the person
+    assert document.has_image
+    assert verification_status(user=stranger).level == 1
+    event = AuditEvent.objects.get(action="document.read")
+    assert event.data["document_checks_failed"] == [failing]
+
+
+def test_a_reading_without_the_document_checks_is_never_passed(uploaded: Document) -> None:
+    @dataclass
+    class MrzOnly:
+        def examine(self, image: bytes) -> Examination:
+            lines = tuple(td3().split("\n"))
+            return Examination(OcrOutcome(OcrStatus.READ, lines, "mrz", TIMINGS))
+
+    document = document_ocr_run(document_public_id=str(uploaded.public_id), examiner=MrzOnly())
+    assert document.status == Document.Status.NEEDS_REVIEW
+    assert set(document.review_reasons) == {
+        ReviewReason.IMAGE_UNUSABLE,
+        ReviewReason.PORTRAIT_MISSING,
+        ReviewReason.PRINTED_MISMATCH,
+    }
+
+
+def test_an_unreadable_photo_asks_for_the_lines_and_says_how_to_retake_it(
+    uploaded: Document, stranger: User
+) -> None:
+    @dataclass
+    class Blurred:
+        def examine(self, image: bytes) -> Examination:
+            advice = Check("image_sharpness", False, "The photo is blurred: hold the camera still.")
+            return Examination(OcrOutcome(OcrStatus.UNSETTLED, (), "mrz", TIMINGS), (advice,))
+
+    document = document_ocr_run(document_public_id=str(uploaded.public_id), examiner=Blurred())
+    assert document.status == Document.Status.NEEDS_INPUT
+    assert document.checks == [
+        {
+            "name": "image_sharpness",
+            "passed": False,
+            "message": "The photo is blurred: hold the camera still.",
+        }
+    ]
+    typed = document_mrz_submit(
+        user=stranger, document_public_id=document.public_id, mrz=td3(), name_confirmed=True
+    )
+    # What the image showed stays on record beside the typed lines' checks.
+    assert "image_sharpness" in {check["name"] for check in typed.checks}
