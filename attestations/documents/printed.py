@@ -114,9 +114,9 @@ def _without_spelled_letters(mrz_part: str) -> set[str]:
     OCR of the printed page often loses the diacritic (MÜLLER read as MULLER),
     which the MRZ spells out (MUELLER); undoing the spelling lets the two meet.
     """
-    places = [
-        match.start() for match in re.finditer(f"(?=({'|'.join(_SPELLED)}))", mrz_part)
-    ][:_MAX_PLACES]
+    places = [match.start() for match in re.finditer(f"(?=({'|'.join(_SPELLED)}))", mrz_part)][
+        :_MAX_PLACES
+    ]
     variants = set()
     for chosen in itertools.product((False, True), repeat=len(places)):
         variant, shift = mrz_part, 0
