@@ -93,10 +93,12 @@ class TesseractDocumentExaminer:
             fields = parse_mrz(outcome.lines, today=self._today()).fields
         layout = LAYOUTS[fields.format] if fields is not None else _guess_layout(region)
         expected = layout.page(mrz)
-        glare = white_share(page, expected)
+        # Inset, so that paper around the page (the edge the MRZ's position predicts to a
+        # few millimetres) does not count as a reflection on it.
+        glare = white_share(page, expected.inset(0.05))
         if layout.mrz_on_back:
             # The front is elsewhere in the image: look for reflections anywhere.
-            glare = max(glare, bright_patches(page, 2 * expected.width * expected.height))
+            glare = max(glare, bright_patches(page, expected))
         measured = {
             "glyph_height": region.glyph_height,
             "sharpness": sharpness(region),

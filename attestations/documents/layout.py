@@ -31,6 +31,11 @@ class Box:
     def width(self) -> float:
         return self.right - self.left
 
+    def inset(self, share: float) -> Box:
+        """The box shrunk by ``share`` of its width and height on every side."""
+        dx, dy = share * self.width, share * self.height
+        return Box(self.left + dx, self.top + dy, self.right - dx, self.bottom - dy)
+
     @property
     def height(self) -> float:
         return self.bottom - self.top

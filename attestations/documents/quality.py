@@ -21,6 +21,10 @@ from attestations.ocr.locate import MrzRegion
 # The MRZ crop is brought to this glyph height before its sharpness is measured, so
 # that the figure compares one photo with another whatever their resolution.
 _SHARPNESS_GLYPH_HEIGHT = 24
+# A patch washed out by a reflection, after a 5 x 5 average; and the smallest one
+# that counts, as a share of the card.
+_CLIPPED = 253
+_MIN_PATCH = 0.002
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,21 +73,24 @@ def white_share(page: Gray, area: Box) -> float:
     return float(_saturated(page[top:bottom, left:right]).mean())
 
 
-def bright_patches(page: Gray, area: float) -> float:
-    """Saturated patches that do not reach the image's edge, relative to ``area`` pixels.
+def bright_patches(page: Gray, card: Box) -> float:
+    """Patches clipped to pure white anywhere in the image, relative to both sides of ``card``.
 
     For a card, whose front is somewhere beside its back: a reflection on either
-    side is a patch inside the image, while white paper around the card reaches
-    the edge and is not counted.
+    side clips to pure white, while white paper around the card is merely very
+    light. Specks (noise) and white reaching the image's edge do not count.
     """
-    count, _, stats, _ = cv2.connectedComponentsWithStats(_saturated(page), connectivity=8)
+    clipped = (cv2.blur(page, (5, 5)) >= _CLIPPED).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(clipped, connectivity=8)
     height, width = page.shape
+    area = max(2 * card.width * card.height, 1.0)
     inner = 0
     for label in range(1, count):
         x, y, w, h, size = (int(value) for value in stats[label])
-        if x > 0 and y > 0 and x + w < width and y + h < height:
+        inside = x > 0 and y > 0 and x + w < width and y + h < height
+        if inside and size >= _MIN_PATCH * area:
             inner += size
-    return inner / max(area, 1.0)
+    return inner / area
 
 
 def resolution_check(region: MrzRegion, limits: QualityLimits) -> Check:
