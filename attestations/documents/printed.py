@@ -146,7 +146,9 @@ def _name_shown(candidate: str, mrz_part: str, *, truncated: bool) -> bool:
 def _result(check: str, text: PrintedText, found: bool, mrz_value: str) -> Check:
     what = _WHAT[check]
     if found:
-        return Check(check, True, f"The {what} printed on the document matches its MRZ.")
+        return Check(
+            check, True, f"The {what} printed on the document matches its machine-readable lines."
+        )
     printed = text.labelled_value(check)
     if printed:
         return Check(

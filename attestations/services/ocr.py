@@ -38,6 +38,20 @@ def _image_bytes(document: Document) -> bytes | None:
     return data
 
 
+def _ask_for_lines(document: Document, examination: Examination | None) -> None:
+    """Never a dead end: the person is asked to type the lines, prefilled with what was
+    read; what the image showed (too small, blurred) stays beside it as advice."""
+    document.status = Document.Status.NEEDS_INPUT
+    if examination is None:
+        return
+    document.checks = [check_to_json(check) for check in examination.failed]
+    document.ocr_model = examination.outcome.model
+    if examination.outcome.lines:
+        document.ocr_prefill_sealed = crypto.encrypt(
+            "\n".join(examination.outcome.lines).encode(), purpose=ocr_prefill_purpose(document)
+        )
+
+
 def document_ocr_run(
     *, document_public_id: str, examiner: DocumentExaminer | None = None
 ) -> Document:
@@ -82,17 +96,7 @@ def document_ocr_run(
                 document_checks=examination.checks if examination else (),
             )
         else:
-            # Never a dead end: the person is asked to type the lines, prefilled with what was
-            # read; what the image showed (too small, blurred) stays beside it as advice.
-            document.status = Document.Status.NEEDS_INPUT
-            if examination is not None:
-                document.checks = [check_to_json(check) for check in examination.failed]
-            if outcome is not None:
-                document.ocr_model = outcome.model
-                if outcome.lines:
-                    document.ocr_prefill_sealed = crypto.encrypt(
-                        "\n".join(outcome.lines).encode(), purpose=ocr_prefill_purpose(document)
-                    )
+            _ask_for_lines(document, examination)
         document.save()
         audit_record(
             action="document.read",

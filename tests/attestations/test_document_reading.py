@@ -111,7 +111,7 @@ def test_a_reading_that_shows_an_expired_document_refuses_it_at_once(
 ) -> None:
     expired_on = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=3)
     reader = ScriptedReader(OcrStatus.READ, tuple(td3(expiry=expired_on).split("\n")))
-    document = document_ocr_run(document_public_id=str(uploaded.public_id), reader=reader)
+    document = document_ocr_run(document_public_id=str(uploaded.public_id), examiner=reader)
     assert document.status == Document.Status.REJECTED
     assert document.decision_reason == DecisionReason.EXPIRED
     assert document.reviewed_by is None
@@ -128,7 +128,7 @@ def test_typed_lines_of_another_kind_refuse_the_document_with_the_kind_to_choose
     uploaded: Document, stranger: User
 ) -> None:
     document_ocr_run(
-        document_public_id=str(uploaded.public_id), reader=ScriptedReader(OcrStatus.NO_MRZ)
+        document_public_id=str(uploaded.public_id), examiner=ScriptedReader(OcrStatus.NO_MRZ)
     )
     card = td1(code="IP", nationality="USA")
     document = document_mrz_submit(
