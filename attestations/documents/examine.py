@@ -112,8 +112,8 @@ class TesseractDocumentExaminer:
         if fields is None:
             return Examination(outcome, tuple(checks), measured, time.perf_counter() - started)
         outline = page_region(page, mrz, layout.pixels_per_mm(mrz))
-        measured["page_width_ratio"] = outline.box.width / expected.width
-        measured["page_height_ratio"] = outline.box.height / expected.height
+        measured["page_width_ratio"] = outline.width / expected.width
+        measured["page_height_ratio"] = outline.height / expected.height
         checks += [whole_page_check(page, layout, mrz), proportions_check(outline, layout, mrz)]
         portrait, faces = portrait_check(page, layout, mrz)
         measured["faces"] = float(faces)

@@ -15,8 +15,6 @@ must be. Two checks follow:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import cv2
 import numpy as np
 
@@ -37,15 +35,7 @@ _PAPER_RANGE = 20
 _OUTLINE_SCALE = 2.0
 
 
-@dataclass(frozen=True, slots=True)
-class PageRegion:
-    """The page's outline in the photo, and which of its sides are the image's edge."""
-
-    box: Box
-    open_sides: int
-
-
-def page_region(page: Gray, mrz: Box, scale: float) -> PageRegion:
+def page_region(page: Gray, mrz: Box, scale: float) -> Box:
     """The area of the page's colour that holds the MRZ.
 
     ``scale`` is pixels per millimetre. The page colour is the MRZ's background;
@@ -68,11 +58,7 @@ def page_region(page: Gray, mrz: Box, scale: float) -> PageRegion:
     seed_x = min(labels.shape[1] - 1, max(0, (left + right) // 2))
     label = labels[seed_y, seed_x]
     x, y, width, height = (int(value) for value in stats[label, :4])
-    rows, columns = small.shape
-    open_sides = sum((x <= 1, y <= 1, x + width >= columns - 1, y + height >= rows - 1))
-    return PageRegion(
-        Box(x / factor, y / factor, (x + width) / factor, (y + height) / factor), open_sides
-    )
+    return Box(x / factor, y / factor, (x + width) / factor, (y + height) / factor)
 
 
 def whole_page_check(page: Gray, layout: PageLayout, mrz: Box) -> Check:
@@ -96,10 +82,10 @@ def whole_page_check(page: Gray, layout: PageLayout, mrz: Box) -> Check:
     )
 
 
-def proportions_check(region: PageRegion, layout: PageLayout, mrz: Box) -> Check:
+def proportions_check(region: Box, layout: PageLayout, mrz: Box) -> Check:
     expected = layout.page(mrz)
-    width_ratio = region.box.width / expected.width
-    height_ratio = region.box.height / expected.height
+    width_ratio = region.width / expected.width
+    height_ratio = region.height / expected.height
     max_height = _BOOKLET_HEIGHT if layout.booklet else _MAX_HEIGHT
     fits = (
         1 - _TOLERANCE <= width_ratio <= _MAX_WIDTH and 1 - _TOLERANCE <= height_ratio <= max_height
