@@ -3,6 +3,11 @@
 Everything is deterministic by seed so a failing OCR case can be rendered again
 and looked at. The MRZ text is composed here with correctly computed check
 digits; the production parser then has to agree with it.
+
+This module renders MRZ reading test cards (an MRZ under filler printing);
+``data_pages`` renders realistic data pages (portrait, printed fields, MRZ) for
+the document check, ``portraits`` the faces on them, ``forgeries`` the images
+an attacker sends.
 """
 
 from __future__ import annotations
