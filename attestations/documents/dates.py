@@ -19,7 +19,11 @@ _MONTHS = {
 }  # fmt: skip
 _MONTH = r"([A-Z]{3,9})"
 _YEAR = r"(\d{4}|\d{2})"
-_DAY = r"(\d{1,2})"
+# A leading zero too many is how OCR reads a letter O before the day ("O01").
+_DAY = r"0?(\d{1,2})"
+# Letters OCR reads for digits, in a group that holds digits: O01, 2O24, I974.
+_DIGIT_GROUP = re.compile(r"\b(?=[0-9OIL]*[0-9])[0-9OIL]+\b")
+_TO_DIGITS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 # 12 AUG 1974, 12 AUG/AOUT 74, 12 AUGUST 1974
 _DAY_MONTH_YEAR = re.compile(rf"\b{_DAY}\s*{_MONTH}(?:\s*/\s*[A-Z]{{3,9}})?\s*{_YEAR}\b")
 # AUG 12, 1974
@@ -62,6 +66,7 @@ def _make(year: str, month: int | None, day: str) -> PrintedDate | None:
 
 def printed_dates(folded: str) -> list[PrintedDate]:
     """Every date in ``folded`` text (capitals, no accents), in each reading it allows."""
+    folded = _DIGIT_GROUP.sub(lambda group: group[0].translate(_TO_DIGITS), folded)
     found: list[PrintedDate | None] = []
     for match in _DAY_MONTH_YEAR.finditer(folded):
         day, month, year = match.groups()

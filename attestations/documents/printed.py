@@ -27,7 +27,8 @@ from attestations.ocr.viz import TextLine
 # Letters OCR confuses with digits, mapped both ways to one symbol, for document numbers.
 _SAME_SHAPE = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2",
                              "S": "5", "B": "8", "G": "6"})  # fmt: skip
-_NAME_PARTS = re.compile(r"[^\w'\u2019\- ]+")
+# OCR's stray marks inside a word (O@STERGARD for ØSTERGÅRD) are dropped, not split on.
+_NAME_JUNK = re.compile(r"[^\w'\u2019\- ]+")
 _MAX_NAME_WORDS = 6
 _SPELLED = {"AE": "A", "OE": "O", "UE": "U", "AA": "A"}
 # At most this many two-letter spellings are undone in one name (2^4 variants).
@@ -101,7 +102,7 @@ def _name_candidates(lines: Sequence[TextLine]) -> list[str]:
     """Every run of up to a few consecutive words of every line: where a name could be."""
     candidates = []
     for line in lines:
-        words = [word for word in _NAME_PARTS.sub(" ", line.text).split() if word.strip("'-")]
+        words = [word for word in _NAME_JUNK.sub("", line.text).split() if word.strip("'-")]
         for start in range(len(words)):
             for end in range(start + 1, min(len(words), start + _MAX_NAME_WORDS) + 1):
                 candidates.append(" ".join(words[start:end]))

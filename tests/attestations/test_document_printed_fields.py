@@ -143,3 +143,16 @@ def test_a_lost_umlaut_is_forgiven_in_one_name_without_touching_another() -> Non
     page = list(US_PAGE)
     page[5] = "BJORN ZOE"  # printed BJÖRN ZOË; the MRZ spells BJOERN ZOE
     assert _failed(_page(*page), _fields(given="BJOERN ZOE")) == {}
+
+
+@pytest.mark.parametrize("misread", ["O12 AUG 1974", "I2 AUG I974", "L2 AUG 1974"])
+def test_a_date_with_letters_ocr_read_for_digits_still_agrees(misread: str) -> None:
+    page = list(US_PAGE)
+    page[9] = misread
+    assert _failed(_page(*page), _fields()) == {}
+
+
+def test_a_stray_mark_inside_a_printed_name_is_dropped_not_split_on() -> None:
+    page = list(US_PAGE)
+    page[3] = "O@STERGARD"  # how OCR may read ØSTERGÅRD
+    assert _failed(_page(*page), _fields(family="OESTERGAARD")) == {}
