@@ -145,6 +145,15 @@ class ReviewReason(models.TextChoices):
         "mrz_typed",
         "The machine-readable lines were typed, not read from an image of the document",
     )
+    IMAGE_UNUSABLE = (
+        "image_unusable",
+        "The image is not a usable photo of the whole document (size, focus, glare or framing)",
+    )
+    PORTRAIT_MISSING = "portrait_missing", "No portrait was found on the document"
+    PRINTED_MISMATCH = (
+        "printed_mismatch",
+        "The printed data on the document does not agree with its machine-readable lines",
+    )
 
 
 class DecisionReason(models.TextChoices):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from attestations.documents import DocumentExaminer, TesseractDocumentExaminer
 from attestations.ocr import MrzReader, TesseractConfig, TesseractMrzReader, model_info
 
 
@@ -20,6 +21,11 @@ def tesseract_config() -> TesseractConfig:
 
 def mrz_reader() -> MrzReader:
     return TesseractMrzReader(tesseract_config())
+
+
+def document_examiner() -> DocumentExaminer:
+    """Reads the MRZ and checks the rest of the image as a document (the upload path)."""
+    return TesseractDocumentExaminer(tesseract_config())
 
 
 def ocr_model_info() -> dict[str, str | bool | None]:

@@ -28,6 +28,18 @@ CHECK_TITLES: dict[str, str] = {
     "name_matches": "Your name",
     "birth_date_matches": "Your date of birth",
     "nationality_consistent": "Your nationality",
+    "image_resolution": "Photo large enough",
+    "image_sharpness": "Photo sharp",
+    "image_glare": "No glare",
+    "page_whole": "The whole page in the photo",
+    "page_proportions": "The page's shape",
+    "portrait_present": "The holder's photo",
+    "printed_surname": "Printed surname",
+    "printed_given_names": "Printed given names",
+    "printed_document_number": "Printed document number",
+    "printed_birth_date": "Printed date of birth",
+    "printed_expiry_date": "Printed expiry date",
+    "printed_nationality": "Printed nationality",
 }
 
 # Why a document was not accepted, and what the person can do.

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: tesseract (MRZ OCR), the OCR-B font (synthetic
+# Debian packages the tests need: tesseract (MRZ OCR), the OCR-B and DejaVu fonts (synthetic
 # documents), Chromium and its driver (browser tests), poppler-utils (PDF pages to images). Installed when missing
 # and we are root with apt-get; otherwise we say exactly what to install.
 set -euo pipefail
 missing=()
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr tesseract-ocr-eng)
 [ -f /usr/share/fonts/opentype/ocr-b/OCRB.otf ] || missing+=(fonts-ocr-b)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing+=(fonts-dejavu-core)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)

@@ -28,6 +28,10 @@ class MrzRegion:
     line_count: int
     glyph_height: float
     skew_degrees: float
+    # Where the lines are (left, top, right, bottom) on the page turned by ``skew_degrees``
+    # (see :func:`upright_page`), and that page's size: the ruler for the rest of the page.
+    box: tuple[int, int, int, int] = (0, 0, 0, 0)
+    page_size: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,4 +236,26 @@ def locate_mrz(gray: Gray) -> MrzRegion | None:
         line_count=len(lines),
         glyph_height=height,
         skew_degrees=skew,
+        box=(
+            min(line.left for line in lines),
+            lines[0].top,
+            max(line.right for line in lines),
+            lines[-1].bottom,
+        ),
+        page_size=size,
     )
+
+
+def upright_page(gray: Gray, region: MrzRegion) -> Gray:
+    """The whole page turned as the MRZ crop was, so ``region.box`` is where the lines are."""
+    size, matrix = _rotation((gray.shape[1], gray.shape[0]), region.skew_degrees)
+    if region.skew_degrees == 0:
+        return gray
+    # The corners the turn uncovers take the colour of the image's edge (the desk, or
+    # the page itself in a tight scan), so they neither add to nor cut into the page.
+    edge = np.concatenate((gray[0], gray[-1], gray[:, 0], gray[:, -1]))
+    background = int(np.median(edge))
+    turned = Image.fromarray(gray).transform(
+        size, Image.Transform.AFFINE, matrix, Image.Resampling.BILINEAR, fillcolor=background
+    )
+    return np.asarray(turned, dtype=np.uint8)

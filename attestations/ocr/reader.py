@@ -7,13 +7,14 @@ import io
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageOps
 
 from attestations.ocr.config import Model, TesseractConfig, select_model
 from attestations.ocr.correct import interpret
-from attestations.ocr.image import decode_grayscale
+from attestations.ocr.image import Gray, decode_grayscale
 from attestations.ocr.locate import MrzRegion, locate_mrz
 from attestations.ocr.tesseract import parse_tsv, run_tesseract
 from attestations.ocr.types import OcrOutcome, OcrPass, OcrStatus, OcrTimings
@@ -56,6 +57,19 @@ def _agreed(passes: Sequence[OcrPass]) -> tuple[str, ...] | None:
         if lines in valid[index + 1 :]:
             return lines
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class PageReading:
+    """An MRZ reading with the page it was read from, for the checks of the rest of the page.
+
+    ``page`` is the decoded grayscale image (turned half a turn when the MRZ was
+    found upside down); ``region`` is where the MRZ lines were found on it, or None.
+    """
+
+    outcome: OcrOutcome
+    page: Gray
+    region: MrzRegion | None
 
 
 class TesseractMrzReader:
@@ -113,6 +127,9 @@ class TesseractMrzReader:
         return passes, agreed
 
     def read(self, image: bytes) -> OcrOutcome:
+        return self.read_page(image).outcome
+
+    def read_page(self, image: bytes) -> PageReading:
         started = time.perf_counter()
         gray = decode_grayscale(
             image, max_pixels=self.config.max_pixels, max_bytes=self.config.max_bytes
@@ -123,7 +140,7 @@ class TesseractMrzReader:
 
         def outcome(
             status: OcrStatus, lines: tuple[str, ...], passes: tuple[OcrPass, ...], message: str
-        ) -> OcrOutcome:
+        ) -> PageReading:
             finished = time.perf_counter()
             timings = OcrTimings(
                 decode=decoded - started,
@@ -131,18 +148,24 @@ class TesseractMrzReader:
                 ocr=finished - located,
                 total=finished - started,
             )
-            return OcrOutcome(status, lines, self.model.name, timings, passes, message)
+            return PageReading(
+                OcrOutcome(status, lines, self.model.name, timings, passes, message), page, found
+            )
 
+        page, found = gray, region
         if region is None:
             return outcome(OcrStatus.NO_MRZ, (), (), NO_MRZ_MESSAGE)
         today = self._today()
         passes, agreed = self._read_region(region, today)
         if agreed is None and max(attempt.checks_passed for attempt in passes) <= _NONSENSE:
             # A page scanned upside down: its MRZ lines are found but read as nonsense.
-            flipped = locate_mrz(np.ascontiguousarray(gray[::-1, ::-1]))
+            turned = np.ascontiguousarray(gray[::-1, ::-1])
+            flipped = locate_mrz(turned)
             if flipped is not None:
                 more, agreed = self._read_region(flipped, today, flipped=True)
                 passes = (*passes, *more)
+                if agreed is not None:
+                    page, found = turned, flipped
         if agreed is not None:
             return outcome(OcrStatus.READ, agreed, passes, READ_MESSAGE)
         best = max(passes, key=lambda attempt: (attempt.valid, attempt.checks_passed))

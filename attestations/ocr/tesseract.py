@@ -60,8 +60,12 @@ def parse_tsv(tsv: str) -> tuple[OcrLine, ...]:
 
 
 def run_tesseract(image_png: bytes, *, config: TesseractConfig, model: Model) -> str:
-    """Tesseract's TSV reading of ``image_png``; OcrEngineError if it cannot run."""
-    command = tesseract_command(config, model)
+    """Tesseract's TSV reading of the MRZ crop ``image_png``; OcrEngineError if it cannot run."""
+    return run_command(tesseract_command(config, model), image_png, config=config)
+
+
+def run_command(command: list[str], image_png: bytes, *, config: TesseractConfig) -> str:
+    """Run a tesseract ``command`` that reads ``image_png`` from stdin; its stdout."""
     environment = {
         "PATH": os.environ.get("PATH", os.defpath),
         # Small images: threads cost more than they bring, and readers run in parallel.

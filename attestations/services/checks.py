@@ -9,18 +9,30 @@
   to do; an officer could only say the same, days later;
 - the lines validate but disagree with the attestation: ``needs_review``;
 - the lines were typed, not read from an image, and ``IDV_TYPED_MRZ_PASSES``
-  is off: ``needs_review``.
+  is off: ``needs_review``;
+- the lines were read from an image that did not pass every document check
+  (printed fields agree with the MRZ, a portrait, a whole page of usable
+  quality; see ``attestations.documents``): ``needs_review``, each reason listed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.utils import timezone
 
+from attestations.documents import (
+    EXAMINATION_CHECKS,
+    IMAGE_CHECKS,
+    PORTRAIT_CHECKS,
+    PRINTED_CHECKS,
+)
 from attestations.models import Attestation, DecisionReason, Document, ReviewReason
 from attestations.mrz import (
     Check,
     Claim,
+    JsonValue,
     check_claim,
     check_to_json,
     parse_mrz,
@@ -60,8 +72,35 @@ def _to_review(document: Document, reasons: list[str]) -> None:
     document.review_reasons = sorted({*document.review_reasons, *reasons})
 
 
+def _image_checks(document: Document) -> list[JsonValue]:
+    """The checks of an uploaded image recorded earlier: kept when lines are typed after it."""
+    return [
+        check
+        for check in document.checks
+        if isinstance(check, dict) and check.get("name") in EXAMINATION_CHECKS
+    ]
+
+
+def _record(document: Document, checks: Sequence[Check]) -> None:
+    document.checks = [*(check_to_json(check) for check in checks), *_image_checks(document)]
+
+
+def _document_reasons(checks: Sequence[Check]) -> list[str]:
+    """Why an image read by OCR goes to an officer instead of passing."""
+    made = {check.name for check in checks}
+    failed = {check.name for check in checks if not check.passed}
+    reasons: list[str] = []
+    if failed & IMAGE_CHECKS or not made >= IMAGE_CHECKS:
+        reasons.append(ReviewReason.IMAGE_UNUSABLE)
+    if failed & PORTRAIT_CHECKS or not made >= PORTRAIT_CHECKS:
+        reasons.append(ReviewReason.PORTRAIT_MISSING)
+    if failed & PRINTED_CHECKS or not made >= PRINTED_CHECKS:
+        reasons.append(ReviewReason.PRINTED_MISMATCH)
+    return reasons
+
+
 def _failed_reading(document: Document, checks: list[Check]) -> None:
-    document.checks = [check_to_json(check) for check in checks]
+    _record(document, checks)
     document.failed_attempts += 1
     if document.failed_attempts >= settings.IDV_DOCUMENT_MAX_ATTEMPTS:
         _to_review(document, [ReviewReason.REPEATED_FAILURES])
@@ -70,13 +109,23 @@ def _failed_reading(document: Document, checks: list[Check]) -> None:
 
 
 def mrz_apply(
-    *, document: Document, attestation: Attestation, mrz: str, source: str, name_confirmed: bool
+    *,
+    document: Document,
+    attestation: Attestation,
+    mrz: str,
+    source: str,
+    name_confirmed: bool,
+    document_checks: Sequence[Check] = (),
 ) -> None:
     """Check ``mrz`` against the attestation and set the document's status (caller saves).
 
     The document is bound to the attestation it is compared with; only when
     every check passes does it take that attestation's identity fingerprint, so
     it counts for that identity and no other (``attestations.identity``).
+
+    ``document_checks``: for lines read from an image, what the examination of
+    that image found; lines read from an image pass only when every one of
+    those checks was made and passed.
     """
     document.attestation = attestation
     document.identity_fingerprint = ""
@@ -87,7 +136,9 @@ def mrz_apply(
         _failed_reading(document, list(reading.checks))
         return
     claim_checks = check_claim(fields=reading.fields, claim=_claim(attestation, document))
-    document.checks = [check_to_json(check) for check in (*reading.checks, *claim_checks)]
+    if source == "ocr":
+        document.checks = []  # this image's checks replace any earlier ones
+    _record(document, (*reading.checks, *claim_checks, *document_checks))
     document.document_expires_on = reading.fields.expiry_date.value
     failed = {check.name for check in claim_checks if not check.passed}
     refusing = [name for name in REFUSING_CHECKS if name in failed]
@@ -110,6 +161,8 @@ def mrz_apply(
         # Check digits follow a public formula: typed lines that pass them show
         # consistency, not possession of the document (docs/onboarding.md).
         reasons.append(ReviewReason.MRZ_TYPED)
+    if source == "ocr":
+        reasons += _document_reasons(document_checks)
     if reasons:
         _to_review(document, reasons)
         return

@@ -1,4 +1,7 @@
-"""Reading a document's MRZ from its image (run by a Celery task; idempotent)."""
+"""Reading a document's MRZ from its image and checking the image as a document.
+
+Run by a Celery task; idempotent.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,12 @@ import logging
 from django.conf import settings
 from django.db import transaction
 
+from attestations.documents import DocumentExaminer, Examination
 from attestations.models import Document, ReviewReason
-from attestations.ocr import ImageRejectedError, MrzReader, OcrEngineError, OcrStatus
+from attestations.mrz import check_to_json
+from attestations.ocr import ImageRejectedError, OcrEngineError, OcrStatus
 from attestations.pdf import render_first_page
-from attestations.reading import mrz_reader
+from attestations.reading import document_examiner
 from attestations.selectors import attestation_current, ocr_prefill_purpose
 from attestations.services.checks import mrz_apply
 from attestations.services.images import image_delete_locked
@@ -33,8 +38,24 @@ def _image_bytes(document: Document) -> bytes | None:
     return data
 
 
-def document_ocr_run(*, document_public_id: str, reader: MrzReader | None = None) -> Document:
-    """Read the MRZ of a document still ``processing``; anything else is left as it is.
+def _ask_for_lines(document: Document, examination: Examination | None) -> None:
+    """Never a dead end: the person is asked to type the lines, prefilled with what was
+    read; what the image showed (too small, blurred) stays beside it as advice."""
+    document.status = Document.Status.NEEDS_INPUT
+    if examination is None:
+        return
+    document.checks = [check_to_json(check) for check in examination.failed]
+    document.ocr_model = examination.outcome.model
+    if examination.outcome.lines:
+        document.ocr_prefill_sealed = crypto.encrypt(
+            "\n".join(examination.outcome.lines).encode(), purpose=ocr_prefill_purpose(document)
+        )
+
+
+def document_ocr_run(
+    *, document_public_id: str, examiner: DocumentExaminer | None = None
+) -> Document:
+    """Read and examine a document still ``processing``; anything else is left as it is.
 
     OCR runs outside the transaction (it takes a second or more); the result is
     applied under a row lock only if the document is still waiting for it, so
@@ -44,17 +65,18 @@ def document_ocr_run(*, document_public_id: str, reader: MrzReader | None = None
     if document.status != Document.Status.PROCESSING or not document.has_image:
         return document
     image = _image_bytes(document)
-    outcome = None
+    examination: Examination | None = None
     problem = ""
     if image is not None:
         try:
-            outcome = (reader or mrz_reader()).read(image)
+            examination = (examiner or document_examiner()).examine(image)
         except ImageRejectedError as error:
             problem = f"image rejected: {error}"
         except OcrEngineError as error:
             logger.warning("OCR engine failed", extra={"document": str(document.public_id)})
             problem = f"engine failed: {error}"
 
+    outcome = examination.outcome if examination else None
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.status != Document.Status.PROCESSING:
@@ -71,16 +93,10 @@ def document_ocr_run(*, document_public_id: str, reader: MrzReader | None = None
                 mrz="\n".join(outcome.lines),
                 source="ocr",
                 name_confirmed=True,
+                document_checks=examination.checks if examination else (),
             )
         else:
-            # Never a dead end: the person is asked to type the lines, prefilled with what was read.
-            document.status = Document.Status.NEEDS_INPUT
-            if outcome is not None:
-                document.ocr_model = outcome.model
-                if outcome.lines:
-                    document.ocr_prefill_sealed = crypto.encrypt(
-                        "\n".join(outcome.lines).encode(), purpose=ocr_prefill_purpose(document)
-                    )
+            _ask_for_lines(document, examination)
         document.save()
         audit_record(
             action="document.read",
@@ -94,6 +110,13 @@ def document_ocr_run(*, document_public_id: str, reader: MrzReader | None = None
                 "status": document.status,
                 "review_reasons": document.review_reasons,
                 "decision_reason": document.decision_reason,
+                "document_checks_failed": [
+                    check.name for check in (examination.failed if examination else ())
+                ],
+                "measurements": {
+                    name: round(value, 3)
+                    for name, value in (examination.measurements if examination else {}).items()
+                },
             },
         )
         if document.status == document.Status.PASSED:

@@ -15,9 +15,9 @@ from attestations.models import Document, DocumentType
 from attestations.services import document_submit
 from attestations.tasks import document_read_mrz
 from tests.attestations.factories import AttestationFactory
-from tests.attestations.mrz_samples import td3
 from tests.support.celery_worker import broker_app, celery_worker
-from tests.support.document_images import Degradation, find_mrz_tessdata, render_document
+from tests.support.document_images import Degradation, find_mrz_tessdata
+from tests.support.document_images.data_pages import passport_sample
 
 pytestmark = [
     pytest.mark.broker,
@@ -32,10 +32,9 @@ def test_a_photographed_passport_is_read_and_passes_in_a_worker_process(
     tmp_path: Path, stranger: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     AttestationFactory.create(user=stranger)
-    lines = tuple(td3().split("\n"))
-    photo = render_document(
-        lines, seed=7, degradation=Degradation(rotation_degrees=1.5, jpeg_quality=80)
-    )
+    photo = passport_sample(
+        seed=7, degradation=Degradation(rotation_degrees=1.5, jpeg_quality=80)
+    ).image
     # The test publishes to its own worker's queue instead of the default one.
     monkeypatch.setattr("attestations.services.documents._enqueue_reading", lambda _id: None)
     document = document_submit(

@@ -3,6 +3,11 @@
 Everything is deterministic by seed so a failing OCR case can be rendered again
 and looked at. The MRZ text is composed here with correctly computed check
 digits; the production parser then has to agree with it.
+
+This module renders MRZ reading test cards (an MRZ under filler printing);
+``data_pages`` renders realistic data pages (portrait, printed fields, MRZ) for
+the document check, ``portraits`` the faces on them, ``forgeries`` the images
+an attacker sends.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from attestations.mrz.checkdigit import check_digit
 
 OCR_B_FONT = Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf")
-_REPOSITORY = Path(__file__).resolve().parents[2]
+_REPOSITORY = Path(__file__).resolve().parents[3]
 DPI = 300
 # ICAO 9303 prints the MRZ at 10 characters per inch.
 CHAR_PITCH_PX = DPI / 10
@@ -251,7 +256,8 @@ def _page(lines: tuple[str, ...], rng: random.Random) -> Image.Image:
     return page
 
 
-def _degrade(page: Image.Image, degradation: Degradation, rng: random.Random) -> Image.Image:
+def degrade(page: Image.Image, degradation: Degradation, rng: random.Random) -> Image.Image:
+    """The page as a photo or scan shows it: scaled, on a desk, turned, blurred, noisy."""
     image = page
     if degradation.scale != 1.0:
         size = (round(page.width * degradation.scale), round(page.height * degradation.scale))
@@ -294,7 +300,7 @@ def render_document(
     rng = random.Random(seed)
     page = _page(lines, rng)
     degradation = degradation or Degradation()
-    return encode(_degrade(page, degradation, rng), jpeg_quality=degradation.jpeg_quality)
+    return encode(degrade(page, degradation, rng), jpeg_quality=degradation.jpeg_quality)
 
 
 def render_without_mrz(*, seed: int) -> bytes:
