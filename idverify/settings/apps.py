@@ -34,6 +34,8 @@ MIDDLEWARE = [
     "idverify.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "idverify.middleware.SecurityHeadersMiddleware",
+    # JWKS and revocation document: answered here, before sessions, CSRF, auth and DRF.
+    "entitlements.middleware.PolledDocumentsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "idverify.middleware.ApiErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
