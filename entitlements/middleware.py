@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
 from entitlements import publication
+from idverify.db_outage import is_database_outage, outage_response
 from idverify.errors import DomainError
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -84,3 +85,9 @@ class PolledDocumentsMiddleware:
             if error.status == 503:
                 response["Retry-After"] = "5"
             return response
+        except Exception as error:
+            # The database away with no signed copy left to serve (publication serves
+            # the one it holds until its exp): a 503 verifiers retry, not a 500.
+            if is_database_outage(error):
+                return outage_response(request, error)
+            raise

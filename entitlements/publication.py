@@ -41,10 +41,13 @@ from entitlements.services.keys import (
     published_keys,
 )
 from entitlements.services.revocations import document_ttl, revocation_document_resign
+from idverify.db_outage import is_database_outage, outage
 from idverify.errors import Unavailable
 
 # A process looks at the key table at least this often, whatever the shared counter says.
 KEYS_RECHECK_SECONDS = 5.0
+# While the database is unreachable, how often a process tries it again for these.
+RETRY_SECONDS = 1.0
 
 
 def strong_etag(body: bytes) -> str:
@@ -95,6 +98,19 @@ def key_set() -> KeySet:
     held = _keys
     if held is not None and held.version.same_as(version) and time.monotonic() < held.recheck_at:
         return held
+    try:
+        return _load_keys(version, held)
+    except Exception as error:
+        if held is None or not is_database_outage(error):
+            raise
+        # Keys do not expire: the copy held stays good while the database is away.
+        outage.failed(error)
+        _keys = replace(held, recheck_at=time.monotonic() + RETRY_SECONDS)
+        return held
+
+
+def _load_keys(version: versions.Version, held: KeySet | None) -> KeySet:
+    global _keys  # noqa: PLW0603
     if version.shared is None:  # no counter yet (first use, a flushed cache): make one
         versions.begin(versions.KEYS)
         version = versions.current(versions.KEYS)  # read before the table, as above
@@ -127,11 +143,21 @@ def jwks_cache_control() -> str:
 
 def revocation_document() -> SignedDocument:
     """The current signed document; ``Unavailable`` when nothing can sign it."""
+    global _document  # noqa: PLW0603
     version = versions.current(versions.REVOCATIONS)
     held = _document
     if held is not None and held.version.same_as(version) and time.time() < held.renew_at:
         return held
-    return _load_document(version)
+    try:
+        return _load_document(version)
+    except Exception as error:
+        if held is None or not is_database_outage(error) or time.time() >= held.expires_at:
+            raise
+        # The database is away: the copy held is still inside its signed exp, so it is
+        # still the truth for verifiers; try the database again in a moment.
+        outage.failed(error)
+        _document = replace(held, renew_at=time.time() + RETRY_SECONDS)
+        return held
 
 
 def revocations_cache_control(document: SignedDocument) -> str:

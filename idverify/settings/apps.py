@@ -38,6 +38,8 @@ MIDDLEWARE = [
     "entitlements.middleware.PolledDocumentsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "idverify.middleware.ApiErrorShapeMiddleware",
+    # The database failing in a view: a 503 page or JSON error with Retry-After.
+    "idverify.db_outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
