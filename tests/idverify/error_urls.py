@@ -1,7 +1,8 @@
-"""The site's URLs plus one that fails, to see the 500 page as a person would."""
+"""The site's URLs plus two that fail, to see the 500 and 503 pages as a person would."""
 
 from __future__ import annotations
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -14,4 +15,8 @@ def broken(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("a bug")
 
 
-urlpatterns = [path("broken/", broken), *urlpatterns]
+def database_gone(request: HttpRequest) -> HttpResponse:
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+urlpatterns = [path("broken/", broken), path("database-gone/", database_gone), *urlpatterns]
