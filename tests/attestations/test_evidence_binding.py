@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from attestations.identity import identity_fingerprint
 from attestations.models import Attestation, DecisionReason, Document, DocumentType
-from attestations.ocr import OcrOutcome, OcrStatus, OcrTimings
+from attestations.ocr import OcrStatus
 from attestations.progress import next_step
 from attestations.selectors import attestation_current, declaration_current, verification_status
 from attestations.services import (
@@ -34,6 +34,7 @@ from geo.selectors import request_signals
 from tests.attestations import images
 from tests.attestations.factories import AttestationFactory, DocumentFactory
 from tests.attestations.mrz_samples import td3
+from tests.attestations.test_document_reading import ScriptedReader
 
 # The level query is on the token path: also run on SQLite (scripts/test.sh).
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
@@ -146,17 +147,6 @@ def test_a_new_document_matching_the_new_identity_restores_the_level(stranger: U
     assert level_and_basis(stranger) == (2, "document")
 
 
-class _Reads:
-    """The OCR seam, reading the lines the test gives."""
-
-    def __init__(self, mrz: str) -> None:
-        self.lines = tuple(mrz.split("\n"))
-
-    def read(self, image: bytes) -> OcrOutcome:
-        timings = OcrTimings(decode=0.0, locate=0.0, ocr=0.0, total=0.0)
-        return OcrOutcome(OcrStatus.READ, self.lines, "mrz", timings)
-
-
 @pytest.mark.parametrize("passport_of", ["Eriksson", "Svensson"])
 def test_lines_read_after_re_signing_are_bound_to_the_attestation_they_were_compared_with(
     stranger: User, passport_of: str, django_capture_on_commit_callbacks: Any
@@ -167,8 +157,8 @@ def test_lines_read_after_re_signing_are_bound_to_the_attestation_they_were_comp
             user=stranger, document_type=DocumentType.US_PASSPORT, file_data=images.jpeg()
         )
     svensson = sign(stranger, family_name="Svensson")  # before the image is read
-    reader = _Reads(td3(family=passport_of.upper()))
-    document = document_ocr_run(document_public_id=str(uploaded.public_id), reader=reader)
+    reader = ScriptedReader(OcrStatus.READ, tuple(td3(family=passport_of.upper()).split("\n")))
+    document = document_ocr_run(document_public_id=str(uploaded.public_id), examiner=reader)
     # Compared with the attestation current when read, and bound to that one, so
     # an officer reviewing a mismatch sees the attestation the checks saw.
     assert document.attestation == svensson

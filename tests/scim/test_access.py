@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Membership, Organization, Sponsorship, User
-from scim.models import ScimUser
+from scim.models import ScimToken, ScimUser
 from scim.services.tokens import scim_token_revoke
 from tests.scim.conftest import ENTERPRISE, GROUP, USER, Scim
 from tests.support.factories import SponsorshipFactory
@@ -26,7 +26,7 @@ def test_no_token_a_made_up_token_and_a_revoked_token_get_401(
     assert anonymous.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
     made_up = Scim(Client(), "idv_scim_" + "A" * 46, scim.organization)
     assert made_up.get("/Users").status_code == 401
-    token = scim.organization.scim_tokens.get()
+    token = ScimToken.objects.get(organization=scim.organization)
     scim_token_revoke(
         actor=acme_official, organization=scim.organization, token_public_id=str(token.public_id)
     )
