@@ -44,6 +44,7 @@ def test_a_compliance_officer_sees_the_console_the_review_queue_with_its_count_a
         "Verification": "/status/",
         "Organisations 1 registration waiting for verification": "/organizations/",
         "Review queue 2 documents waiting": "/review/",
+        "Screening matches 0 matches waiting": "/screening/review/",
         "Compliance console": "/console/",
         "Account": "/account/",
     }
