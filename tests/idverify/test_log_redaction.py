@@ -38,6 +38,8 @@ NOT_SECRET = {
     "public_id",
     "jti",  # a token's id: revoking needs it, presenting it grants nothing
     "match_id",  # a screening match's public id; only officers can open it
+    "token_id",  # a SCIM token's public id (revoking it); the bearer secret is never in a URL
+    "path",  # the SCIM resource path (e.g. Users/<id>); SCIM's bearer token is a header
 }
 
 
