@@ -20,11 +20,11 @@ from rest_framework.views import APIView
 
 from accounts.apis.common import request_user as _user
 from entitlements import jws, publication, selectors
-from entitlements import middleware as polled
 from entitlements.authentication import IsModelClient, ModelClientAuthentication
 from entitlements.introspection import introspect
 from entitlements.models import ModelClient
 from entitlements.schema import IntrospectionSerializer, JwksSerializer, MetadataSerializer
+from entitlements.services.keys import JWKS_MAX_AGE
 from entitlements.services.revocations import revocation_create
 from entitlements.services.tokens import token_issue
 from geo.selectors import request_signals
@@ -131,31 +131,11 @@ class JwksApi(APIView):
     # Verifiers behind one address all fetch this; it is cheap and cached.
     throttle_classes: list[Any] = []
 
-    @extend_schema(
-        responses={
-            200: JwksSerializer,
-            304: OpenApiResponse(description="Not modified (If-None-Match matched)."),
-        },
-        parameters=[
-            OpenApiParameter(
-                "If-None-Match",
-                location=OpenApiParameter.HEADER,
-                description="The ETag of the key set you hold: 304 if it is still current.",
-            ),
-            OpenApiParameter(
-                "ETag",
-                location=OpenApiParameter.HEADER,
-                response=[200, 304],
-                required=True,
-                description="Strong, the same on every node; changes whenever the key set does.",
-            ),
-        ],
-        summary="Public signing keys (JWKS)",
-    )
-    def get(self, request: Request) -> HttpResponse:
-        # PolledDocumentsMiddleware answers GET before this view is reached; the view
-        # documents the operation and answers the same way where that middleware is absent.
-        return polled.jwks(request._request)
+    @extend_schema(responses={200: JwksSerializer}, summary="Public signing keys (JWKS)")
+    def get(self, request: Request) -> Response:
+        response = Response(publication.jwks())
+        response["Cache-Control"] = f"public, max-age={JWKS_MAX_AGE}"
+        return response
 
 
 class MetadataApi(APIView):
@@ -175,6 +155,11 @@ REVOCATION_DOCUMENT = {
     "type": "string",
     "pattern": r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$",
 }
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    tags = [tag.strip() for tag in header.split(",")]
+    return any(tag == "*" or tag.removeprefix("W/") == etag for tag in tags)
 
 
 class RevocationsApi(APIView):
@@ -253,7 +238,11 @@ class RevocationsApi(APIView):
         summary="The signed revocation document (poll with If-None-Match)",
     )
     def get(self, request: Request) -> HttpResponse:
-        return polled.revocations(request._request)  # as for the JWKS: normally not reached
+        document = publication.revocation_document()
+        headers = {"ETag": document.etag, "Cache-Control": "no-cache"}
+        if _etag_matches(request.headers.get("If-None-Match", ""), document.etag):
+            return HttpResponse(status=304, headers=headers)
+        return HttpResponse(document.body, content_type="application/jwt", headers=headers)
 
     @extend_schema(
         request=InputSerializer,

@@ -2,11 +2,9 @@
 
 Each model tier gets a ``Verifier`` holding the current JWKS (rebuilt when the
 key set changes) whose revocation "fetch" hands it the document this process
-would serve; it is refreshed before every answer, so a revocation counts as
-soon as this process serves it (at once when made here, within half a second
-when made by another process: ``entitlements.versions``). The leeway is the
-verifiers' default, 30 s, for the same reason: introspection says exactly what
-a model API's own verifier would.
+would serve; it is refreshed before every answer, so a revocation counts the
+moment it commits. The leeway is the verifiers' default, 30 s, for the same
+reason: introspection says exactly what a model API's own verifier would.
 """
 
 from __future__ import annotations

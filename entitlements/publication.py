@@ -1,22 +1,12 @@
 """What verifiers read: the JWKS, the signed revocation document, the service metadata.
 
-Every model API polls the revocation document every few seconds and the JWKS
-now and then, so both are served from bytes made ready in advance: each web
-process holds the current signed document and the current key set, with
-their ETags, and a request only checks that they are still current.
-
-"Still current" is one read of a counter in the shared cache
-(``entitlements.versions``), which every change bumps after it commits, plus
-the clock: the revocation document is looked up in the database again once it
-has less than half its lifetime left, and re-signed there if nobody has done
-it yet (under the state row's lock, so by one process; the heartbeat normally
-does it first). The key set is looked up again every ``KEYS_RECHECK_SECONDS``
-regardless of the counter. Without the shared cache every request goes to the
-database, as before this existed.
-
-Ed25519 signatures are deterministic and the JSON is canonical, so every
-process serves byte-identical bodies and the same strong ETags for one serial
-or key set; a CDN or a verifier may revalidate against any node.
+The revocation document for a serial is signed once per process and served
+from memory until the serial (or the signing key) changes; a request costs
+one indexed read of the serial and its expiry. Ed25519 signatures are
+deterministic, so every process serves byte-identical bodies and the same
+strong ETag. A document with less than half its lifetime left is re-signed
+before it is served (the heartbeat normally does it first), so no verifier is
+ever handed a copy about to expire.
 """
 
 from __future__ import annotations
@@ -24,34 +14,20 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from entitlements import jws, versions
+from entitlements import jws
 from entitlements.models import RevocationState, SigningKey
-from entitlements.services.keys import (
-    JWKS_MAX_AGE,
-    Signer,
-    SigningKeyUnavailable,
-    active_signer,
-    published_keys,
-)
+from entitlements.services.keys import SigningKeyUnavailable, active_signer, published_keys
 from entitlements.services.revocations import document_ttl, revocation_document_resign
-from idverify.db_outage import is_database_outage, outage
 from idverify.errors import Unavailable
 
-# A process looks at the key table at least this often, whatever the shared counter says.
-KEYS_RECHECK_SECONDS = 5.0
-# While the database is unreachable, how often a process tries it again for these.
-RETRY_SECONDS = 1.0
-
-
-def strong_etag(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+JWKS_CACHE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -61,172 +37,77 @@ class SignedDocument:
     payload: dict[str, Any]
     body: bytes
     etag: str
-    # The signed exp (seconds since the epoch), and when to look for a newer copy.
-    expires_at: int
-    renew_at: float
-    version: versions.Version
-
-
-@dataclass(frozen=True)
-class KeySet:
-    document: dict[str, Any]
-    body: bytes
-    etag: str
-    recheck_at: float
-    version: versions.Version
 
 
 _lock = threading.Lock()
 _document: SignedDocument | None = None
-_keys: KeySet | None = None
-
-
-def forget_cached() -> None:
-    """Drop this process's copies (tests, as a process that just started)."""
-    global _document, _keys  # noqa: PLW0603 - per-process copies of shared documents
-    _document = None
-    _keys = None
-
-
-# -- the key set -----------------------------------------------------------------------
-
-
-def key_set() -> KeySet:
-    """Next, active and retiring public keys, each pinned to EdDSA for signatures."""
-    global _keys  # noqa: PLW0603
-    version = versions.current(versions.KEYS)
-    held = _keys
-    if held is not None and held.version.same_as(version) and time.monotonic() < held.recheck_at:
-        return held
-    try:
-        return _load_keys(version, held)
-    except Exception as error:
-        if held is None or not is_database_outage(error):
-            raise
-        # Keys do not expire: the copy held stays good while the database is away.
-        outage.failed(error)
-        _keys = replace(held, recheck_at=time.monotonic() + RETRY_SECONDS)
-        return held
-
-
-def _load_keys(version: versions.Version, held: KeySet | None) -> KeySet:
-    global _keys  # noqa: PLW0603
-    if version.shared is None:  # no counter yet (first use, a flushed cache): make one
-        versions.begin(versions.KEYS)
-        version = versions.current(versions.KEYS)  # read before the table, as above
-    keys: list[SigningKey] = published_keys()
-    document = {"keys": [jws.public_jwk(kid=key.kid, x=key.public_key) for key in keys]}
-    body = jws.canonical_json(document)
-    if held is not None and held.body == body:
-        loaded = KeySet(held.document, held.body, held.etag, _keys_recheck_at(), version)
-    else:
-        loaded = KeySet(document, body, strong_etag(body), _keys_recheck_at(), version)
-    _keys = loaded
-    return loaded
-
-
-def _keys_recheck_at() -> float:
-    return time.monotonic() + KEYS_RECHECK_SECONDS
+_jwks: tuple[dict[str, Any], float] | None = None
 
 
 def jwks() -> dict[str, Any]:
-    return key_set().document
+    """Next, active and retiring public keys, each pinned to EdDSA for signatures."""
+    global _jwks  # noqa: PLW0603 - a per-process cache, a few seconds long
+    cached = _jwks
+    if cached is not None and time.monotonic() < cached[1]:
+        return cached[0]
+    keys: list[SigningKey] = published_keys()
+    document = {"keys": [jws.public_jwk(kid=key.kid, x=key.public_key) for key in keys]}
+    _jwks = (document, time.monotonic() + JWKS_CACHE_SECONDS)
+    return document
 
 
-def jwks_cache_control() -> str:
-    # Rotation publishes a key JWKS_MAX_AGE before it signs, so a cache this long is safe.
-    return f"public, max-age={JWKS_MAX_AGE}"
+def forget_cached() -> None:
+    """Drop this process's cached JWKS and document (tests, and after a local change)."""
+    global _jwks, _document  # noqa: PLW0603
+    _jwks = None
+    _document = None
 
 
-# -- the revocation document -------------------------------------------------------------
+def _current_serial() -> int:
+    """The serial to serve, re-signing first when the current document is near expiry."""
+    row = RevocationState.objects.filter(pk=1).values_list("serial", "expires_at").first()
+    renew_within = document_ttl() / 2
+    if row is not None and row[0] and row[1] - timezone.now() >= renew_within:
+        return int(row[0])
+    return revocation_document_resign(unless_valid_for=renew_within).serial
 
 
 def revocation_document() -> SignedDocument:
-    """The current signed document; ``Unavailable`` when nothing can sign it."""
+    """The signed document for the current serial; ``Unavailable`` when nothing can sign it."""
     global _document  # noqa: PLW0603
-    version = versions.current(versions.REVOCATIONS)
-    held = _document
-    if held is not None and held.version.same_as(version) and time.time() < held.renew_at:
-        return held
-    try:
-        return _load_document(version)
-    except Exception as error:
-        if held is None or not is_database_outage(error) or time.time() >= held.expires_at:
-            raise
-        # The database is away: the copy held is still inside its signed exp, so it is
-        # still the truth for verifiers; try the database again in a moment.
-        outage.failed(error)
-        _document = replace(held, renew_at=time.time() + RETRY_SECONDS)
-        return held
-
-
-def revocations_cache_control(document: SignedDocument) -> str:
-    """Shared caches may keep it ``IDV_REVOCATIONS_CACHE_SECONDS``, never past its exp."""
-    left = int(document.expires_at - time.time())
-    return f"public, max-age={max(0, min(settings.IDV_REVOCATIONS_CACHE_SECONDS, left))}"
-
-
-def _load_document(version: versions.Version) -> SignedDocument:
-    global _document  # noqa: PLW0603
-    if version.shared is None:  # no counter yet (first use, a flushed cache): make one
-        versions.begin(versions.REVOCATIONS)
-        # Read before the table: a change committed after this read moves the counter
-        # again, so the copy made below is never taken for newer than it is.
-        version = versions.current(versions.REVOCATIONS)
     try:
         signer = active_signer()
     except SigningKeyUnavailable as exc:
         raise Unavailable(
             "The revocation document cannot be signed right now; /readyz says why."
         ) from exc
-    renew_within = document_ttl() / 2
-    row = RevocationState.objects.filter(pk=1).values_list("serial", "expires_at").first()
-    if row is None or not row[0] or row[1] - timezone.now() < renew_within:
-        # Near its expiry (or never produced): re-sign, unless another process just did.
-        state = revocation_document_resign(unless_valid_for=renew_within)
-        row = (state.serial, state.expires_at)
-    held = _document
-    if held is not None and held.serial == row[0] and held.kid == signer.kid:
-        # Unchanged: remember that it is current at this version, until its renewal time.
-        renew_at = (row[1] - renew_within).timestamp()
-        document = replace(held, renew_at=renew_at, version=version)
-    else:
-        document = _sign(signer, version)
+    serial = _current_serial()
+    cached = _document
+    if cached is not None and cached.serial == serial and cached.kid == signer.kid:
+        return cached
     with _lock:
-        newest = _document
-        if newest is not None and newest.serial > document.serial:
-            return newest  # another thread loaded a later one meanwhile; never go back
+        state = RevocationState.objects.get(pk=1)
+        payload = {
+            "iss": settings.IDV_BASE_URL,
+            "iat": int(state.produced_at.timestamp()),
+            "exp": int(state.expires_at.timestamp()),
+            "serial": state.serial,
+            "tiers": state.tiers,
+            "users": state.users,
+            "jtis": state.jtis,
+        }
+        body = jws.sign_compact(
+            payload, typ=jws.REVOCATIONS_TYP, kid=signer.kid, private_key=signer.private_key
+        ).encode("ascii")
+        document = SignedDocument(
+            serial=state.serial,
+            kid=signer.kid,
+            payload=payload,
+            body=body,
+            etag='"' + hashlib.sha256(body).hexdigest()[:40] + '"',
+        )
         _document = document
-    return document
-
-
-def _sign(signer: Signer, version: versions.Version) -> SignedDocument:
-    state = RevocationState.objects.get(pk=1)
-    payload = {
-        "iss": settings.IDV_BASE_URL,
-        "iat": int(state.produced_at.timestamp()),
-        "exp": int(state.expires_at.timestamp()),
-        "serial": state.serial,
-        "tiers": state.tiers,
-        "users": state.users,
-        "jtis": state.jtis,
-    }
-    body = jws.sign_compact(
-        payload, typ=jws.REVOCATIONS_TYP, kid=signer.kid, private_key=signer.private_key
-    ).encode("ascii")
-    return SignedDocument(
-        serial=state.serial,
-        kid=signer.kid,
-        payload=payload,
-        body=body,
-        etag=strong_etag(body),
-        expires_at=payload["exp"],
-        renew_at=(state.expires_at - document_ttl() / 2).timestamp(),
-        version=version,
-    )
-
-
-# -- metadata -----------------------------------------------------------------------------
+        return document
 
 
 def metadata(base_url: str | None = None) -> dict[str, Any]:

@@ -14,13 +14,6 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from idverify.db_outage import (
-    MESSAGE,
-    RETRY_AFTER_SECONDS,
-    is_database_outage,
-    mark_outage,
-    outage,
-)
 from idverify.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -58,31 +51,10 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **extra}}
 
 
-def _database_outage(exc: Exception) -> Response:
-    # The database went away or timed out: nothing was decided, try again shortly.
-    set_rollback()
-    outage.failed(exc)
-    response = Response(
-        error_body("unavailable", MESSAGE, retry_after=RETRY_AFTER_SECONDS), status=503
-    )
-    mark_outage(response)
-    return response
-
-
-def _ours(exc: Exception) -> Response | None:
-    """Our own errors and the database's; None for everything else."""
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         set_rollback()
         return Response({"error": exc.as_dict()}, status=exc.status)
-    if is_database_outage(exc):
-        return _database_outage(exc)
-    return None
-
-
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    response = _ours(exc)
-    if response is not None:
-        return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -8,10 +8,5 @@ class IdverifyConfig(AppConfig):
     verbose_name = "idverify"
 
     def ready(self) -> None:
-        from django.db.backends.signals import connection_created
-
         # Registers the system checks and the admin link of the site navigation.
         from idverify import checks, navigation  # noqa: F401
-        from idverify.db_outage import connected
-
-        connection_created.connect(connected, dispatch_uid="idverify.db_outage")

@@ -37,7 +37,6 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from idverify.celery import app as celery_app
-from idverify.db_outage import is_database_outage, outage
 
 log = logging.getLogger("idverify.periodic")
 
@@ -102,9 +101,6 @@ def run_job(job: Job) -> bool:
         task = celery_app.tasks[job.task]
         result = task.apply(args=job.args, kwargs=job.kwargs)
         if result.failed():
-            if is_database_outage(result.result):
-                outage.failed(result.result)  # told once a minute, not once a job
-                return False
             log.error(
                 "periodic job %s (%s) failed: %r",
                 job.name,
@@ -113,11 +109,8 @@ def run_job(job: Job) -> bool:
                 extra={"traceback": result.traceback},
             )
             return False
-    except Exception as error:
-        if is_database_outage(error):
-            outage.failed(error)
-        else:
-            log.exception("periodic job %s (%s) failed", job.name, job.task)
+    except Exception:
+        log.exception("periodic job %s (%s) failed", job.name, job.task)
         return False
     finally:
         # This thread outlives any request: give back its connection like one would.

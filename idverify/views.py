@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +12,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from idverify.db_outage import is_database_outage, outage_response
 from idverify.health import run_checks
 from idverify.middleware import CONTENT_SECURITY_POLICY, is_api_path, json_error_response
 
@@ -74,12 +72,6 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # Django calls this while handling the exception, so it is still at hand: the
-    # database failing in a middleware (a session saved, a user loaded) is a 503 too.
-    error = sys.exc_info()[1]
-    if is_database_outage(error):
-        assert error is not None  # noqa: S101 - is_database_outage(None) is False
-        return outage_response(request, error)
     return _error(request, 500, "idverify/errors/500.html")
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.services import audit_record
-from entitlements import jws, versions
+from entitlements import jws
 from entitlements.models import SigningKey
 from idverify.crypto import DecryptionError, decrypt, encrypt
 from idverify.errors import Conflict
@@ -108,9 +108,6 @@ def signing_keys_rotate(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        # Every branch below changes the published key set (a refused step changes
-        # nothing, and its rollback drops the announcement).
-        versions.changed(versions.KEYS)
         keys = _locked_keys()
         active = keys[SigningKey.State.ACTIVE]
         nexts = keys[SigningKey.State.NEXT]

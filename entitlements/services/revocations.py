@@ -28,7 +28,6 @@ from accounts.selectors import is_compliance_officer
 from accounts.separation import require_other_person
 from accounts.sponsorship import organization_sponsorships_revoke
 from audit.services import audit_record
-from entitlements import versions
 from entitlements.models import IssuedToken, ModelTier, RevocationState, UserRevocation
 from idverify.errors import NotFound, PermissionDenied, ValidationFailed
 from idverify.ids import uuid_or_not_found
@@ -93,7 +92,6 @@ def republish(state: RevocationState, *, now: datetime | None = None) -> Revocat
     state.expires_at = state.produced_at + document_ttl()
     state.tiers, state.users, state.jtis = tiers, users, jtis
     state.save()
-    versions.changed(versions.REVOCATIONS)
     return state
 
 

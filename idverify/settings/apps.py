@@ -36,12 +36,8 @@ MIDDLEWARE = [
     "idverify.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "idverify.middleware.SecurityHeadersMiddleware",
-    # JWKS and revocation document: answered here, before sessions, CSRF, auth and DRF.
-    "entitlements.middleware.PolledDocumentsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "idverify.middleware.ApiErrorShapeMiddleware",
-    # The database failing in a view: a 503 page or JSON error with Retry-After.
-    "idverify.db_outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -55,10 +55,6 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [IDV_BASE_URL] if IDV_BA
 # when its transaction begins instead of failing half-way; WAL lets readers on.
 _SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
 _database_url = env_secret("DATABASE_URL")
-# Seconds to wait for a connection, and the longest a statement may run (0: no limit;
-# `migrate` on a large table may need that, see docs/operations.md).
-DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 3, minimum=1)
-DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT", 30, minimum=0)
 if _database_url:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -70,26 +66,11 @@ if _database_url:
         # Server-side binding; only statements that ask (idverify.db_reads.execute) are
         # prepared, as the huge threshold stops psycopg preparing anything by itself.
         # None turns preparing off, for some poolers (docs/operations.md).
-        options = DATABASES["default"].get("OPTIONS", {})
         DATABASES["default"]["OPTIONS"] = {
-            **options,
+            **DATABASES["default"].get("OPTIONS", {}),
             "server_side_binding": True,
             "prepare_threshold": 2**62 if env_bool("DB_PREPARED_STATEMENTS", True) else None,
-            # Bounded waits, so a request meets a 503 (idverify.db_outage), never a hang:
-            # connecting; a statement running on the server; and a server that vanished
-            # (data unacknowledged for 30 s, or an idle connection that stopped answering).
-            "connect_timeout": DB_CONNECT_TIMEOUT,
-            "keepalives": 1,
-            "keepalives_idle": 30,
-            "keepalives_interval": 10,
-            "keepalives_count": 3,
-            "tcp_user_timeout": 30_000,
         }
-        if DB_STATEMENT_TIMEOUT:
-            # A startup parameter, not a SET: no extra round trip per connection.
-            timeout = f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}"
-            given = str(options.get("options", "")).strip()
-            DATABASES["default"]["OPTIONS"]["options"] = f"{given} {timeout}".strip()
     elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = {
             **_SQLITE_OPTIONS,

@@ -15,6 +15,3 @@ IDV_SIGNING_KEY_ROTATION_DAYS = env_int("IDV_SIGNING_KEY_ROTATION_DAYS", 30, min
 # re-signs it every half of this (CELERY_BEAT_SCHEDULE) and on read when less
 # than half is left. Twice the verifiers' poll interval (5 s) by default.
 IDV_REVOCATIONS_TTL_SECONDS = env_int("IDV_REVOCATIONS_TTL_SECONDS", 10, minimum=2)
-# How long a shared cache (a CDN) may keep a revocation document: its max-age, never
-# past the document's exp. Adds to the time from a revocation to every verifier.
-IDV_REVOCATIONS_CACHE_SECONDS = env_int("IDV_REVOCATIONS_CACHE_SECONDS", 2, minimum=0)

@@ -17,7 +17,7 @@ from pytest_django.fixtures import Settings
 
 from accounts.models import User
 from audit.models import AuditEvent
-from entitlements import jws, publication
+from entitlements import jws
 from entitlements.models import RevocationState
 from entitlements.services.tiers import tier_directive_set
 from entitlements.tasks import revocations_heartbeat
@@ -45,9 +45,6 @@ def age_the_document(seconds: float) -> None:
     RevocationState.objects.update(
         produced_at=state.produced_at - shift, expires_at=state.expires_at - shift
     )
-    # Each process holds its signed copy with its renewal time; one that starts now
-    # (or whose clock has moved on) looks at the row.
-    publication.forget_cached()
 
 
 def test_the_document_says_when_it_was_signed_and_when_it_expires(
