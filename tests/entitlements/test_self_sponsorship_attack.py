@@ -4,6 +4,7 @@ ask for the restricted model. No second person was involved, so no token."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
@@ -74,8 +75,10 @@ def _registered_and_attested(client: APIClient, officer_client: APIClient) -> st
 
 
 def test_a_signing_official_who_sponsors_themselves_gets_no_mythos_token(
-    api_client_for: ApiClientFor, officer: User
+    api_client_for: ApiClientFor, officer: User, settings: Any
 ) -> None:
+    # The attack as found: an operator who lets typed lines pass (off by default now).
+    settings.IDV_TYPED_MRZ_PASSES = True
     tier(slug="mythos-5", min_level=3, us_person_required=True, sponsorship_required=True)
     registrant = UserFactory.create()
     client = api_client_for(registrant)
