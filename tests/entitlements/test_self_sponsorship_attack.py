@@ -107,7 +107,8 @@ def test_a_signing_official_who_sponsors_themselves_gets_no_mythos_token(
     assert {"level.too_low", "sponsorship.required"} <= codes, codes
     assert not IssuedToken.objects.exists()
 
-    # A second person makes it honest: another signing official sponsors the registrant.
+    # A second person makes the sponsorship honest: another signing official sponsors
+    # the registrant. Typed lines still count for nothing, so the level stays 2.
     colleague = MembershipFactory.create(
         organization=Organization.objects.get(public_id=org_id),
         role=Membership.Role.SIGNING_OFFICIAL,
@@ -122,4 +123,8 @@ def test_a_signing_official_who_sponsors_themselves_gets_no_mythos_token(
     granted = client.post(
         "/api/v1/tokens", {"model": "mythos-5"}, format="json", REMOTE_ADDR=US_CALIFORNIA
     )
-    assert granted.status_code == 201, granted.content
+    assert granted.status_code == 403, granted.content
+    codes = {reason["code"] for reason in json_body(granted)["reasons"]}
+    assert "sponsorship.required" not in codes
+    assert "level.too_low" in codes, codes
+    assert not IssuedToken.objects.exists()
