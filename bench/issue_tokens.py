@@ -240,21 +240,32 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, close
 
 
+Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+async def exchange(port: int, connection: Connection, request: bytes, run: Run) -> Connection:
+    """Send one request on a kept-alive connection and record its latency and status;
+    returns the connection to use next (a new one when the server closed this one)."""
+    reader, writer = connection
+    started = time.perf_counter()
+    writer.write(request)
+    await writer.drain()
+    status, close = await _read_response(reader)
+    run.latencies.append(time.perf_counter() - started)
+    run.statuses[status] += 1
+    if close:
+        writer.close()
+        return await asyncio.open_connection("127.0.0.1", port)
+    return connection
+
+
 async def _client(port: int, request: bytes, run: Run, deadline: float) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    connection = await asyncio.open_connection("127.0.0.1", port)
     try:
         while time.perf_counter() < deadline:
-            started = time.perf_counter()
-            writer.write(request)
-            await writer.drain()
-            status, close = await _read_response(reader)
-            run.latencies.append(time.perf_counter() - started)
-            run.statuses[status] += 1
-            if close:
-                writer.close()
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            connection = await exchange(port, connection, request, run)
     finally:
-        writer.close()
+        connection[1].close()
 
 
 def request_bytes(method: str, path: str, key: str, body: dict[str, Any] | None) -> bytes:

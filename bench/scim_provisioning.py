@@ -114,23 +114,14 @@ DEACTIVATE = {"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"ac
 
 
 async def _worker(port: int, queue: list[bytes], run: Run) -> None:
-    from issue_tokens import _read_response
+    from issue_tokens import exchange
 
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    connection = await asyncio.open_connection("127.0.0.1", port)
     try:
         while queue:
-            request = queue.pop()
-            started = time.perf_counter()
-            writer.write(request)
-            await writer.drain()
-            status, close = await _read_response(reader)
-            run.latencies.append(time.perf_counter() - started)
-            run.statuses[status] += 1
-            if close:
-                writer.close()
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            connection = await exchange(port, connection, queue.pop(), run)
     finally:
-        writer.close()
+        connection[1].close()
 
 
 def drain(name: str, port: int, requests: list[bytes], clients: int) -> Run:
