@@ -3,7 +3,7 @@ members."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -149,6 +149,20 @@ class OrganizationDetailApi(APIView):
         return Response(data)
 
 
+class _OfficerDecision(Protocol):
+    def __call__(self, *, actor: User, organization: Organization, reason: str) -> Organization: ...
+
+
+def _officer_decision(request: Request, org_id: str, decide: _OfficerDecision) -> Response:
+    """An officer's decision about an organisation, with its reason (the service checks who)."""
+    viewer = request_user(request)
+    org = selectors.organization_get(viewer=viewer, public_id=org_id)
+    serializer = ReasonInput(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    org = decide(actor=viewer, organization=org, reason=serializer.validated_data["reason"])
+    return Response(OrganizationOutput(org).data)
+
+
 class OrganizationVerifyApi(APIView):
     @extend_schema(
         request=ReasonInput,
@@ -156,14 +170,7 @@ class OrganizationVerifyApi(APIView):
         summary="Verify a pending organisation (compliance officer)",
     )
     def post(self, request: Request, org_id: str) -> Response:
-        viewer = request_user(request)
-        org = selectors.organization_get(viewer=viewer, public_id=org_id)
-        serializer = ReasonInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        org = registration.organization_verify(
-            actor=viewer, organization=org, reason=serializer.validated_data["reason"]
-        )
-        return Response(OrganizationOutput(org).data)
+        return _officer_decision(request, org_id, registration.organization_verify)
 
 
 class OrganizationRejectApi(APIView):
@@ -173,14 +180,7 @@ class OrganizationRejectApi(APIView):
         summary="Reject a pending registration; its EIN is released (compliance officer)",
     )
     def post(self, request: Request, org_id: str) -> Response:
-        viewer = request_user(request)
-        org = selectors.organization_get(viewer=viewer, public_id=org_id)
-        serializer = ReasonInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        org = registration.organization_reject(
-            actor=viewer, organization=org, reason=serializer.validated_data["reason"]
-        )
-        return Response(OrganizationOutput(org).data)
+        return _officer_decision(request, org_id, registration.organization_reject)
 
 
 class OrganizationSuspendApi(APIView):
@@ -190,14 +190,7 @@ class OrganizationSuspendApi(APIView):
         summary="Suspend an organisation and its sponsorships (compliance officer)",
     )
     def post(self, request: Request, org_id: str) -> Response:
-        viewer = request_user(request)
-        org = selectors.organization_get(viewer=viewer, public_id=org_id)
-        serializer = ReasonInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        org = organization_suspend(
-            actor=viewer, organization=org, reason=serializer.validated_data["reason"]
-        )
-        return Response(OrganizationOutput(org).data)
+        return _officer_decision(request, org_id, organization_suspend)
 
 
 class DomainChallengeApi(APIView):
