@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.services import api_key_create
 from entitlements.services.clients import CLIENT_ID_PREFIX, model_client_create
 from entitlements.services.tokens import token_issue
+from idverify.secret_tokens import checksum
 from tests.entitlements.support import person, signals, tier
 from tests.support.api import assert_api_error
 
@@ -37,7 +38,7 @@ def _me(key: str, address: str) -> int:
 def _well_formed_key(start: str = "") -> str:
     """A key that passes the checksum (so it is looked up) and begins with ``start``."""
     body = (start + uuid.uuid4().hex + uuid.uuid4().hex)[:30]
-    return api_keys.PREFIX + body + api_keys._checksum(body)
+    return api_keys.PREFIX + body + checksum(body)
 
 
 @pytest.mark.django_db
