@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: tesseract (MRZ OCR), the OCR-B and DejaVu fonts (synthetic
-# documents), Chromium and its driver (browser tests), poppler-utils (PDF pages to images). Installed when missing
+# documents), Chromium and its driver (browser tests), poppler-utils (PDF pages to images), xmlsec1 (the SAML identity provider the SSO tests run). Installed when missing
 # and we are root with apt-get; otherwise we say exactly what to install.
 set -euo pipefail
 missing=()
@@ -10,6 +10,7 @@ command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr tesseract-ocr-en
 command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v xmlsec1 >/dev/null 2>&1 || missing+=(xmlsec1)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing Debian packages: ${missing[*]}"
