@@ -45,22 +45,23 @@ def describe(document: VerifiedDocument) -> str:
 
 def why_not_evidence(document: VerifiedDocument, attested_status: str) -> str:
     """Why a verified document does not evidence the attested status, for the person."""
-    what = describe(document)
+    described = describe(document)
+    what = described[:1].upper() + described[1:]
     if statuses_evidenced(document):
         return (
-            f"{what.capitalize()} shows U.S. nationality, but your attestation says you are a "
+            f"{what} shows U.S. nationality, but your attestation says you are a "
             f"{UsPersonStatus(attested_status).label.lower()}. If your status is U.S. "
             "citizen or national, sign a new attestation; otherwise upload your own "
             "status document (for example a green card) for review."
         )
     if document.issuing_country == "US":
         return (
-            f"{what.capitalize()} is issued to U.S. residents whatever their status, so it "
+            f"{what} is issued to U.S. residents whatever their status, so it "
             "does not show that you are a U.S. person. Verify with a U.S. passport, or upload "
             "a status document (for example a green card) for review."
         )
     return (
-        f"{what.capitalize()} shows a nationality other than the United States, not a U.S. "
+        f"{what} shows a nationality other than the United States, not a U.S. "
         "status. Verify with a U.S. passport, or upload a status document (for example a "
         "green card) for review."
     )
