@@ -249,3 +249,21 @@ def test_starting_needs_a_post_from_a_signed_in_person(
     assert client.post("/verify/stripe_identity/start").status_code == 302  # to sign in
     assert browser(anna()).get("/verify/stripe_identity/start").status_code == 405
     assert not stripe_server.requests
+
+
+def test_the_admin_shows_verifications_read_only(stripe_server: FakeStripe) -> None:
+    from django.test import Client
+
+    from accounts.models import User
+    from tests.support.people import sign_in_with_second_factor
+
+    verification = verified(stripe_server)
+    staff = Client()
+    sign_in_with_second_factor(
+        staff, User.objects.create_superuser("root@example.com", "a-long-admin-password")
+    )
+    listing = staff.get("/admin/attestations/vendorverification/")
+    assert listing.status_code == 200
+    assert verification.user.email.encode() in listing.content
+    url = f"/admin/attestations/vendorverification/{verification.pk}/delete/"
+    assert staff.post(url).status_code == 403
