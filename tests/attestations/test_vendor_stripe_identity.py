@@ -267,3 +267,33 @@ def test_the_admin_shows_verifications_read_only(stripe_server: FakeStripe) -> N
     assert verification.user.email.encode() in listing.content
     url = f"/admin/attestations/vendorverification/{verification.pk}/delete/"
     assert staff.post(url).status_code == 403
+
+
+def test_a_key_without_a_webhook_secret_is_flagged_at_start_up(settings: Any) -> None:
+    from attestations.checks import check_stripe_identity
+
+    settings.IDV_STRIPE_SECRET_KEY = SECRET_KEY
+    settings.IDV_STRIPE_WEBHOOK_SECRET = ""
+    assert [m.id for m in check_stripe_identity(None)] == ["attestations.W001"]
+    settings.IDV_STRIPE_WEBHOOK_SECRET = "whsec_x"
+    settings.IDV_STRIPE_API_BASE = "ftp://example.org"
+    assert [m.id for m in check_stripe_identity(None)] == ["attestations.E001"]
+    settings.IDV_STRIPE_API_BASE = "https://api.stripe.com"
+    assert check_stripe_identity(None) == []
+
+
+def test_an_officer_who_approves_a_mismatch_gives_the_person_reviewed_evidence(
+    stripe_server: FakeStripe, officer: Any
+) -> None:
+    from attestations.services import APPROVE, document_review_decide
+
+    verification = verified(stripe_server, Passport(last_name="Eriksson-Berg"))
+    assert verification.review_document is not None
+    document_review_decide(
+        officer=officer,
+        document_public_id=verification.review_document.public_id,
+        decision=APPROVE,
+        reason="name_difference_explained",
+    )
+    status = verification_status(user=verification.user)
+    assert (status.level, status.basis, status.assurance.ial) == (3, "review", "ial2")
