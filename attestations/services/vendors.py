@@ -36,7 +36,13 @@ from attestations.models import (
     VendorVerification,
 )
 from attestations.selectors import attestation_current
-from attestations.vendors import EvidenceProvider, SessionResult, VerifiedDocument, WebhookEvent
+from attestations.vendors import (
+    EvidenceProvider,
+    SessionResult,
+    VerifiedDocument,
+    WebhookEvent,
+    vendor_label,
+)
 from attestations.vendors.mapping import describe, statuses_evidenced, why_not_evidence
 from audit.services import audit_record
 from idverify.errors import Conflict
@@ -192,8 +198,9 @@ def _apply(
         _settle(verification, fetched, provider)
     elif fetched.state in ("processing", "requires_input", "canceled"):
         verification.outcome = fetched.state
-        if fetched.error_code:
-            verification.reasons = [{"code": fetched.error_code, "message": _retry_advice()}]
+        verification.reasons = (
+            [{"code": fetched.error_code, "message": _retry_advice()}] if fetched.error_code else []
+        )
     if (verification.outcome, verification.vendor_status) == before:
         return UNCHANGED
     verification.updated_at = timezone.now()
@@ -317,7 +324,7 @@ def _review_document(
     verification: VendorVerification, attestation: Attestation, mismatches: list[dict[str, str]]
 ) -> Document:
     """The verified passport as a document in the officers' review queue, with the reasons."""
-    label = verification.vendor.replace("_", " ")
+    label = vendor_label(verification.vendor)
     checks = [
         {
             "name": "vendor_verified",

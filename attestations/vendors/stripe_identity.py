@@ -60,6 +60,8 @@ PERSON_KEY = "idv_person"
 REFERENCE_KEY = "idv_verification"
 WEBHOOK_TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE
 SESSION_EVENT_OBJECT = "identity.verification_session"
+# Stripe's ids are far shorter; the columns storing them hold 255 characters.
+MAX_ID_LENGTH = 255
 _STATES: dict[str, SessionState] = {
     "processing": "processing",
     "requires_input": "requires_input",
@@ -204,4 +206,6 @@ class StripeIdentity:
         session_id = ""
         if isinstance(found, dict) and found.get("object") == SESSION_EVENT_OBJECT:
             session_id = str(found.get("id") or "")
+        if max(len(event_id), len(session_id)) > MAX_ID_LENGTH:
+            raise BadEvent("The event's or its session's id is longer than Stripe's ids.")
         return WebhookEvent(event_id=event_id, event_type=event_type, session_id=session_id)

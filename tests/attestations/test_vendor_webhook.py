@@ -230,3 +230,14 @@ def test_a_person_cannot_claim_a_result_through_the_return_url(stripe_server: Fa
     assert "Processing" in page.content.decode()
     verification.refresh_from_db()
     assert verification.outcome == Outcome.STARTED
+
+
+def test_a_signed_event_with_an_absurd_id_gets_400_not_an_error(stripe_server: FakeStripe) -> None:
+    body = (
+        '{"id": "evt_' + "x" * 300 + '", "type": "identity.verification_session.verified",'
+        ' "data": {"object": {"object": "identity.verification_session", "id": "vs_1"}}}'
+    )
+    response = deliver(body)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "webhook.bad_event"
+    assert not VendorEvent.objects.exists()
