@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from attestations.declarations import sha256_of
-from attestations.models import Attestation, Declaration, Document
+from attestations.models import Attestation, Declaration, Document, VendorVerification
 
 
 @admin.register(Declaration)
@@ -56,6 +56,24 @@ class DocumentAdmin(admin.ModelAdmin[Document]):
     list_filter = ("status", "document_type")
     search_fields = ("user__email",)
     exclude = ("mrz_sealed", "ocr_prefill_sealed", "file_name")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(VendorVerification)
+class VendorVerificationAdmin(admin.ModelAdmin[VendorVerification]):
+    """What a vendor said about a session (its data stays in the vendor's dashboard)."""
+
+    list_display = ("user", "vendor", "outcome", "document_kind", "issuing_country", "created_at")
+    list_filter = ("vendor", "outcome")
+    search_fields = ("user__email", "session_id")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

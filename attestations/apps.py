@@ -6,5 +6,5 @@ class AttestationsConfig(AppConfig):
     verbose_name = "Attestations and documents"
 
     def ready(self) -> None:
-        # The OCR readiness check; the verification and review-queue links.
-        from attestations import health, navigation  # noqa: F401
+        # System checks, the OCR readiness check; the verification and review-queue links.
+        from attestations import checks, health, navigation  # noqa: F401

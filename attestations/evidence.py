@@ -10,10 +10,13 @@ The codes this service uses, as this module reads OIDC4IDA's predefined values:
 - `data`: the evidence's data checked for consistency (here: ICAO 9303 check
   digits, dates, and agreement with the attestation);
 - `vri`: the evidence validated by inspecting an image of it, remotely;
+- `bvr`: the person verified as the evidence's holder biometrically, remotely
+  (only through a vendor: a live selfie matched to the document's photo);
 - not offered by this service: `vpip` (physical evidence inspected in person),
-  `vcrypt` (cryptographic features, e.g. a passport chip), `vdig` (a digital
-  record or signature), `pvr` / `bvr` (the person compared with the evidence's
-  photo, by a person / biometrically, remotely), `kbv` (knowledge-based).
+  `vcrypt` (cryptographic features, e.g. a passport chip: vendors like Stripe
+  Identity inspect images of the document, they do not read its chip),
+  `vdig` (a digital record or signature), `pvr` (the person compared with the
+  evidence's photo by a person, remotely), `kbv` (knowledge-based).
 
 Nothing here is a table: the evidence is computed from the rows that already
 exist (the attestation, documents with their checks or review, sponsorships),
@@ -26,10 +29,12 @@ by ``verification_status``'s one query on the token path.
 | `document_read`     | strong   | `vri` (automatic reading + checks) | -                |
 | `document_reviewed` | strong   | `vri` (a compliance officer)     | -                  |
 | `sponsorship`       | fair     | `data` (a verified organisation's signing official vouches) | - |
+| `vendor_verified`   | strong   | `vri` (a vendor's document checks) | `bvr` (its selfie match) |
 
-No path here compares the person with the document's photo (`pvr`/`bvr`), so
-this service's `ial2` is IAL2-*equivalent* by its own rule (a strong document
-a compliance officer validated), not a NIST-conformant IAL2.
+Only the vendor path (``attestations.vendors``, docs/vendors.md) compares the
+person with the document's photo. This service's `ial2` is IAL2-*equivalent*
+by its own rule (a strong document a compliance officer validated, or one a
+vendor validated with a biometric holder check), not a NIST-conformant IAL2.
 """
 
 from __future__ import annotations
@@ -40,7 +45,12 @@ from typing import Literal
 Strength = Literal["none", "fair", "strong", "superior"]
 Ial = Literal["none", "ial1", "ial2"]
 EvidenceKind = Literal[
-    "attestation", "mrz_typed", "document_read", "document_reviewed", "sponsorship"
+    "attestation",
+    "mrz_typed",
+    "document_read",
+    "document_reviewed",
+    "sponsorship",
+    "vendor_verified",
 ]
 IAL_ORDER: tuple[Ial, ...] = ("none", "ial1", "ial2")
 
@@ -109,6 +119,20 @@ SPONSORSHIP = Evidence(
 )
 
 
+def vendor_verified(vendor: str) -> Evidence:
+    """A U.S. passport an identity-verification vendor validated, with a live selfie it
+    matched to the passport's photo. Strong, not superior: superior would need the
+    passport chip's signed data validated (`vcrypt`), which the vendor does not read."""
+    return Evidence(
+        "vendor_verified",
+        "strong",
+        "A U.S. passport whose images an identity-verification vendor validated, with a "
+        "live selfie it matched to the passport's photo.",
+        Check("vri", f"{vendor} (document checks)"),
+        Check("bvr", f"{vendor} (selfie matched to the document's photo)"),
+    )
+
+
 @dataclass(frozen=True)
 class Assurance:
     """A person's identity assurance for their U.S.-person status, and why not higher."""
@@ -139,7 +163,9 @@ IAL1_GAP = (
     "organisation to sponsor you."
 )
 IAL2_GAP = (
-    "No document reviewed by a compliance officer: add one for review on the Verification page."
+    "No document reviewed by a compliance officer, nor verified with a selfie by an "
+    "identity-verification vendor: add one for review on the Verification page, or verify "
+    "with the vendor from your status page where it is offered."
 )
 
 
@@ -153,17 +179,21 @@ def assurance_of(
     document_reviewed: bool,
     mrz_typed: bool,
     sponsorship: bool,
+    vendor: str | None = None,
 ) -> Assurance:
     """Turn a person's current evidence into their assurance (the one rule).
 
     ``ial1``: a current U.S.-person attestation plus validated evidence (a document
-    read from its image, a document an officer reviewed, or a verified organisation's
-    sponsorship). ``ial2``: plus a strong document a compliance officer validated.
-    Typed lines never count towards either.
+    read from its image, a document an officer reviewed, a vendor verification, or
+    a verified organisation's sponsorship). ``ial2``: plus a strong document a
+    compliance officer validated, or one a vendor (``vendor``: its name) validated
+    with a biometric check of its holder. Typed lines never count towards either.
     """
     if not attested_us_person:
         return NO_ASSURANCE
     evidence: list[Evidence] = [ATTESTATION]
+    if vendor:
+        evidence.append(vendor_verified(vendor))
     if document_reviewed:
         evidence.append(DOCUMENT_REVIEWED)
     if document_read:
@@ -173,7 +203,7 @@ def assurance_of(
     if sponsorship:
         evidence.append(SPONSORSHIP)
     counted = tuple(e for e in evidence if e.kind != "mrz_typed")
-    if document_reviewed:
+    if document_reviewed or vendor:
         return Assurance("ial2", counted, ())
     if document_read or sponsorship:
         return Assurance("ial1", counted, (IAL2_GAP,))

@@ -49,3 +49,8 @@ def identity_fingerprint(*, family_name: str, given_names: str, date_of_birth: d
     """The fingerprint of an attested identity (64 hex digits)."""
     parts = (VERSION, _name_key(family_name), _name_key(given_names), date_of_birth.isoformat())
     return hashlib.sha256(_SEPARATOR.join(parts).encode()).hexdigest()
+
+
+def same_name(first: str, second: str) -> bool:
+    """Whether two spellings of a name count as one for the fingerprint (and the MRZ checks)."""
+    return _name_key(first) == _name_key(second)

@@ -154,6 +154,10 @@ class ReviewReason(models.TextChoices):
         "printed_mismatch",
         "The printed data on the document does not agree with its machine-readable lines",
     )
+    VENDOR_IDENTITY_MISMATCH = (
+        "vendor_identity_mismatch",
+        "A vendor verified the document; its name or birth date differs from the attestation",
+    )
 
 
 class DecisionReason(models.TextChoices):
@@ -258,3 +262,95 @@ class Document(models.Model):
     @property
     def has_image(self) -> bool:
         return bool(self.file_name) and self.image_deleted_at is None
+
+
+class VendorVerification(models.Model):
+    """A verification an identity-verification vendor ran for a person (attestations.vendors).
+
+    Created when the person starts it; settled from what the vendor's API says
+    about the session (fetched by its id, never read from a webhook body or the
+    browser). Only the outcome is kept: no name, birth date or document number,
+    just the identity fingerprint it was found to match.
+    """
+
+    class Outcome(models.TextChoices):
+        STARTED = "started", "Started: waiting for you to finish at the vendor"
+        PROCESSING = "processing", "Processing: the vendor is checking your document and selfie"
+        REQUIRES_INPUT = "requires_input", "Not verified: the vendor asks you to try again"
+        CANCELED = "canceled", "Canceled"
+        ACCEPTED = "accepted", "Verified and accepted as evidence"
+        NOT_EVIDENCE = "not_evidence", "Verified, but the document does not evidence your status"
+        NEEDS_REVIEW = "needs_review", "Verified, waiting for a compliance officer"
+
+    SETTLED = frozenset({Outcome.ACCEPTED, Outcome.NOT_EVIDENCE, Outcome.NEEDS_REVIEW})
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vendor_verifications"
+    )
+    # The attestation current when the result was settled (or at the start).
+    attestation = models.ForeignKey(
+        Attestation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    vendor = models.CharField(max_length=40, help_text="attestations.vendors provider name")
+    session_id = models.CharField(max_length=255)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.STARTED)
+    # The vendor's own status of the session as last fetched (e.g. verified).
+    vendor_status = models.CharField(max_length=32, blank=True)
+    # What the vendor verified (its vocabulary): e.g. passport, US.
+    document_kind = models.CharField(max_length=40, blank=True)
+    issuing_country = models.CharField(max_length=2, blank=True)
+    document_expires_on = models.DateField(null=True, blank=True)
+    selfie_verified = models.BooleanField(default=False)
+    supports_status = models.CharField(
+        max_length=32, choices=UsPersonStatus.choices, blank=True, default=""
+    )
+    # As Document.identity_fingerprint: the attested identity the verified outputs
+    # matched; empty when they matched none.
+    identity_fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Named reasons (code, message) the result was not accepted, for people and officers.
+    reasons = models.JSONField(default=list, blank=True)
+    # A mismatch goes to a compliance officer as a document in the review queue.
+    review_document = models.OneToOneField(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vendor_verification",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vendor", "session_id"], name="attestations_vendor_session_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "outcome"])]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} verification of {self.user} ({self.outcome})"
+
+
+class VendorEvent(models.Model):
+    """A vendor webhook event already processed: a replay of its id changes nothing."""
+
+    vendor = models.CharField(max_length=40)
+    event_id = models.CharField(max_length=255)
+    event_type = models.CharField(max_length=80)
+    session_id = models.CharField(max_length=255, blank=True)
+    # What processing did: applied, unchanged, unknown_session, another_person, ignored.
+    result = models.CharField(max_length=32)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vendor", "event_id"], name="attestations_vendor_event_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} event {self.event_id} ({self.result})"

@@ -20,7 +20,14 @@ from accounts.selectors import (
 )
 from attestations.declarations import latest_shipped_version, sha256_of, shipped_text
 from attestations.evidence import NO_ASSURANCE, Assurance, assurance_of
-from attestations.models import US_PERSON_STATUSES, Attestation, Declaration, Document
+from attestations.models import (
+    US_PERSON_STATUSES,
+    Attestation,
+    Declaration,
+    Document,
+    VendorVerification,
+)
+from attestations.vendors import vendor_label
 from idverify import crypto, db_reads
 from idverify.errors import NotFound, PermissionDenied
 from idverify.ids import uuid_or_not_found
@@ -87,9 +94,26 @@ def documents_counting(*, attestation: Attestation, at: datetime) -> QuerySet[Do
     )
 
 
+def vendor_verifications_counting(
+    *, attestation: Attestation, at: datetime
+) -> QuerySet[VendorVerification]:
+    """Vendor verifications that evidence ``attestation`` at ``at``: its owner's, accepted,
+    with the selfie matched, supporting its status, for its identity, not expired.
+    ``verification_status`` inlines this rule as SQL; a test holds the two equal."""
+    return VendorVerification.objects.filter(
+        Q(document_expires_on__isnull=True) | Q(document_expires_on__gte=at.date()),
+        user_id=attestation.user_id,
+        identity_fingerprint=attestation.identity_fingerprint,
+        supports_status=attestation.status,
+        outcome=VendorVerification.Outcome.ACCEPTED,
+        selfie_verified=True,
+    )
+
+
 def _evidence_sql() -> str:
     attestation = Attestation._meta.db_table
     document = Document._meta.db_table
+    vendor = VendorVerification._meta.db_table
 
     # Table names come from the models and every value is a parameter (S608 below).
     def has_document(status_param: str, typed: str = "") -> str:
@@ -106,6 +130,12 @@ def _evidence_sql() -> str:
         f" {has_document('passed', ' AND d.mrz_source <> %(typed)s')} AS passed_document,"
         f" {has_document('passed', ' AND d.mrz_source = %(typed)s')} AS typed_document,"
         f" {has_document('approved')} AS approved_document,"
+        f" (SELECT v.vendor FROM {vendor} v WHERE v.user_id = a.user_id"
+        " AND v.identity_fingerprint = a.identity_fingerprint"
+        " AND v.supports_status = a.status AND v.outcome = %(accepted)s"
+        " AND v.selfie_verified = %(yes)s"
+        " AND (v.document_expires_on IS NULL OR v.document_expires_on >= %(today)s)"
+        " ORDER BY v.id DESC LIMIT 1) AS vendor,"
         f" {sponsor_sql(user_column='a.user_id')} AS sponsor"
         f" FROM {attestation} a"
         " WHERE a.user_id = %(user)s AND a.state = %(active)s AND a.expires_at > %(at)s"
@@ -116,8 +146,9 @@ def _evidence_sql() -> str:
 # Built once: the ORM spent more time compiling this query's subqueries than
 # the database spent running it, and it runs for every token request.
 _EVIDENCE_SQL = _evidence_sql()
-# What its columns after the attestation's hold: three flags, then the sponsor's public id.
-_EVIDENCE_EXTRA = (None, None, None, SPONSOR_SQL_FIELD)
+# What its columns after the attestation's hold: three flags, the name of a vendor
+# whose verification counts (or NULL), then the sponsor's public id.
+_EVIDENCE_EXTRA = (None, None, None, None, SPONSOR_SQL_FIELD)
 
 
 def verification_status(*, user: User, at: datetime | None = None) -> VerificationStatus:
@@ -125,7 +156,8 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
 
     The rules: an active, unexpired attestation, clean at signing or cleared by an
     officer (level 1); a passed document that counts for it (``documents_counting``:
-    supporting the attested status, checked against the attested identity), or an
+    supporting the attested status, checked against the attested identity), a vendor
+    verification that counts (``vendor_verifications_counting``), or an
     organisation's sponsorship that counts (``accounts.selectors.
     sponsorships_counting``), gives level 2; both, or an officer-approved
     document, give level 3.
@@ -140,11 +172,13 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
         "passed": Document.Status.PASSED.value,
         "approved": Document.Status.APPROVED.value,
         "typed": TYPED,
+        "accepted": VendorVerification.Outcome.ACCEPTED.value,
+        "yes": True,
     }
     rows = db_reads.fetch(Attestation, _EVIDENCE_SQL, params, extra=_EVIDENCE_EXTRA)
     if not rows:
         return NONE
-    attestation, (passed, typed, approved, sponsor) = rows[0]
+    attestation, (passed, typed, approved, vendor, sponsor) = rows[0]
     # A flag at signing counts until a compliance officer settles it by approving a document.
     if not (attestation.geo_clean or attestation.geo_cleared_at):
         return NONE
@@ -159,7 +193,9 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
     if attestation.status not in US_PERSON_STATUSES:
         return base
 
-    document = bool(approved or passed)
+    # A vendor's verification counts as a checked document for the level (basis
+    # "document"); its biometric holder check is what the assurance adds.
+    document = bool(approved or passed or vendor)
     organization_id: UUID | None = sponsor
     assurance = assurance_of(
         attested_us_person=True,
@@ -167,6 +203,7 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
         document_reviewed=bool(approved),
         mrz_typed=bool(typed),
         sponsorship=organization_id is not None,
+        vendor=vendor_label(str(vendor)) if vendor else None,
     )
     base = dataclasses.replace(base, assurance=assurance)
     basis: Basis

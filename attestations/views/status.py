@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from attestations import vendors
 from attestations.countries import country_name
-from attestations.models import Attestation, UsPersonStatus
+from attestations.models import US_PERSON_STATUSES, Attestation, UsPersonStatus, VendorVerification
 from attestations.progress import LEVEL_MEANING, next_step, tier_needs
 from attestations.selectors import attestation_current, document_list, verification_status
 from attestations.views.common import signed_in
@@ -22,6 +23,11 @@ def verification_status_page(request: HttpRequest) -> HttpResponse:
     attestation = attestation_current(user=user)
     last = Attestation.objects.filter(user=user).order_by("-signed_at").first()
     documents = list(document_list(viewer=user)[:10])
+    # The person's own verifications only; what the vendor said, as last fetched.
+    verifications = list(
+        VendorVerification.objects.filter(user=user).order_by("-created_at", "-id")[:5]
+    )
+    can_evidence = bool(attestation and attestation.status in US_PERSON_STATUSES)
     context = {
         "status": status,
         "level_meaning": LEVEL_MEANING[status.level],
@@ -39,5 +45,15 @@ def verification_status_page(request: HttpRequest) -> HttpResponse:
         ),
         "documents": documents,
         "tiers": tier_needs(user, status),
+        "vendors": vendors.offered() if can_evidence else [],
+        "vendor_verifications": verifications,
+        "vendor_pending_label": vendors.vendor_label(verifications[0].vendor)
+        if verifications
+        else "",
+        "vendor_pending": bool(
+            verifications
+            and verifications[0].outcome
+            in (VendorVerification.Outcome.STARTED, VendorVerification.Outcome.PROCESSING)
+        ),
     }
     return render(request, "attestations/status.html", context)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from idverify.env import env_bool, env_int, env_str
+from idverify.env import env_bool, env_int, env_secret, env_str
 from idverify.settings.base import BASE_DIR, QUICKSTART
 
 # --- Onboarding: attestations, identity documents, review (attestations app) ---------
@@ -25,3 +25,15 @@ IDV_TYPED_MRZ_PASSES = env_bool("IDV_TYPED_MRZ_PASSES", False)
 IDV_TESSDATA_DIR = env_str("IDV_TESSDATA_DIR") or (
     str(BASE_DIR / "share" / "tesseract") if QUICKSTART else None
 )
+
+# --- Vendor path: identity-verification vendors (attestations.vendors) ----------------
+# Stripe Identity (document + matching live selfie). Without a secret key the option
+# is not offered and its webhook answers 404. A restricted key (rk_...) with Identity
+# read access is needed to read the date of birth and the document's expiry date.
+IDV_STRIPE_SECRET_KEY = env_secret("IDV_STRIPE_SECRET_KEY") or ""
+# The signing secret (whsec_...) of the webhook endpoint /webhooks/stripe/identity.
+IDV_STRIPE_WEBHOOK_SECRET = env_secret("IDV_STRIPE_WEBHOOK_SECRET") or ""
+# Where the Stripe API is; set only to use a Stripe-compatible server (stripe-mock, tests).
+IDV_STRIPE_API_BASE = (env_str("IDV_STRIPE_API_BASE") or "https://api.stripe.com").rstrip("/")
+# Seconds to wait for Stripe's API before telling the person to try again.
+IDV_STRIPE_TIMEOUT = env_int("IDV_STRIPE_TIMEOUT", 20, minimum=1)

@@ -170,6 +170,8 @@ NOT_PRIVILEGED = {
     "api-introspect",
     "favicon",
     "scim-endpoint",  # an identity provider's bearer token, never a person's session
+    "vendor-start",
+    "webhook-stripe-identity",  # Stripe's signature, never a person's session
 }
 
 # Reachable only by people who are privileged anyway (officers; signing officials for

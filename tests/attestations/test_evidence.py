@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from accounts.models import Membership, User
@@ -59,12 +61,14 @@ def test_typed_lines_prove_data_consistency_never_possession() -> None:
         ({"document_read": True, "sponsorship": True}, "ial1", ["vri", "data"], 1),
         ({"document_reviewed": True}, "ial2", ["vri"], 0),
         ({"document_reviewed": True, "mrz_typed": True}, "ial2", ["vri"], 0),
+        ({"vendor": "Stripe Identity"}, "ial2", ["vri", "bvr"], 0),
+        ({"vendor": "Stripe Identity", "sponsorship": True}, "ial2", ["vri", "bvr", "data"], 0),
     ],
 )
 def test_the_evidence_gives_an_assurance_and_a_sentence_per_gap(
-    flags: dict[str, bool], ial: str, methods: list[str], gaps: int
+    flags: dict[str, Any], ial: str, methods: list[str], gaps: int
 ) -> None:
-    options = {
+    options: dict[str, Any] = {
         "document_read": False,
         "document_reviewed": False,
         "mrz_typed": False,
@@ -83,8 +87,27 @@ def test_without_a_us_person_attestation_there_is_no_assurance_whatever_else() -
         document_reviewed=True,
         mrz_typed=False,
         sponsorship=True,
+        vendor="Stripe Identity",
     )
     assert (assurance.ial, assurance.evidence, len(assurance.gaps)) == ("none", (), 3)
+
+
+def test_a_vendor_verification_is_strong_image_validated_evidence_with_a_biometric_match() -> None:
+    assurance = assurance_of(
+        attested_us_person=True,
+        document_read=False,
+        document_reviewed=False,
+        mrz_typed=False,
+        sponsorship=False,
+        vendor="Stripe Identity",
+    )
+    (vendor,) = [e for e in assurance.evidence if e.kind == "vendor_verified"]
+    assert vendor.strength == "strong"
+    assert vendor.validation is not None
+    assert vendor.verification is not None
+    # Images inspected remotely, not the chip's signed data: vri, not vcrypt.
+    assert (vendor.validation.method, vendor.verification.method) == ("vri", "bvr")
+    assert vendor.verification.performed_by.startswith("Stripe Identity")
 
 
 @pytest.mark.django_db

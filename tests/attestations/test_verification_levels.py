@@ -209,3 +209,60 @@ def test_the_level_query_and_the_document_selector_agree(
     assert verification_status(user=stranger).basis == expected
     if situation in ("passed", "approved", "renewed_same_identity"):
         assert expected != "self", "the situation meant to count does"
+
+
+@pytest.mark.parametrize(
+    "situation",
+    [
+        "accepted",
+        "not_evidence",
+        "expired",
+        "another_status",
+        "renamed",
+        "someone_elses",
+        "no_selfie",
+    ],
+)
+def test_the_level_query_and_the_vendor_selector_agree(
+    situation: str, stranger: User, teammate: User
+) -> None:
+    """verification_status inlines the vendor-verification rule as SQL; it must say what
+    attestations.selectors.vendor_verifications_counting says."""
+    from attestations.models import VendorVerification
+    from attestations.selectors import attestation_current, vendor_verifications_counting
+
+    attestation = AttestationFactory.create(user=stranger)
+    verification = VendorVerification.objects.create(
+        user=stranger,
+        attestation=attestation,
+        vendor="stripe_identity",
+        session_id=f"vs_{situation}",
+        outcome=VendorVerification.Outcome.ACCEPTED,
+        document_kind="passport",
+        issuing_country="US",
+        document_expires_on=timezone.now().date() + timedelta(days=100),
+        selfie_verified=True,
+        supports_status=attestation.status,
+        identity_fingerprint=attestation.identity_fingerprint,
+    )
+    rows = VendorVerification.objects.filter(pk=verification.pk)
+    if situation == "not_evidence":
+        rows.update(outcome=VendorVerification.Outcome.NOT_EVIDENCE)
+    elif situation == "expired":
+        rows.update(document_expires_on=timezone.now().date() - timedelta(days=1))
+    elif situation == "another_status":
+        rows.update(supports_status=UsPersonStatus.LAWFUL_PERMANENT_RESIDENT)
+    elif situation == "renamed":
+        Attestation.objects.filter(pk=attestation.pk).update(state=Attestation.State.SUPERSEDED)
+        AttestationFactory.create(user=stranger, family_name="Svensson", supersedes=attestation)
+    elif situation == "someone_elses":
+        rows.update(user=teammate)
+    elif situation == "no_selfie":
+        rows.update(selfie_verified=False)
+    current = attestation_current(user=stranger)
+    assert current is not None
+    counts = vendor_verifications_counting(attestation=current, at=timezone.now()).exists()
+    status = verification_status(user=stranger)
+    assert (status.assurance.ial == "ial2") is counts
+    assert status.basis == ("document" if counts else "self")
+    assert counts is (situation == "accepted")

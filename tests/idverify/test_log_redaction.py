@@ -40,6 +40,7 @@ NOT_SECRET = {
     "match_id",  # a screening match's public id; only officers can open it
     "token_id",  # a SCIM token's public id (revoking it); the bearer secret is never in a URL
     "path",  # the SCIM resource path (e.g. Users/<id>); SCIM's bearer token is a header
+    "vendor",  # an identity-verification vendor's name (stripe_identity)
 }
 
 
