@@ -63,12 +63,12 @@ if _database_url:
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Server-side binding; only statements that ask (idverify.db_reads.execute) are
-        # prepared, as the huge threshold stops psycopg preparing anything by itself.
-        # None turns preparing off, for some poolers (docs/operations.md).
+        # Django's client-side binding for every query; the token path's statements alone
+        # are prepared (entitlements.token_store), as the huge threshold stops psycopg
+        # preparing anything by itself. None turns preparing off, for some poolers
+        # (docs/operations.md).
         DATABASES["default"]["OPTIONS"] = {
             **DATABASES["default"].get("OPTIONS", {}),
-            "server_side_binding": True,
             "prepare_threshold": 2**62 if env_bool("DB_PREPARED_STATEMENTS", True) else None,
         }
     elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
