@@ -89,6 +89,25 @@ else:
     raise ImproperlyConfigured("DATABASE_URL must be set (postgres://user:pass@host:5432/name).")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# An optional streaming replica of the same PostgreSQL database, read by the read-only
+# paths only (idverify.db_router; docs/operations.md, "Read replica").
+_replica_url = env_secret("DATABASE_REPLICA_URL")
+if _replica_url:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0)
+    )
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["replica"].get("OPTIONS", {}),
+        # A replica that does not answer is skipped quickly, not waited for.
+        "connect_timeout": env_int("DB_REPLICA_CONNECT_TIMEOUT", 2, minimum=1),
+    }
+    # Tests run against the primary's test database; the replica mirrors it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["idverify.db_router.ReplicaRouter"]
+
 # --- Logging -------------------------------------------------------------------------
 LOG_LEVEL = (env_str("LOG_LEVEL", "INFO") or "INFO").upper()
 LOGGING = logging_config(LOG_LEVEL)
