@@ -117,7 +117,10 @@ def main() -> None:
     if args.write_path == "orm":
         from entitlements.token_store import writes
 
-        writes.use_single_statement = lambda: False
+        def orm_only(using: str = "default") -> bool:
+            return False
+
+        writes.use_single_statement = orm_only
 
     statements = 0
 

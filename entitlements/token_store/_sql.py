@@ -24,6 +24,7 @@ reads the same on every database.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -43,9 +44,11 @@ Column: TypeAlias = "Field[Any, Any] | None"
 
 
 def _preparing_cursor_class() -> type[Any]:
-    from django.db.backends.postgresql.base import ServerBindingCursor
+    # Django's PostgreSQL backend, loaded only when PostgreSQL is in use.
+    base = importlib.import_module("django.db.backends.postgresql.base")
+    server_binding: type[Any] = base.ServerBindingCursor
 
-    class PreparingCursor(ServerBindingCursor):  # type: ignore[misc]
+    class PreparingCursor(server_binding):  # type: ignore[misc]
         """Django's server-binding cursor, asking psycopg to prepare every statement."""
 
         def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
@@ -61,7 +64,7 @@ class _LoggedCursor(CursorDebugWrapper):
     Django asks the driver for the SQL it ran, which a prepared statement does not
     keep; the values are put in as the server-side-binding mode of Django does."""
 
-    def execute(self, sql: str, params: Any = None) -> Any:
+    def execute(self, sql: Any, params: Any = None) -> Any:
         try:
             shown = self.db.ops.compose_sql(sql, params)
         except DatabaseError:

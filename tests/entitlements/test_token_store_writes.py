@@ -96,7 +96,7 @@ def _write(save: Save, user: User, model_tier: ModelTier, *, allowed: bool) -> D
 
 def _columns(row: Model) -> dict[str, Any]:
     """A row as stored, re-read from the database, without its ids."""
-    stored = type(row).objects.get(pk=row.pk)
+    stored = type(row)._default_manager.get(pk=row.pk)
     return {
         field.name: getattr(stored, field.attname)
         for field in type(row)._meta.concrete_fields
@@ -115,8 +115,8 @@ def _stored(record: DecisionRecord) -> dict[str, Any]:
     # The decision's event names the geo signal its own write stored.
     assert decided.data["geo_signal"] == record.geo_signal_id
     assert decided.data["jti"] == (str(record.token.jti) if record.token else None)
-    events = [_columns(event) for event in mine]
-    for event in events:
+    stored_events = [_columns(event) for event in mine]
+    for event in stored_events:
         event["data"] = {k: v for k, v in event["data"].items() if k not in _IDS | {"geo_signal"}}
     return {
         "record": _columns(record),
@@ -126,7 +126,7 @@ def _stored(record: DecisionRecord) -> dict[str, Any]:
             _columns(reason)
             for reason in DecisionReason.objects.filter(decision=record).order_by("code")
         ],
-        "events": events,
+        "events": stored_events,
     }
 
 
