@@ -106,7 +106,8 @@ if _replica_url:
     }
     # Tests run against the primary's test database; the replica mirrors it.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["idverify.db_router.ReplicaRouter"]
+    # Only with a replica: every ORM query asks the routers.
+    DATABASE_ROUTERS = ["idverify.db_router.ReplicaRouter"]
 
 # --- Logging -------------------------------------------------------------------------
 LOG_LEVEL = (env_str("LOG_LEVEL", "INFO") or "INFO").upper()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from entitlements import token_store
 from entitlements.models import ModelTier
-from entitlements.token_store import _sql as db_reads
+from entitlements.token_store import _sql
 from entitlements.token_store.reads import _EVIDENCE_SQL, _REVOCATION_SQL, _TIER_SQL
 from tests.support.factories import UserFactory
 
@@ -38,10 +38,10 @@ def _tier() -> ModelTier:
 def test_fetch_builds_the_same_instance_the_orm_would() -> None:
     tier = _tier()
     sql = (
-        f"SELECT {db_reads.select_list(ModelTier, 't')}, 41 + 1, 'extra'"  # noqa: S608
+        f"SELECT {_sql.select_list(ModelTier, 't')}, 41 + 1, 'extra'"  # noqa: S608
         f" FROM {ModelTier._meta.db_table} t WHERE t.slug = %s"
     )
-    [(fetched, extra)] = db_reads.fetch(ModelTier, sql, ["fable-5"])
+    [(fetched, extra)] = _sql.fetch(ModelTier, sql, ["fable-5"])
     loaded = ModelTier.objects.get(pk=tier.pk)
     for field in ModelTier._meta.concrete_fields:
         assert getattr(fetched, field.attname) == getattr(loaded, field.attname), field.name
@@ -59,14 +59,14 @@ def test_extra_columns_and_plain_rows_read_as_their_fields_on_every_database() -
     user = UserFactory.create()
     tier = _tier()
     sql = (
-        f"SELECT {db_reads.select_list(ModelTier, 't')}, t.created_at, u.public_id"  # noqa: S608
+        f"SELECT {_sql.select_list(ModelTier, 't')}, t.created_at, u.public_id"  # noqa: S608
         f" FROM {ModelTier._meta.db_table} t, {User._meta.db_table} u"
         " WHERE t.slug = %(slug)s AND u.id = %(user)s"
     )
     params = {"slug": "fable-5", "user": user.pk}
-    (created_at,) = db_reads.model_fields(ModelTier, "created_at")
-    (public_id,) = db_reads.model_fields(User, "public_id")
-    [(fetched, extra)] = db_reads.fetch(ModelTier, sql, params, extra=(created_at, public_id))
+    (created_at,) = _sql.model_fields(ModelTier, "created_at")
+    (public_id,) = _sql.model_fields(User, "public_id")
+    [(fetched, extra)] = _sql.fetch(ModelTier, sql, params, extra=(created_at, public_id))
     assert fetched.created_at == tier.created_at
     assert extra == (tier.created_at, user.public_id)
     assert timezone.is_aware(extra[0])
@@ -76,17 +76,15 @@ def test_extra_columns_and_plain_rows_read_as_their_fields_on_every_database() -
         f"SELECT t.created_at, t.directive_set_at, t.us_person_required"  # noqa: S608
         f" FROM {ModelTier._meta.db_table} t WHERE t.slug = %s"
     )
-    columns = db_reads.model_fields(
-        ModelTier, "created_at", "directive_set_at", "us_person_required"
-    )
-    [row] = db_reads.fetch_values(columns, sql, ["fable-5"])
+    columns = _sql.model_fields(ModelTier, "created_at", "directive_set_at", "us_person_required")
+    [row] = _sql.fetch_values(columns, sql, ["fable-5"])
     assert row == (tier.created_at, None, True)
     assert timezone.is_aware(row[0])
 
 
 def test_model_fields_are_columns_only() -> None:
     with pytest.raises(ValueError, match="is not a column"):
-        db_reads.model_fields(User, "memberships")
+        _sql.model_fields(User, "memberships")
 
 
 @pytest.mark.sqlite
@@ -99,7 +97,7 @@ def test_hot_path_statements_name_their_columns() -> None:
     # once a migration adds a column under a running server.
     for sql in (_TIER_SQL, _EVIDENCE_SQL, _REVOCATION_SQL):
         assert "*" not in sql
-    assert '"directive_state"' in db_reads.select_list(ModelTier, "t")
+    assert '"directive_state"' in _sql.select_list(ModelTier, "t")
 
 
 def _prepared() -> list[str]:
