@@ -19,7 +19,6 @@ from accounts.models import (
     Sponsorship,
     User,
 )
-from idverify import db_reads
 from idverify.errors import NotFound, PermissionDenied
 from idverify.ids import uuid_or_not_found
 
@@ -188,32 +187,6 @@ def sponsorships_counting(*, at: datetime) -> QuerySet[Sponsorship]:
         expires_at__gt=at,
         organization__status=Organization.Status.VERIFIED,
     )
-
-
-def sponsor_sql(*, user_column: str) -> str:
-    """The rule of ``sponsorships_counting`` as a scalar SQL subquery for hot paths:
-    the public id of the organisation whose sponsorship counts for the person in
-    ``user_column`` at ``%(at)s`` (parameters: ``at``, ``sponsorship_active``,
-    ``organization_verified``; see ``SPONSOR_SQL_PARAMS``). A test holds the two
-    definitions equal."""
-    sponsorship = Sponsorship._meta.db_table
-    organization = Organization._meta.db_table
-    return (
-        f"(SELECT o.public_id FROM {sponsorship} s JOIN {organization} o"  # noqa: S608
-        " ON o.id = s.organization_id"
-        f" WHERE s.user_id = {user_column} AND s.status = %(sponsorship_active)s"
-        " AND s.starts_at <= %(at)s AND s.expires_at > %(at)s"
-        " AND o.status = %(organization_verified)s"
-        " ORDER BY s.expires_at DESC LIMIT 1)"
-    )
-
-
-SPONSOR_SQL_PARAMS = {
-    "sponsorship_active": Sponsorship.Status.ACTIVE.value,
-    "organization_verified": Organization.Status.VERIFIED.value,
-}
-# What the subquery's column holds, for idverify.db_reads to read it as the ORM would.
-(SPONSOR_SQL_FIELD,) = db_reads.model_fields(Organization, "public_id")
 
 
 def sponsorship_active(*, user: User, at: datetime | None = None) -> Sponsorship | None:

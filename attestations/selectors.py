@@ -8,16 +8,11 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import (
-    SPONSOR_SQL_FIELD,
-    SPONSOR_SQL_PARAMS,
-    is_compliance_officer,
-    sponsor_sql,
-)
+from accounts.selectors import is_compliance_officer, sponsorships_counting
 from attestations.declarations import latest_shipped_version, sha256_of, shipped_text
 from attestations.evidence import NO_ASSURANCE, Assurance, assurance_of
 from attestations.models import (
@@ -28,7 +23,7 @@ from attestations.models import (
     VendorVerification,
 )
 from attestations.vendors import vendor_label
-from idverify import crypto, db_reads
+from idverify import crypto
 from idverify.errors import NotFound, PermissionDenied
 from idverify.ids import uuid_or_not_found
 
@@ -84,7 +79,8 @@ def documents_counting(*, attestation: Attestation, at: datetime) -> QuerySet[Do
     birth date, ``attestations.identity``), so that re-signing with another name or
     birth date leaves them behind. Passed on typed lines alone does not count: they
     prove consistency, not the document (``attestations.evidence``).
-    ``verification_status`` inlines this rule as SQL; a test holds the two equal."""
+    The token path inlines this rule as SQL (``entitlements.token_store``); a test holds
+    the two equal."""
     return Document.objects.exclude(status=Document.Status.PASSED, mrz_source=TYPED).filter(
         Q(document_expires_on__isnull=True) | Q(document_expires_on__gte=at.date()),
         user_id=attestation.user_id,
@@ -99,7 +95,8 @@ def vendor_verifications_counting(
 ) -> QuerySet[VendorVerification]:
     """Vendor verifications that evidence ``attestation`` at ``at``: its owner's, accepted,
     with the selfie matched, supporting its status, for its identity, not expired.
-    ``verification_status`` inlines this rule as SQL; a test holds the two equal."""
+    The token store (``entitlements.token_store``) inlines this rule as SQL; a test
+    holds the two equal."""
     return VendorVerification.objects.filter(
         Q(document_expires_on__isnull=True) | Q(document_expires_on__gte=at.date()),
         user_id=attestation.user_id,
@@ -110,49 +107,30 @@ def vendor_verifications_counting(
     )
 
 
-def _evidence_sql() -> str:
-    attestation = Attestation._meta.db_table
-    document = Document._meta.db_table
-    vendor = VendorVerification._meta.db_table
-
-    # Table names come from the models and every value is a parameter (S608 below).
-    def has_document(status_param: str, typed: str = "") -> str:
-        return (
-            f"EXISTS (SELECT 1 FROM {document} d WHERE d.user_id = a.user_id"  # noqa: S608
-            " AND d.identity_fingerprint = a.identity_fingerprint"
-            " AND d.supports_status = a.status"
-            f" AND d.status = %({status_param})s{typed}"
-            " AND (d.document_expires_on IS NULL OR d.document_expires_on >= %(today)s))"
-        )
-
-    return (
-        f"SELECT {db_reads.select_list(Attestation, 'a')},"  # noqa: S608
-        f" {has_document('passed', ' AND d.mrz_source <> %(typed)s')} AS passed_document,"
-        f" {has_document('passed', ' AND d.mrz_source = %(typed)s')} AS typed_document,"
-        f" {has_document('approved')} AS approved_document,"
-        f" (SELECT v.vendor FROM {vendor} v WHERE v.user_id = a.user_id"
-        " AND v.identity_fingerprint = a.identity_fingerprint"
-        " AND v.supports_status = a.status AND v.outcome = %(accepted)s"
-        " AND v.selfie_verified = %(yes)s"
-        " AND (v.document_expires_on IS NULL OR v.document_expires_on >= %(today)s)"
-        " ORDER BY v.id DESC LIMIT 1) AS vendor,"
-        f" {sponsor_sql(user_column='a.user_id')} AS sponsor"
-        f" FROM {attestation} a"
-        " WHERE a.user_id = %(user)s AND a.state = %(active)s AND a.expires_at > %(at)s"
-        " ORDER BY a.signed_at DESC LIMIT 1"
+def _counting_vendor_verifications(at: datetime) -> QuerySet[VendorVerification]:
+    """``vendor_verifications_counting``'s rule against the attestation of the outer query."""
+    return VendorVerification.objects.filter(
+        Q(document_expires_on__isnull=True) | Q(document_expires_on__gte=at.date()),
+        user_id=OuterRef("user_id"),
+        identity_fingerprint=OuterRef("identity_fingerprint"),
+        supports_status=OuterRef("status"),
+        outcome=VendorVerification.Outcome.ACCEPTED,
+        selfie_verified=True,
     )
 
 
-# Built once: the ORM spent more time compiling this query's subqueries than
-# the database spent running it, and it runs for every token request.
-_EVIDENCE_SQL = _evidence_sql()
-# What its columns after the attestation's hold: three flags, the name of a vendor
-# whose verification counts (or NULL), then the sponsor's public id.
-_EVIDENCE_EXTRA = (None, None, None, None, SPONSOR_SQL_FIELD)
+def _counting_documents(at: datetime) -> QuerySet[Document]:
+    """``documents_counting``'s rule against the attestation of the outer query."""
+    return Document.objects.filter(
+        Q(document_expires_on__isnull=True) | Q(document_expires_on__gte=at.date()),
+        user_id=OuterRef("user_id"),
+        identity_fingerprint=OuterRef("identity_fingerprint"),
+        supports_status=OuterRef("status"),
+    )
 
 
 def verification_status(*, user: User, at: datetime | None = None) -> VerificationStatus:
-    """The person's level now, in one query (it runs for every token request).
+    """The person's level now.
 
     The rules: an active, unexpired attestation, clean at signing or cleared by an
     officer (level 1); a passed document that counts for it (``documents_counting``:
@@ -160,25 +138,58 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
     verification that counts (``vendor_verifications_counting``), or an
     organisation's sponsorship that counts (``accounts.selectors.
     sponsorships_counting``), gives level 2; both, or an officer-approved
-    document, give level 3.
+    document, give level 3. The token path reads the same evidence with one
+    prepared statement (``entitlements.token_store``); a test holds the two equal.
     """
     now = at or timezone.now()
-    params = {
-        **SPONSOR_SQL_PARAMS,
-        "user": user.pk,
-        "active": Attestation.State.ACTIVE.value,
-        "at": now,
-        "today": now.date(),
-        "passed": Document.Status.PASSED.value,
-        "approved": Document.Status.APPROVED.value,
-        "typed": TYPED,
-        "accepted": VendorVerification.Outcome.ACCEPTED.value,
-        "yes": True,
-    }
-    rows = db_reads.fetch(Attestation, _EVIDENCE_SQL, params, extra=_EVIDENCE_EXTRA)
-    if not rows:
+    documents = _counting_documents(now)
+    sponsor = (
+        sponsorships_counting(at=now)
+        .filter(user_id=OuterRef("user_id"))
+        .order_by("-expires_at")
+        .values("organization__public_id")[:1]
+    )
+    attestation = (
+        Attestation.objects.filter(user=user, state=Attestation.State.ACTIVE, expires_at__gt=now)
+        .annotate(
+            passed_document=Exists(
+                documents.filter(status=Document.Status.PASSED).exclude(mrz_source=TYPED)
+            ),
+            typed_document=Exists(
+                documents.filter(status=Document.Status.PASSED, mrz_source=TYPED)
+            ),
+            approved_document=Exists(documents.filter(status=Document.Status.APPROVED)),
+            vendor=Subquery(_counting_vendor_verifications(now).order_by("-id").values("vendor")[:1]),
+            sponsor=Subquery(sponsor),
+        )
+        .order_by("-signed_at")
+        .first()
+    )
+    if attestation is None:
         return NONE
-    attestation, (passed, typed, approved, vendor, sponsor) = rows[0]
+    return status_from_evidence(
+        attestation,
+        passed=attestation.passed_document,
+        typed=attestation.typed_document,
+        approved=attestation.approved_document,
+        vendor=attestation.vendor,
+        sponsor=attestation.sponsor,
+    )
+
+
+def status_from_evidence(
+    attestation: Attestation,
+    *,
+    passed: bool,
+    typed: bool,
+    approved: bool,
+    vendor: str | None,
+    sponsor: UUID | None,
+) -> VerificationStatus:
+    """The level that ``attestation`` (active, unexpired) reaches with this evidence: a
+    passed document (read, or ``typed`` lines only), an approved one, the name of the
+    vendor whose verification counts, and the public id of the organisation whose
+    sponsorship counts."""
     # A flag at signing counts until a compliance officer settles it by approving a document.
     if not (attestation.geo_clean or attestation.geo_cleared_at):
         return NONE

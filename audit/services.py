@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from audit import hashing, integrity, keys
 from audit.models import AuditEvent, AuditSeal
-from idverify import db_writes
 from idverify.logging import request_id_var
 
 logger = logging.getLogger(__name__)
@@ -48,12 +47,18 @@ class AuditEntry:
 def _reserve_ids(count: int) -> list[int]:
     """Ids before the insert, so that the content hash and the MAC can cover them.
 
-    PostgreSQL: from the table's sequence, a block at a time (``idverify.db_writes``).
-    SQLite (the quick start): the next ids after the largest, which is safe because
-    it runs one writing transaction at a time (BEGIN IMMEDIATE) and this runs in it.
+    PostgreSQL: from the table's sequence, in one query. SQLite (the quick start): the
+    next ids after the largest, which is safe because it runs one writing transaction
+    at a time (BEGIN IMMEDIATE) and this runs in it.
     """
-    if db_writes.supported():
-        return db_writes.reserve_ids([AuditEvent] * count)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id'))"
+                " FROM generate_series(1, %s) ORDER BY 1",
+                [AuditEvent._meta.db_table, count],
+            )
+            return [int(row[0]) for row in cursor.fetchall()]
     largest = AuditEvent.objects.aggregate(largest=Max("id"))["largest"] or 0
     return list(range(largest + 1, largest + 1 + count))
 
@@ -87,14 +92,19 @@ def _event(entry: AuditEntry, event_id: int, now: datetime, key: keys.AuditKey) 
     )
 
 
-def audit_events_build(entries: Sequence[AuditEntry]) -> list[AuditEvent]:
+def audit_events_build(
+    entries: Sequence[AuditEntry], *, ids: Sequence[int] | None = None
+) -> list[AuditEvent]:
     """The events, with their ids, hashed and MACed, unsaved, for a caller that writes them
-    with its own rows in one statement (``idverify.db_writes``); they must land in the same
-    transaction as the change they record. On SQLite, build them inside that transaction.
+    with its own rows in one statement (``entitlements.token_store``); they must land in
+    the same transaction as the change they record. ``ids``: taken by the caller from the
+    table's sequence, one per entry, ascending; otherwise reserved here (on SQLite, build
+    the events inside the transaction that saves them).
     """
     now = timezone.now()
     key = keys.current()
-    ids = _reserve_ids(len(entries))
+    if ids is None:
+        ids = _reserve_ids(len(entries))
     return [_event(entry, event_id, now, key) for entry, event_id in zip(entries, ids, strict=True)]
 
 

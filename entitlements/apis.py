@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis.common import request_user as _user
-from entitlements import jws, publication, selectors
+from entitlements import jws, publication, token_store
 from entitlements.authentication import IsModelClient, ModelClientAuthentication
 from entitlements.introspection import introspect
 from entitlements.models import ModelClient
@@ -96,7 +96,7 @@ class TokenCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         slug = serializer.validated_data["model"]
-        tier = selectors.tier_for_token(slug=slug)
+        tier = token_store.tier_for_token(slug=slug)
         if tier is None:
             raise ValidationFailed(
                 fields={"model": [f"There is no model called {slug!r}. See GET /api/v1/tiers."]}

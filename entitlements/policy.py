@@ -16,20 +16,18 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Organization, User
+from accounts.models import User
 from attestations.evidence import IAL_ORDER, ial_rank
 from attestations.models import US_PERSON_STATUSES
-from attestations.selectors import VerificationStatus, verification_status
-from entitlements.models import DirectiveState, ModelTier, UserRevocation
+from attestations.selectors import VerificationStatus
+from entitlements import token_store
+from entitlements.models import DirectiveState, ModelTier
 from geo.places import PlaceEvaluation, PlaceRule, evaluate
 from geo.selectors import embargoed_place_rules, local_addresses_allowed
 from geo.signals import GeoSignals
-from idverify import db_reads
-from screening.models import ScreeningMatch, ScreeningState
 
 # Stable reason codes (part of the API: clients branch on them).
 DIRECTIVE_SUSPENDED = "directive.suspended"
@@ -201,26 +199,11 @@ def directive_and_evidence_reasons(tier: ModelTier, status: VerificationStatus) 
     return [*_directive_reasons(tier, status), *_evidence_reasons(tier, status)]
 
 
-# Built once: this runs for every token request, and the ORM took longer to compile
-# the OR of two conditions than the database took to answer it.
-_REVOCATION_COLUMNS = db_reads.model_fields(
-    UserRevocation, "blocks_issuance", "lifted_at", "created_at", "cutoff_at"
-)
-_REVOCATION_SQL = (
-    f"SELECT {', '.join(field.column for field in _REVOCATION_COLUMNS)}"  # noqa: S608 - values are parameters
-    f" FROM {UserRevocation._meta.db_table}"
-    " WHERE user_id = %(user)s"
-    " AND ((blocks_issuance AND lifted_at IS NULL) OR cutoff_at >= %(since)s)"
-)
-
-
 def _revocation_reasons(user: User, now: datetime) -> list[Reason]:
     """A withdrawal by an officer, or a cutoff still ahead (a token signed now would die)."""
     # A token signed within the cutoff's second would carry iat <= cutoff. The
     # columns go through their fields' converters: SQLite's timestamps are naive.
-    rows: list[tuple[bool, datetime | None, datetime, datetime]] = db_reads.fetch_values(
-        _REVOCATION_COLUMNS, _REVOCATION_SQL, {"user": user.pk, "since": now - ONE_SECOND}
-    )
+    rows = token_store.revocations_in_force(user=user, since=now - ONE_SECOND)
     blocked = [created for blocks, lifted, created, _ in rows if blocks and lifted is None]
     if blocked:
         return [
@@ -242,27 +225,11 @@ def _revocation_reasons(user: User, now: datetime) -> list[Reason]:
     return []
 
 
-# One indexed lookup per token request: the lists' version, and the strongest
-# screening hold on the person (2 confirmed, 1 pending, NULL none) and on the
-# organisation behind their sponsorship (partial indexes on both columns).
-_HOLDING = "('pending', 'confirmed')"
-_PUBLIC_ID = Organization._meta.get_field("public_id")
-_HOLD = "MAX(CASE WHEN m.status = 'confirmed' THEN 2 ELSE 1 END)"
-_SCREENING_SQL = (
-    f"SELECT (SELECT version FROM {ScreeningState._meta.db_table} WHERE id = 1),"  # noqa: S608 - values are parameters
-    f" (SELECT {_HOLD} FROM {ScreeningMatch._meta.db_table} m"
-    f"  WHERE m.user_id = %(user)s AND m.status IN {_HOLDING}),"
-    f" (SELECT {_HOLD} FROM {ScreeningMatch._meta.db_table} m"
-    f"  JOIN {Organization._meta.db_table} o ON o.id = m.organization_id"
-    f"  WHERE o.public_id = %(org)s AND m.status IN {_HOLDING})"
-)
-
-
 def screening_state(user: User, organization_id: UUID | None) -> tuple[str, list[Reason]]:
     """The lists' version, and why a restricted-party hold refuses (never which list)."""
-    org = _PUBLIC_ID.get_db_prep_value(organization_id, connection)
-    rows = db_reads.fetch_values((None, None, None), _SCREENING_SQL, {"user": user.pk, "org": org})
-    version, person, organisation = rows[0] if rows else ("", None, None)
+    version, person, organisation = token_store.screening_holds(
+        user=user, organization_id=organization_id
+    )
     if person == 2:
         reason = Reason(
             SCREENING_CONFIRMED,
@@ -283,7 +250,7 @@ def screening_state(user: User, organization_id: UUID | None) -> tuple[str, list
 
 
 def decide(user: User, tier: ModelTier, signals: GeoSignals) -> Decision:
-    status = verification_status(user=user)
+    status = token_store.verification_status(user=user, at=timezone.now())
     rules = place_rules(tier)
     geo = evaluate(
         signals,

@@ -19,25 +19,10 @@ from entitlements.models import (
     ModelTier,
     UserRevocation,
 )
-from idverify import db_reads
 from idverify.errors import NotFound
 
 SEARCH_LIMIT = 20
 RECENT_DECISIONS = 20
-
-
-# Built once: every token request reads the tier, and the ORM took twice as long
-# to compile this query as the database took to answer it.
-_TIER_SQL = (
-    f"SELECT {db_reads.select_list(ModelTier, 't')}"  # noqa: S608 - value is a parameter
-    f" FROM {ModelTier._meta.db_table} t WHERE t.slug = %s"
-)
-
-
-def tier_for_token(*, slug: str) -> ModelTier | None:
-    """The tier a token is asked for, as it is now (its directive matters), or None."""
-    rows = db_reads.fetch(ModelTier, _TIER_SQL, [slug])
-    return rows[0][0] if rows else None
 
 
 def tier_list() -> QuerySet[ModelTier]:

@@ -1,7 +1,7 @@
 """Token issuance: decide, record the decision, and sign a token when it is allowed.
 
-One statement (PostgreSQL) or one transaction writes the decision, its geo
-signals, the token record and their audit events. It takes no lock that
+The decision, its geo signals, the token record and their audit events are
+written all or nothing by ``entitlements.token_store``. It takes no lock that
 revocations take, so issuance scales with the database, not with a single row.
 """
 
@@ -14,20 +14,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import User
-from audit.services import AuditEntry, audit_events_build, audit_record_many
-from entitlements import jws
-from entitlements.models import DecisionReason, DecisionRecord, IssuedToken, ModelTier
+from audit.services import AuditEntry
+from entitlements import jws, token_store
+from entitlements.models import DecisionRecord, IssuedToken, ModelTier
 from entitlements.policy import Decision, decide
 from entitlements.services.keys import SigningKeyUnavailable, active_signer
 from geo.models import GeoSignal
 from geo.services import geosignal_build
 from geo.signals import GeoSignals
-from idverify import db_writes
 from idverify.errors import Unavailable, ValidationFailed
 
 # An RFC 7638 SHA-256 thumbprint: 32 bytes, base64url without padding.
@@ -51,10 +48,6 @@ def _check_jkt(jkt: str | None) -> str | None:
             fields={"jkt": ["Give the RFC 7638 SHA-256 thumbprint of your key, base64url."]}
         )
     return jkt
-
-
-def _single_statement() -> bool:
-    return db_writes.supported()
 
 
 def _decided_entry(
@@ -101,41 +94,25 @@ def _record_decision(
     token_entry: AuditEntry | None = None,
 ) -> DecisionRecord:
     """Write the decision, its geo signal and reasons, the token record if any, and their
-    audit events: all or nothing.
-
-    On PostgreSQL that is one statement (ids reserved first, so the rows and the
-    audit events can name each other): the token path's writes cost one round trip
-    instead of six or seven. Elsewhere, the same rows through the ORM in one transaction.
-    """
+    audit events: all or nothing (``entitlements.token_store``)."""
     geo_signal = (
         geosignal_build(signals=signals, evaluation=decision.geo, purpose=GeoSignal.Purpose.TOKEN)
         if decision.geo is not None
         else None
     )
-    single = _single_statement()
-    record_id = None
-    if single:
-        # Ids first, so that the rows and the audit events can name each other.
-        linked: list[Model] = [row for row in (geo_signal, token) if row is not None]
-        *linked_ids, record_id = db_writes.reserve_ids([*map(type, linked), DecisionRecord])
-        for row, row_id in zip(linked, linked_ids, strict=True):
-            row.pk = row_id
     status = decision.status
     record = DecisionRecord(
-        pk=record_id,
         user=user,
         tier=tier,
         allowed=decision.allowed,
         reasons=[reason.as_dict() for reason in decision.reasons],
         level=status.level if status else 0,
-        geo_signal=geo_signal,
-        token=token,
         decided_at=now,
     )
 
-    def entries() -> list[AuditEntry]:
-        # Built once the rows have their ids: the decision's event names its geo signal.
-        decided = _decided_entry(
+    def decided() -> AuditEntry:
+        # Built once the geo signal has its id, which the event names.
+        return _decided_entry(
             user=user,
             tier=tier,
             decision=decision,
@@ -143,28 +120,15 @@ def _record_decision(
             geo_signal=geo_signal,
             token=token,
         )
-        return [decided, *([token_entry] if token_entry else [])]
 
-    def reasons() -> list[DecisionReason]:
-        # Built once the record has its id, which each reason row names.
-        return [
-            DecisionReason(decision=record, code=code, decided_at=now)
-            for code in decision.reason_codes
-        ]
-
-    if single:
-        db_writes.insert_together(
-            [*linked, record, *reasons(), *audit_events_build(entries())], prepare=True
-        )
-        return record
-    with transaction.atomic():
-        for unsaved in (geo_signal, token):
-            if unsaved is not None:
-                unsaved.save(force_insert=True)
-        record.geo_signal, record.token = geo_signal, token  # their ids, now that they exist
-        record.save(force_insert=True)
-        DecisionReason.objects.bulk_create(reasons())
-        audit_record_many(entries())
+    entries = [decided, *([lambda: token_entry] if token_entry else [])]
+    token_store.decision_save(
+        record=record,
+        geo_signal=geo_signal,
+        token=token,
+        reason_codes=decision.reason_codes,
+        audit_entries=entries,
+    )
     return record
 
 

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "idverify.middleware.RequestIdMiddleware",
+    # Read-only paths may read the replica (DATABASE_REPLICA_URL); a no-op without one.
+    "idverify.db_router.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "idverify.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

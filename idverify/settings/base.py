@@ -63,12 +63,12 @@ if _database_url:
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Server-side binding; only statements that ask (idverify.db_reads.execute) are
-        # prepared, as the huge threshold stops psycopg preparing anything by itself.
-        # None turns preparing off, for some poolers (docs/operations.md).
+        # Django's client-side binding for every query; the token path's statements alone
+        # are prepared (entitlements.token_store), as the huge threshold stops psycopg
+        # preparing anything by itself. None turns preparing off, for some poolers
+        # (docs/operations.md).
         DATABASES["default"]["OPTIONS"] = {
             **DATABASES["default"].get("OPTIONS", {}),
-            "server_side_binding": True,
             "prepare_threshold": 2**62 if env_bool("DB_PREPARED_STATEMENTS", True) else None,
         }
     elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -88,6 +88,26 @@ elif QUICKSTART:
 else:
     raise ImproperlyConfigured("DATABASE_URL must be set (postgres://user:pass@host:5432/name).")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# An optional streaming replica of the same PostgreSQL database, read by the read-only
+# paths only (idverify.db_router; docs/operations.md, "Read replica").
+_replica_url = env_secret("DATABASE_REPLICA_URL")
+if _replica_url:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0)
+    )
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["replica"].get("OPTIONS", {}),
+        # A replica that does not answer is skipped quickly, not waited for.
+        "connect_timeout": env_int("DB_REPLICA_CONNECT_TIMEOUT", 2, minimum=1),
+    }
+    # Tests run against the primary's test database; the replica mirrors it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    # Only with a replica: every ORM query asks the routers.
+    DATABASE_ROUTERS = ["idverify.db_router.ReplicaRouter"]
 
 # --- Logging -------------------------------------------------------------------------
 LOG_LEVEL = (env_str("LOG_LEVEL", "INFO") or "INFO").upper()

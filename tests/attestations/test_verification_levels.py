@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, Sponsorship, User
 from attestations.models import Attestation, Document, UsPersonStatus
-from attestations.selectors import verification_status
+from attestations.selectors import VerificationStatus, verification_status
 from tests.attestations.factories import AttestationFactory, DocumentFactory
 from tests.support.factories import SponsorshipFactory
 
@@ -121,6 +121,16 @@ def test_a_non_us_person_stays_at_level_1_whatever_else_they_have(
     assert not status.is_us_person
 
 
+def _both_ways(user: User) -> list[VerificationStatus]:
+    """The ORM-shaped selector and the token store's one statement, which must agree."""
+    from entitlements import token_store
+
+    by_orm = verification_status(user=user)
+    by_sql = token_store.verification_status(user=user, at=timezone.now())
+    assert by_sql == by_orm
+    return [by_orm, by_sql]
+
+
 @pytest.mark.parametrize(
     "situation",
     ["active", "revoked", "expired", "not_started", "org_suspended", "org_pending", "two_orgs"],
@@ -128,7 +138,7 @@ def test_a_non_us_person_stays_at_level_1_whatever_else_they_have(
 def test_the_level_query_and_the_sponsorship_selector_agree(
     situation: str, stranger: User, org: Organization, other_org: Organization
 ) -> None:
-    """verification_status inlines the sponsorship rule as SQL; it must say what
+    """The token path inlines the sponsorship rule as SQL; it must say what
     accounts.selectors.sponsorship_active says, in every situation."""
     from accounts.selectors import sponsorship_active
 
@@ -152,9 +162,9 @@ def test_the_level_query_and_the_sponsorship_selector_agree(
             user=stranger, organization=other_org, expires_at=now + timedelta(days=900)
         )
     expected = sponsorship_active(user=stranger)
-    status = verification_status(user=stranger)
-    assert status.organization_id == (expected.organization.public_id if expected else None)
-    assert status.level == (2 if expected else 1)
+    for status in _both_ways(stranger):
+        assert status.organization_id == (expected.organization.public_id if expected else None)
+        assert status.level == (2 if expected else 1)
 
 
 @pytest.mark.parametrize(
@@ -175,7 +185,7 @@ def test_the_level_query_and_the_sponsorship_selector_agree(
 def test_the_level_query_and_the_document_selector_agree(
     situation: str, stranger: User, teammate: User
 ) -> None:
-    """verification_status inlines the document rule as SQL; it must say what
+    """The token path inlines the document rule as SQL; it must say what
     attestations.selectors.documents_counting says, in every situation."""
     from attestations.selectors import attestation_current, documents_counting
 
@@ -206,7 +216,8 @@ def test_the_level_query_and_the_document_selector_agree(
     counting = documents_counting(attestation=current, at=timezone.now())
     approved = counting.filter(status=Document.Status.APPROVED).exists()
     expected = "review" if approved else "document" if counting.exists() else "self"
-    assert verification_status(user=stranger).basis == expected
+    for status in _both_ways(stranger):
+        assert status.basis == expected
     if situation in ("passed", "approved", "renewed_same_identity"):
         assert expected != "self", "the situation meant to count does"
 
@@ -226,8 +237,8 @@ def test_the_level_query_and_the_document_selector_agree(
 def test_the_level_query_and_the_vendor_selector_agree(
     situation: str, stranger: User, teammate: User
 ) -> None:
-    """verification_status inlines the vendor-verification rule as SQL; it must say what
-    attestations.selectors.vendor_verifications_counting says."""
+    """The ORM selector and the token store's statement both read the vendor-verification
+    rule; they must say what attestations.selectors.vendor_verifications_counting says."""
     from attestations.models import VendorVerification
     from attestations.selectors import attestation_current, vendor_verifications_counting
 
@@ -262,7 +273,7 @@ def test_the_level_query_and_the_vendor_selector_agree(
     current = attestation_current(user=stranger)
     assert current is not None
     counts = vendor_verifications_counting(attestation=current, at=timezone.now()).exists()
-    status = verification_status(user=stranger)
-    assert (status.assurance.ial == "ial2") is counts
-    assert status.basis == ("document" if counts else "self")
+    for status in _both_ways(stranger):
+        assert (status.assurance.ial == "ial2") is counts
+        assert status.basis == ("document" if counts else "self")
     assert counts is (situation == "accepted")

@@ -12,10 +12,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from attestations.models import Document
-from entitlements import jws
+from entitlements import jws, token_store
 from entitlements.models import DecisionReason, DecisionRecord, IssuedToken, ModelTier
 from entitlements.policy import ASSURANCE_TOO_LOW, decide
-from entitlements.services import tokens
 from tests.attestations.factories import AttestationFactory, DocumentFactory
 from tests.entitlements.support import US_CALIFORNIA, person, signals, tier
 from tests.support.factories import UserFactory
@@ -31,7 +30,7 @@ FABLE: dict[str, Any] = {"min_level": 2, "us_person_required": True, "min_assura
 def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Both ways a decision is written must store the same rows."""
     if request.param == "orm":
-        monkeypatch.setattr(tokens, "_single_statement", lambda: False)
+        monkeypatch.setattr(token_store.writes, "use_single_statement", lambda: False)
     return str(request.param)
 
 

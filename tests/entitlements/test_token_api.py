@@ -21,9 +21,8 @@ from attestations.selectors import declaration_current
 from attestations.services import attestation_submit
 from audit.models import AuditEvent
 from audit.selectors import audit_verify
-from entitlements import jws
+from entitlements import jws, token_store
 from entitlements.models import DecisionReason, DecisionRecord, IssuedToken, SigningKey
-from entitlements.services import tokens
 from entitlements.services.keys import signing_keys_rotate
 from geo.models import GeoSignal
 from tests.entitlements.support import CUBA, US_CALIFORNIA, US_VPN, person, signals, tier
@@ -55,7 +54,7 @@ def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
     """PostgreSQL writes a decision in one statement; other databases through the ORM.
     Both are run here and must record the same (on SQLite both are the ORM's)."""
     if request.param == "orm":
-        monkeypatch.setattr(tokens, "_single_statement", lambda: False)
+        monkeypatch.setattr(token_store.writes, "use_single_statement", lambda: False)
     return str(request.param)
 
 

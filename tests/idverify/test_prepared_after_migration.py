@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from attestations.models import Attestation
-from entitlements import selectors
+from entitlements import token_store
 from entitlements.models import DecisionReason, ModelTier
 from tests.entitlements.support import US_CALIFORNIA, person, tier
 
@@ -93,10 +93,10 @@ def test_a_token_is_issued_after_a_migration_changes_a_column_type_under_the_ser
 @pytest.mark.django_db(transaction=True)
 def test_a_prepared_read_inside_a_transaction_survives_a_migration_too() -> None:
     tier(min_level=2)
-    assert selectors.tier_for_token(slug="fable-5") is not None
+    assert token_store.tier_for_token(slug="fable-5") is not None
     with _migrated_under_the_server():
         with transaction.atomic():
-            found = selectors.tier_for_token(slug="fable-5")
+            found = token_store.tier_for_token(slug="fable-5")
             # The transaction is still usable after the statement was retried.
             assert ModelTier.objects.filter(slug="fable-5").count() == 1
         assert found is not None

@@ -15,8 +15,8 @@ from accounts.models import Organization, User
 from accounts.registration.decisions import organization_verify
 from accounts.screening_hook import screen_organization
 from audit.models import AuditEvent
+from entitlements import token_store
 from entitlements.models import IssuedToken, UserRevocation
-from entitlements.services import tokens
 from screening.imports import ImportResult, snapshot_import
 from screening.models import RescreenJob, ScreeningMatch
 from screening.rescreen import rescreen_run
@@ -79,7 +79,7 @@ def fable() -> None:
 @pytest.fixture(params=["one-statement", "orm"])
 def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     if request.param == "orm":
-        monkeypatch.setattr(tokens, "_single_statement", lambda: False)
+        monkeypatch.setattr(token_store.writes, "use_single_statement", lambda: False)
     return str(request.param)
 
 

@@ -1,4 +1,4 @@
-"""Hot-path reads: instances from hand-written SQL, and statements PostgreSQL prepares."""
+"""The token store's reads: instances from hand-written SQL, and statements PostgreSQL prepares."""
 
 from __future__ import annotations
 
@@ -14,11 +14,10 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from attestations.selectors import _EVIDENCE_SQL
-from entitlements import selectors
+from entitlements import token_store
 from entitlements.models import ModelTier
-from entitlements.policy import _REVOCATION_SQL
-from idverify import db_reads
+from entitlements.token_store import _sql
+from entitlements.token_store.reads import _EVIDENCE_SQL, _REVOCATION_SQL, _TIER_SQL
 from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +38,10 @@ def _tier() -> ModelTier:
 def test_fetch_builds_the_same_instance_the_orm_would() -> None:
     tier = _tier()
     sql = (
-        f"SELECT {db_reads.select_list(ModelTier, 't')}, 41 + 1, 'extra'"  # noqa: S608
+        f"SELECT {_sql.select_list(ModelTier, 't')}, 41 + 1, 'extra'"  # noqa: S608
         f" FROM {ModelTier._meta.db_table} t WHERE t.slug = %s"
     )
-    [(fetched, extra)] = db_reads.fetch(ModelTier, sql, ["fable-5"])
+    [(fetched, extra)] = _sql.fetch(ModelTier, sql, ["fable-5"])
     loaded = ModelTier.objects.get(pk=tier.pk)
     for field in ModelTier._meta.concrete_fields:
         assert getattr(fetched, field.attname) == getattr(loaded, field.attname), field.name
@@ -60,14 +59,14 @@ def test_extra_columns_and_plain_rows_read_as_their_fields_on_every_database() -
     user = UserFactory.create()
     tier = _tier()
     sql = (
-        f"SELECT {db_reads.select_list(ModelTier, 't')}, t.created_at, u.public_id"  # noqa: S608
+        f"SELECT {_sql.select_list(ModelTier, 't')}, t.created_at, u.public_id"  # noqa: S608
         f" FROM {ModelTier._meta.db_table} t, {User._meta.db_table} u"
         " WHERE t.slug = %(slug)s AND u.id = %(user)s"
     )
     params = {"slug": "fable-5", "user": user.pk}
-    (created_at,) = db_reads.model_fields(ModelTier, "created_at")
-    (public_id,) = db_reads.model_fields(User, "public_id")
-    [(fetched, extra)] = db_reads.fetch(ModelTier, sql, params, extra=(created_at, public_id))
+    (created_at,) = _sql.model_fields(ModelTier, "created_at")
+    (public_id,) = _sql.model_fields(User, "public_id")
+    [(fetched, extra)] = _sql.fetch(ModelTier, sql, params, extra=(created_at, public_id))
     assert fetched.created_at == tier.created_at
     assert extra == (tier.created_at, user.public_id)
     assert timezone.is_aware(extra[0])
@@ -77,30 +76,28 @@ def test_extra_columns_and_plain_rows_read_as_their_fields_on_every_database() -
         f"SELECT t.created_at, t.directive_set_at, t.us_person_required"  # noqa: S608
         f" FROM {ModelTier._meta.db_table} t WHERE t.slug = %s"
     )
-    columns = db_reads.model_fields(
-        ModelTier, "created_at", "directive_set_at", "us_person_required"
-    )
-    [row] = db_reads.fetch_values(columns, sql, ["fable-5"])
+    columns = _sql.model_fields(ModelTier, "created_at", "directive_set_at", "us_person_required")
+    [row] = _sql.fetch_values(columns, sql, ["fable-5"])
     assert row == (tier.created_at, None, True)
     assert timezone.is_aware(row[0])
 
 
 def test_model_fields_are_columns_only() -> None:
     with pytest.raises(ValueError, match="is not a column"):
-        db_reads.model_fields(User, "memberships")
+        _sql.model_fields(User, "memberships")
 
 
 @pytest.mark.sqlite
 def test_fetch_of_no_rows_is_an_empty_list() -> None:
-    assert selectors.tier_for_token(slug="no-such-tier") is None
+    assert token_store.tier_for_token(slug="no-such-tier") is None
 
 
 def test_hot_path_statements_name_their_columns() -> None:
     # A prepared "SELECT *" fails with "cached plan must not change result type"
     # once a migration adds a column under a running server.
-    for sql in (selectors._TIER_SQL, _EVIDENCE_SQL, _REVOCATION_SQL):
+    for sql in (_TIER_SQL, _EVIDENCE_SQL, _REVOCATION_SQL):
         assert "*" not in sql
-    assert '"directive_state"' in db_reads.select_list(ModelTier, "t")
+    assert '"directive_state"' in _sql.select_list(ModelTier, "t")
 
 
 def _prepared() -> list[str]:
@@ -112,7 +109,7 @@ def _prepared() -> list[str]:
 def test_the_token_paths_statements_are_prepared_and_nothing_else_is() -> None:
     _tier()
     for _ in range(20):
-        assert selectors.tier_for_token(slug="fable-5") is not None
+        assert token_store.tier_for_token(slug="fable-5") is not None
         assert ModelTier.objects.filter(slug="fable-5").exists()
     prepared = _prepared()
     assert sum("WHERE t.slug = $1" in statement for statement in prepared) == 1
@@ -129,7 +126,7 @@ def test_prepared_statements_show_in_djangos_query_log(
     # In autocommit, as the token path runs: the statement alone. (Inside a
     # transaction a savepoint guards it: see test_prepared_after_migration.)
     with django_assert_num_queries(1) as queries:
-        selectors.tier_for_token(slug="fable-5")
+        token_store.tier_for_token(slug="fable-5")
     assert "FROM entitlements_modeltier t WHERE t.slug" in queries.captured_queries[0]["sql"]
 
 
@@ -158,7 +155,7 @@ def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler() -> Non
     assert f"'prepare_threshold': {2**62}" in _database_options()
     off = _database_options(DB_PREPARED_STATEMENTS="0")
     assert "'prepare_threshold': None" in off
-    assert "'server_side_binding': True" in off
+    assert "server_side_binding" not in off
 
 
 def test_a_sqlite_database_url_gets_the_quick_starts_options(tmp_path: Path) -> None:

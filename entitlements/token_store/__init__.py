@@ -1,0 +1,29 @@
+"""Everything the token path does to the database, in one place.
+
+``POST /api/v1/tokens`` is the service's hottest path, and its reads and writes are
+written by hand here rather than through the ORM: the reads as prepared statements
+(``reads``), the writes as two statements in autocommit (``writes``). Nothing else
+in the service uses this package; the other apps keep ORM-shaped APIs, and each
+statement here has an ORM twin that tests hold it equal to. Every statement goes
+through Django's cursor wrappers (``_sql``), so ``connection.execute_wrapper``,
+the query log and monitoring see them. docs/architecture.md says why.
+"""
+
+from __future__ import annotations
+
+from entitlements.token_store.reads import (
+    revocations_in_force,
+    screening_holds,
+    tier_for_token,
+    verification_status,
+)
+from entitlements.token_store.writes import decision_save, decision_save_orm
+
+__all__ = [
+    "decision_save",
+    "decision_save_orm",
+    "revocations_in_force",
+    "screening_holds",
+    "tier_for_token",
+    "verification_status",
+]
