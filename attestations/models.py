@@ -154,6 +154,13 @@ class ReviewReason(models.TextChoices):
         "printed_mismatch",
         "The printed data on the document does not agree with its machine-readable lines",
     )
+    RULES_CHANGED = (
+        "rules_changed",
+        (
+            "The document-type mapping changed after the document passed: under the new one "
+            "it does not show the attested status by itself"
+        ),
+    )
 
 
 class DecisionReason(models.TextChoices):

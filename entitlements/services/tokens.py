@@ -212,6 +212,7 @@ def token_issue(
         epoch=claims["epoch"],
         organization_id=uuid.UUID(org) if org else None,
         cnf_jkt=jkt or "",
+        ial=claims["ial"],
         issued_at=now,
         expires_at=expires_at,
     )

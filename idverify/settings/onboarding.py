@@ -25,3 +25,7 @@ IDV_TYPED_MRZ_PASSES = env_bool("IDV_TYPED_MRZ_PASSES", False)
 IDV_TESSDATA_DIR = env_str("IDV_TESSDATA_DIR") or (
     str(BASE_DIR / "share" / "tesseract") if QUICKSTART else None
 )
+# The document-type mapping (which MRZ documents support which status), a JSON file in
+# the format of attestations/mrz/data/document_rules.json; unset: the shipped table.
+# The periodic re-check applies a changed mapping to documents that already passed.
+IDV_DOCUMENT_RULES_FILE = env_str("IDV_DOCUMENT_RULES_FILE") or None

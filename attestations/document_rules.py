@@ -1,0 +1,53 @@
+"""The document-type mapping in force: which MRZ documents support which status.
+
+The shipped table is ``attestations/mrz/data/document_rules.json``; an operator
+may replace it with ``IDV_DOCUMENT_RULES_FILE`` (same format) without a release,
+for a fact DOMAIN.md marks unconfirmed. Its digest tells the periodic re-check
+(``entitlements.services.rechecks``) that the mapping changed, so documents that
+passed under the old one are checked against the new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from django.conf import settings
+
+from attestations.mrz import DocumentRule, parse_document_rules
+
+
+def document_rules_text() -> str:
+    """The mapping's text: the operator's file when set, else the shipped table."""
+    path = settings.IDV_DOCUMENT_RULES_FILE
+    if path:
+        return Path(path).read_text("utf-8")
+    shipped = resources.files("attestations.mrz").joinpath("data/document_rules.json")
+    return shipped.read_text("utf-8")
+
+
+@lru_cache(maxsize=4)
+def _parsed(text: str) -> tuple[DocumentRule, ...]:
+    return parse_document_rules(text)
+
+
+def document_rules() -> tuple[DocumentRule, ...]:
+    """The rules in force (a malformed operator file raises ``DocumentRulesError``)."""
+    return _parsed(document_rules_text())
+
+
+def document_rules_digest() -> str:
+    """SHA-256 of the mapping's rules, independent of whitespace and key order."""
+    rules = sorted(
+        (
+            rule.document_type.value,
+            rule.code_prefix,
+            rule.issuer,
+            sorted(status.value for status in rule.statuses),
+            sorted(rule.exclude_issuers),
+        )
+        for rule in document_rules()
+    )
+    return hashlib.sha256(repr(rules).encode()).hexdigest()
