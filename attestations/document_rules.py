@@ -10,13 +10,17 @@ passed under the old one are checked against the new one.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
 
-from attestations.mrz import DocumentRule, parse_document_rules
+from attestations.mrz import DocumentRule, DocumentRulesError, parse_document_rules
 
 
 def document_rules_text() -> str:
@@ -51,3 +55,25 @@ def document_rules_digest() -> str:
         for rule in document_rules()
     )
     return hashlib.sha256(repr(rules).encode()).hexdigest()
+
+
+@register()
+def check_document_rules_file(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """A replacement mapping that cannot be read stops start-up, not a person's upload."""
+    if not settings.IDV_DOCUMENT_RULES_FILE:
+        return []
+    try:
+        document_rules()
+    except (OSError, UnicodeDecodeError, DocumentRulesError) as error:
+        return [
+            Error(
+                f"IDV_DOCUMENT_RULES_FILE={settings.IDV_DOCUMENT_RULES_FILE} cannot be used: "
+                f"{error}.",
+                hint="Give a JSON file in the format of attestations/mrz/data/"
+                "document_rules.json, or unset it to use the shipped table.",
+                id="attestations.E001",
+            )
+        ]
+    return []

@@ -31,6 +31,7 @@ does nothing.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,11 +45,14 @@ from accounts.models import Sponsorship, User
 from attestations.document_rules import document_rules, document_rules_digest
 from attestations.evidence import ial_rank
 from attestations.models import Attestation, Document
+from attestations.mrz import DocumentRulesError
 from attestations.selectors import VerificationStatus, verification_status
 from attestations.services.rules import documents_rules_recheck
 from entitlements.models import IssuedToken, ModelTier, RecheckState
 from entitlements.policy import directive_and_evidence_reasons
 from entitlements.services.revocations import KEEP_LISTED, users_tokens_void
+
+log = logging.getLogger(__name__)
 
 # Why a re-check ran (the audit event's ``recheck.cause``).
 CAUSE_TIER_CHANGED = "recheck.tier_requirements_changed"
@@ -176,14 +180,22 @@ def _recently_expired(*, now: datetime) -> set[int]:
 
 
 def _document_rules_changed() -> set[int]:
-    """Apply a changed document-type mapping; the people whose documents stopped counting."""
-    digest = document_rules_digest()
+    """Apply a changed document-type mapping; the people whose documents stopped counting.
+
+    A mapping that cannot be read (the system check attestations.E001 names it at
+    start-up) is logged and skipped: it must not stop the expiry re-checks."""
+    try:
+        digest = document_rules_digest()
+    except (OSError, UnicodeDecodeError, DocumentRulesError):
+        log.exception("the document-type mapping cannot be read; its re-check is skipped")
+        return set()
     with transaction.atomic():
         state, _ = RecheckState.objects.select_for_update().get_or_create(pk=1)
         if state.document_rules_digest == digest:
             return set()
     # On the first run (no digest yet) every passed document is checked once.
     people = set(documents_rules_recheck(rules=document_rules(), digest=digest))
+    # Only once every document was checked: a run that failed midway starts again.
     RecheckState.objects.filter(pk=1).update(document_rules_digest=digest)
     return people
 

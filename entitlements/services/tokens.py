@@ -230,6 +230,8 @@ def token_issue(
             "iat": claims["iat"],
             "exp": claims["exp"],
             "usp": claims["usp"],
+            "ial": claims["ial"],
+            "evd": claims["evd"],
             "org": org,
             "geo": claims["geo"],
             "cnf_jkt": jkt,

@@ -288,3 +288,24 @@ def test_a_changed_document_mapping_sends_passed_documents_to_review_and_revokes
     # Idempotent: the same mapping again finds nothing to do.
     assert assurance_recheck_sweep().revoked == {}
     assert AuditEvent.objects.filter(action="document.rechecked").count() == 1
+
+
+def test_an_unreadable_mapping_does_not_stop_the_expiry_re_check(
+    settings: Settings, tmp_path: Path
+) -> None:
+    fable = tier(min_level=2)
+    user = person(2)
+    token = issue(user, fable)
+    ends = timezone.now() + timedelta(days=40)
+    user.attestations.update(expires_at=ends)
+    IssuedToken.objects.filter(pk=token.pk).update(
+        issued_at=ends - timedelta(minutes=5), expires_at=ends + timedelta(minutes=5)
+    )
+    broken = tmp_path / "rules.json"
+    broken.write_text("{not json")
+    settings.IDV_DOCUMENT_RULES_FILE = str(broken)
+
+    outcome = assurance_recheck_sweep(now=ends + timedelta(minutes=1))
+
+    assert list(outcome.revoked) == [str(user.public_id)]
+    assert not RecheckState.objects.exclude(document_rules_digest="").exists()
