@@ -121,8 +121,9 @@ def tier_update(*, actor: User | None, slug: str, reason: str, **changes: Any) -
     _unknown_fields(changes)
     reason = require_reason(reason)
     with transaction.atomic():
-        # The revocation row first, as every directive change takes it: one lock order.
-        lock_revocation_state()
+        # Lock order: the tier, then (only to revoke) the revocation row, as a directive
+        # change takes them. The re-check's reads hold the tier alone, so a large tier
+        # never keeps the revocation document from being re-signed.
         try:
             locked = ModelTier.objects.select_for_update().get(slug=slug)
         except ModelTier.DoesNotExist:
@@ -169,11 +170,12 @@ def tier_directive_set(*, actor: User, slug: str, state: str, reason: str) -> Mo
         )
     reason = require_reason(reason)
     with transaction.atomic():
-        document = lock_revocation_state()
+        # The tier, then the revocation row: the order tier_update takes them in.
         try:
             tier = ModelTier.objects.select_for_update().get(slug=slug)
         except ModelTier.DoesNotExist:
             raise NotFound(f"There is no model tier called {slug!r}.") from None
+        document = lock_revocation_state()
         previous = tier.directive_state
         tier.directive_state = state
         tier.directive_reason = reason

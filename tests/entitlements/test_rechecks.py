@@ -20,6 +20,7 @@ from attestations.selectors import mrz_purpose, verification_status
 from audit.models import AuditEvent
 from entitlements.models import IssuedToken, ModelTier, RecheckState, RevocationState
 from entitlements.policy import ASSURANCE_TOO_LOW, LEVEL_TOO_LOW
+from entitlements.services import rechecks
 from entitlements.services.rechecks import (
     CAUSE_DOCUMENT_RULES,
     CAUSE_EVIDENCE_EXPIRED,
@@ -309,3 +310,23 @@ def test_an_unreadable_mapping_does_not_stop_the_expiry_re_check(
 
     assert list(outcome.revoked) == [str(user.public_id)]
     assert not RecheckState.objects.exclude(document_rules_digest="").exists()
+
+
+def test_a_raised_minimum_never_commits_without_its_revocations(
+    officer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The re-check runs in the change's transaction: if revoking fails, nothing changes."""
+    fable = tier(min_level=2, min_assurance="ial1")
+    token = issue(person(2), fable)
+
+    def unavailable(**kwargs: object) -> None:
+        raise RuntimeError("revocation store unavailable")
+
+    monkeypatch.setattr(rechecks, "users_tokens_void", unavailable)
+    with pytest.raises(RuntimeError):
+        tier_update(actor=officer, slug="fable-5", reason="Order 2026-12", min_assurance="ial2")
+
+    assert ModelTier.objects.get(slug="fable-5").min_assurance == "ial1"
+    assert not AuditEvent.objects.filter(action="tier.updated").exists()
+    token.refresh_from_db()
+    assert token.revoked_at is None
