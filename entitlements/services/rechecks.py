@@ -44,7 +44,7 @@ from django.utils import timezone
 from accounts.models import Sponsorship, User
 from attestations.document_rules import document_rules, document_rules_digest
 from attestations.evidence import ial_rank
-from attestations.models import Attestation, Document
+from attestations.models import Attestation, Document, ReviewReason
 from attestations.mrz import DocumentRulesError
 from attestations.selectors import VerificationStatus, verification_status
 from attestations.services.rules import documents_rules_recheck
@@ -200,12 +200,27 @@ def _document_rules_changed() -> set[int]:
     return people
 
 
+def _awaiting_review_after_rules_change(*, now: datetime) -> set[int]:
+    """Holders of live tokens with a document a mapping change sent back to review.
+
+    Covers a run that moved documents and then failed before revoking: the next run
+    finds those documents no longer passed, but their holders here. The review
+    reasons are read in Python (SQLite, the quick start's database, has no JSON
+    containment lookup); the rows are the review queue's, for live-token holders only.
+    """
+    holders = live_tokens(now=now).values("user_id")
+    waiting = Document.objects.filter(
+        status=Document.Status.NEEDS_REVIEW, user_id__in=holders
+    ).values_list("user_id", "review_reasons")
+    return {user_id for user_id, reasons in waiting if ReviewReason.RULES_CHANGED in reasons}
+
+
 def assurance_recheck_sweep(*, now: datetime | None = None) -> RecheckOutcome:
     """The periodic re-check: a changed document mapping, expired evidence, recent tier
     changes. Safe to run at any time, twice, or concurrently."""
     now = now or timezone.now()
     outcome = RecheckOutcome()
-    changed_documents = _document_rules_changed()
+    changed_documents = _document_rules_changed() | _awaiting_review_after_rules_change(now=now)
     if changed_documents:
         outcome.add(
             tokens_recheck(

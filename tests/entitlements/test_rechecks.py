@@ -61,6 +61,7 @@ def voided_events() -> list[dict[str, Any]]:
     ]
 
 
+@pytest.mark.sqlite  # the quick start's database runs the re-checks too
 def test_raising_a_tiers_minimum_assurance_revokes_only_the_tokens_below_it(
     officer: User,
 ) -> None:
@@ -151,6 +152,7 @@ def _at_night(day: dt.date, hour: int, minute: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=dt.UTC)
 
 
+@pytest.mark.sqlite  # the quick start's database runs the re-checks too
 def test_a_passport_past_its_expiry_date_drops_the_assurance_and_revokes_the_token() -> None:
     fable = tier(min_level=2, min_assurance="ial1")
     user = person(2)
@@ -330,3 +332,35 @@ def test_a_raised_minimum_never_commits_without_its_revocations(
     assert not AuditEvent.objects.filter(action="tier.updated").exists()
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+@pytest.mark.sqlite  # the quick start's database runs the re-checks too
+def test_a_run_that_moved_a_document_but_failed_to_revoke_is_finished_by_the_next(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fable = tier(min_level=2, min_assurance="ial1")
+    user = person(2)
+    document = Document.objects.get(user=user)
+    document.mrz_source = "ocr"
+    document.mrz_sealed = crypto.encrypt(td3().encode(), purpose=mrz_purpose(document))
+    document.save()
+    token = issue(user, fable)
+    assurance_recheck_sweep()
+    settings.IDV_DOCUMENT_RULES_FILE = str(_rules_without_us_passports(tmp_path))
+
+    def unavailable(**kwargs: object) -> None:
+        raise RuntimeError("revocation store unavailable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(rechecks, "users_tokens_void", unavailable)
+        with pytest.raises(RuntimeError):
+            assurance_recheck_sweep()
+    assert Document.objects.get(user=user).status == Document.Status.NEEDS_REVIEW
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+    outcome = assurance_recheck_sweep()
+
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert list(outcome.revoked) == [str(user.public_id)]
