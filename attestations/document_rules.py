@@ -2,7 +2,7 @@
 
 The shipped table is ``attestations/mrz/data/document_rules.json``; an operator
 may replace it with ``IDV_DOCUMENT_RULES_FILE`` (same format) without a release,
-for a fact DOMAIN.md marks unconfirmed. Its digest tells the periodic re-check
+for a document fact not yet confirmed. Its digest tells the periodic re-check
 (``entitlements.services.rechecks``) that the mapping changed, so documents that
 passed under the old one are checked against the new one.
 """
