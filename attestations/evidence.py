@@ -18,13 +18,15 @@ Login vocabulary and the Nimbus OAuth SDK):
   matches the person's claim to be sponsored. It is *not* used for typed MRZ
   lines: check-digit arithmetic consults no record, so it is no validation in
   OIDC4IDA's sense and typed lines carry no code at all;
+- `bvr`: verification of the person as the evidence's holder by an automated
+  biometric comparison, user and capture device remote: only through an
+  identity-verification vendor (a live selfie matched to the document's photo);
 - not offered by this service: `vpip`/`vpiruv` (physical evidence inspected in
   person, under visible / also non-visible light), `vdig` (digital evidence's
   properties and content), `vcrypt` (cryptographic security features, e.g. a
-  passport chip), and every verification method: `auth`, `token`, `kbv`,
+  passport chip), and the other verification methods: `auth`, `token`, `kbv`,
   `pvp`/`pvr` (a qualified person compares the user with the evidence's image,
-  in person / remotely), `bvp`/`bvr` (an automated biometric comparison, in
-  person / remotely).
+  in person / remotely), `bvp` (an automated biometric comparison in person).
 
 Nothing here is a table: the evidence is computed from the rows that already
 exist (the attestation, documents with their checks or review, sponsorships),
