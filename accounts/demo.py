@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import Membership, Organization, User
+from accounts.models import Membership, Organization, Sponsorship, User
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - quick start only; seed_demo refuses elsewhere
 # The demo officer and admin must sign in with a second factor like real ones: this
 # published authenticator-app secret (base32) is theirs. Quick start only, as above.
 DEMO_TOTP_SECRET = "IDVERIFYDEMOTOTPSECRETFORQUICKST"  # noqa: S105
+OFFICER_EMAIL = "officer@operator.example"
+CLEARED_EMAIL = "cleared@acme.example"
 
 
 @dataclass(frozen=True)
@@ -69,13 +73,27 @@ def seed() -> list[DemoLogin]:
         website_domain="acme.example",
     )
 
-    officer = demo_user("officer@operator.example", "Casey Compliance", is_staff=True)
+    officer = demo_user(OFFICER_EMAIL, "Casey Compliance", is_staff=True)
     _member(officer, operator, Membership.Role.COMPLIANCE_OFFICER)
     admin = demo_user("admin@acme.example", "Alex Admin")
     # A signing official runs the organisation like an admin and may also sponsor.
     _member(admin, acme, Membership.Role.SIGNING_OFFICIAL)
     user = demo_user("user@acme.example", "Jordan User")
     _member(user, acme, Membership.Role.MEMBER)
+    # Sponsored by Acme's signing official (never by themselves): with the passport an
+    # officer reviews in attestations.demo, the evidence mythos-5 asks for.
+    cleared = demo_user(CLEARED_EMAIL, "Morgan Cleared")
+    _member(cleared, acme, Membership.Role.MEMBER)
+    if not Sponsorship.objects.filter(
+        user=cleared, organization=acme, status=Sponsorship.Status.ACTIVE
+    ).exists():
+        Sponsorship.objects.create(
+            user=cleared,
+            organization=acme,
+            sponsored_by=admin,
+            basis="Demo: Form I-9 on file, U.S. citizen.",
+            expires_at=timezone.now() + timedelta(days=365),
+        )
 
     return [
         DemoLogin(
@@ -91,4 +109,5 @@ def seed() -> list[DemoLogin]:
             demo_second_factor(admin),
         ),
         DemoLogin("end user (Acme Robotics, not yet verified)", user.email, DEMO_PASSWORD),
+        DemoLogin("sponsored by Acme Robotics", cleared.email, DEMO_PASSWORD),
     ]

@@ -6,5 +6,6 @@ class AttestationsConfig(AppConfig):
     verbose_name = "Attestations and documents"
 
     def ready(self) -> None:
-        # System checks, the OCR readiness check; the verification and review-queue links.
-        from attestations import checks, health, navigation  # noqa: F401
+        # System checks (the document-type mapping's among them), the OCR readiness
+        # check; the verification and review-queue links.
+        from attestations import checks, document_rules, health, navigation  # noqa: F401

@@ -4,7 +4,9 @@ Each person has the evidence that explains their outcome (attestations.evidence)
 a U.S. citizen whose passport was read from its image and passed its checks
 (level 2, IAL1), a U.S. citizen with only typed machine-readable lines (level 1,
 no assurance: typed lines prove consistency, not the document), a person who is
-not a U.S. person, and a document waiting in the review queue.
+not a U.S. person, a document waiting in the review queue, and a U.S. citizen
+whose passport a compliance officer approved and whom Acme Robotics sponsors
+(``accounts.demo``): level 3, IAL2-equivalent, the evidence ``mythos-5`` asks for.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD, DemoLogin, demo_user
+from accounts.demo import CLEARED_EMAIL, DEMO_PASSWORD, OFFICER_EMAIL, DemoLogin, demo_user
 from accounts.models import User
 from attestations.identity import identity_fingerprint
 from attestations.models import (
     Attestation,
+    DecisionReason,
     Document,
     DocumentType,
     ReviewReason,
@@ -141,9 +144,39 @@ def seed() -> list[DemoLogin]:
             "review_reasons": [ReviewReason.NO_MRZ],
         },
     )
+    # Made by accounts.demo (which runs first) with Acme's sponsorship.
+    cleared = User.objects.get(email=CLEARED_EMAIL)
+    cleared_attestation = _attest(
+        cleared,
+        status=UsPersonStatus.US_CITIZEN,
+        given="Morgan",
+        family="Cleared",
+        born=dt.date(1985, 7, 2),
+        citizenships=["US"],
+    )
+    Document.objects.get_or_create(
+        user=cleared,
+        attestation=cleared_attestation,
+        document_type=DocumentType.US_PASSPORT,
+        defaults={
+            "status": Document.Status.APPROVED,
+            "mrz_source": "ocr",
+            "supports_status": UsPersonStatus.US_CITIZEN,
+            "identity_fingerprint": cleared_attestation.identity_fingerprint,
+            "document_expires_on": timezone.now().date() + timedelta(days=5 * 365),
+            "review_reasons": [ReviewReason.PORTRAIT_MISSING],
+            "reviewed_by": User.objects.get(email=OFFICER_EMAIL),
+            "decision_reason": DecisionReason.GENUINE_AND_MATCHING,
+            "decision_note": "Demo: data page inspected; the portrait was under glare.",
+            "decided_at": timezone.now(),
+        },
+    )
     return [
         DemoLogin("verified U.S. citizen (level 2, IAL1)", citizen.email, DEMO_PASSWORD),
         DemoLogin("U.S. citizen, typed lines only (level 1)", typist.email, DEMO_PASSWORD),
         DemoLogin("not a U.S. person (level 1)", visitor.email, DEMO_PASSWORD),
         DemoLogin("document waiting for review", pending.email, DEMO_PASSWORD),
+        DemoLogin(
+            "officer-reviewed passport + sponsorship (level 3, IAL2)", cleared.email, DEMO_PASSWORD
+        ),
     ]

@@ -5,18 +5,28 @@ superior; *validation*: is the evidence genuine and current; *verification*:
 is this person its holder) and OpenID Connect for Identity Assurance 1.0
 (``check_method`` codes naming how a validation or verification was done).
 
-The codes this service uses, as this module reads OIDC4IDA's predefined values:
+The ``check_method`` codes, as OIDC4IDA's predefined values list defines them
+(openid.net/wg/ekyc-ida/identifiers; the same list backs, e.g., the GOV.UK One
+Login vocabulary and the Nimbus OAuth SDK):
 
-- `data`: the evidence's data checked for consistency (here: ICAO 9303 check
-  digits, dates, and agreement with the attestation);
-- `vri`: the evidence validated by inspecting an image of it, remotely;
-- `bvr`: the person verified as the evidence's holder biometrically, remotely
-  (only through a vendor: a live selfie matched to the document's photo);
-- not offered by this service: `vpip` (physical evidence inspected in person),
-  `vcrypt` (cryptographic features, e.g. a passport chip: vendors like Stripe
-  Identity inspect images of the document, they do not read its chip),
-  `vdig` (a digital record or signature), `pvr` (the person compared with the
-  evidence's photo by a person, remotely), `kbv` (knowledge-based).
+- `vri`: validation that physical evidence is genuine by inspecting an image of
+  it taken remotely under visible light. Used for a document image, whether
+  the automatic examination or a compliance officer inspected it;
+- `data`: validation by finding an existing electronic record that matches the
+  person's claim. Used for a sponsorship: the service's own record, written by
+  an authenticated signing official of an organisation the operator verified,
+  matches the person's claim to be sponsored. It is *not* used for typed MRZ
+  lines: check-digit arithmetic consults no record, so it is no validation in
+  OIDC4IDA's sense and typed lines carry no code at all;
+- `bvr`: verification of the person as the evidence's holder by an automated
+  biometric comparison, user and capture device remote: only through an
+  identity-verification vendor (a live selfie matched to the document's photo);
+- not offered by this service: `vpip`/`vpiruv` (physical evidence inspected in
+  person, under visible / also non-visible light), `vdig` (digital evidence's
+  properties and content), `vcrypt` (cryptographic security features, e.g. a
+  passport chip), and the other verification methods: `auth`, `token`, `kbv`,
+  `pvp`/`pvr` (a qualified person compares the user with the evidence's image,
+  in person / remotely), `bvp` (an automated biometric comparison in person).
 
 Nothing here is a table: the evidence is computed from the rows that already
 exist (the attestation, documents with their checks or review, sponsorships),
@@ -25,7 +35,7 @@ by ``verification_status``'s one query on the token path.
 | kind                | strength | validated by                     | holder verified by |
 |---------------------|----------|----------------------------------|--------------------|
 | `attestation`       | none     | -                                | -                  |
-| `mrz_typed`         | none     | `data` (the automatic checks)    | -                  |
+| `mrz_typed`         | none     | - (a consistency check, no code) | -                  |
 | `document_read`     | strong   | `vri` (automatic reading + checks) | -                |
 | `document_reviewed` | strong   | `vri` (a compliance officer)     | -                  |
 | `sponsorship`       | fair     | `data` (a verified organisation's signing official vouches) | - |
@@ -92,8 +102,9 @@ MRZ_TYPED = Evidence(
     "mrz_typed",
     "none",
     "Typed machine-readable lines pass public check-digit arithmetic: they show the person's "
-    "statements are consistent, never that they hold the document.",
-    Check("data", "idverify's automatic MRZ checks"),
+    "statements are consistent, never that they hold the document, and no record is consulted "
+    "(so not even OIDC4IDA's `data`).",
+    None,
     None,
 )
 DOCUMENT_READ = Evidence(

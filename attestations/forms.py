@@ -236,8 +236,9 @@ class DocumentForm(forms.Form):
     file = forms.FileField(
         label="Photo or scan of the document",
         required=False,
-        help_text="JPEG, PNG or PDF. For a passport, the photo page with the two lines of "
-        "letters and < signs at the bottom.",
+        help_text="JPEG, PNG or PDF (its first page). For a passport, the photo page with the "
+        "two lines of letters and < signs at the bottom. For a card, both sides in one picture: "
+        "the front with your photo and the back with the three lines.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
     mrz = forms.CharField(

@@ -158,6 +158,13 @@ class ReviewReason(models.TextChoices):
         "vendor_identity_mismatch",
         "A vendor verified the document; its name or birth date differs from the attestation",
     )
+    RULES_CHANGED = (
+        "rules_changed",
+        (
+            "The document-type mapping changed after the document passed: under the new one "
+            "it does not show the attested status by itself"
+        ),
+    )
 
 
 class DecisionReason(models.TextChoices):

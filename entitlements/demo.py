@@ -17,6 +17,7 @@ from entitlements.models import DirectiveState, ModelTier
 from entitlements.services.tiers import tier_create, tier_directive_set
 
 US_PERSON_EMAIL = "citizen@demo.example"
+CLEARED_EMAIL = "cleared@acme.example"
 NON_US_PERSON_EMAIL = "visitor@demo.example"
 TYPED_ONLY_EMAIL = "typed@demo.example"
 OFFICER_EMAIL = "officer@operator.example"
@@ -63,12 +64,17 @@ def seed() -> list[DemoLogin]:
             reason="Demo: an emergency order limits this model to U.S. persons.",
         )
 
-    # The people come from attestations.demo (it runs first): a level-2 citizen
-    # and a person who is not a U.S. person. Here they get their labels for the tiers.
+    # The people come from attestations.demo (it runs first): a level-2 citizen, one
+    # with typed lines only, a person who is not a U.S. person, and one with an
+    # officer-reviewed passport and Acme's sponsorship. Here they get their tier labels.
     citizen = User.objects.get(email=US_PERSON_EMAIL)
     visitor = User.objects.get(email=NON_US_PERSON_EMAIL)
     typist = User.objects.get(email=TYPED_ONLY_EMAIL)
+    cleared = User.objects.get(email=CLEARED_EMAIL)
     return [
+        DemoLogin(
+            "reviewed passport + Acme sponsorship (gets mythos-5)", cleared.email, DEMO_PASSWORD
+        ),
         DemoLogin("verified U.S. person (gets fable-5 tokens)", citizen.email, DEMO_PASSWORD),
         DemoLogin("typed lines only (refused fable-5: no assurance)", typist.email, DEMO_PASSWORD),
         DemoLogin("non-U.S. person (refused fable-5)", visitor.email, DEMO_PASSWORD),

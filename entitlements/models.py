@@ -72,6 +72,9 @@ class ModelTier(models.Model):
     )
     directive_set_at = models.DateTimeField(null=True, blank=True)
     epoch = models.PositiveIntegerField(default=0)
+    # When a requirement that decides who may hold a token last changed: the periodic
+    # re-check looks again at tokens issued around then (entitlements.services.rechecks).
+    requirements_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -141,6 +144,9 @@ class IssuedToken(models.Model):
     epoch = models.PositiveIntegerField()
     organization_id = models.UUIDField(null=True, blank=True)
     cnf_jkt = models.CharField(max_length=64, blank=True)
+    # The token's ``ial`` claim ("" for tokens issued before it was recorded): a
+    # re-check revokes a token that says more than the person's evidence now does.
+    ial = models.CharField(max_length=8, blank=True, default="")
     issued_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -257,6 +263,25 @@ class RevocationState(models.Model):
 
     def __str__(self) -> str:
         return f"revocations serial {self.serial}"
+
+
+class RecheckState(models.Model):
+    """The one row the periodic re-check keeps: which document-type mapping it last applied.
+
+    When the mapping in force (``attestations.document_rules``) has another digest,
+    documents passed under the old one are checked against the new one first.
+    """
+
+    document_rules_digest = models.CharField(max_length=64, blank=True)
+    swept_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="entitlements_one_recheck_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"re-check state (rules {self.document_rules_digest[:12] or 'none'})"
 
 
 class ModelClient(models.Model):

@@ -137,8 +137,10 @@ class TierDetailApi(APIView):
         request=TierRequirementsSerializer,
         responses={200: TierOutputSerializer},
         summary="Change a model tier's requirements (compliance officers)",
-        description="Applies to tokens issued from now on; to void tokens already "
-        "out, change the directive.",
+        description="Applies to tokens issued from now on. A change to who may hold a "
+        "token (minimum level or assurance, U.S.-person or sponsorship requirement) also "
+        "revokes, in the same transaction, the live tokens their holders' evidence no "
+        "longer supports (docs/assurance.md, re-checks).",
     )
     def patch(self, request: Request, slug: str) -> Response:
         officer = _officer(request, "change a model tier")

@@ -155,8 +155,8 @@ def tier_edit(request: HttpRequest, officer: User, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{updated.name}'s requirements are saved; "
-                "they apply to tokens issued from now on.",
+                f"{updated.name}'s requirements are saved; they apply to tokens issued from "
+                "now on, and tokens whose holders no longer meet them are revoked.",
             )
             return redirect("console")
     return _render_tier_form(request, form, tier, status=400)

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.utils import timezone
 
+from attestations.document_rules import document_rules
 from attestations.documents import (
     EXAMINATION_CHECKS,
     IMAGE_CHECKS,
@@ -135,7 +136,9 @@ def mrz_apply(
     if reading.fields is None or not reading.valid:
         _failed_reading(document, list(reading.checks))
         return
-    claim_checks = check_claim(fields=reading.fields, claim=_claim(attestation, document))
+    claim_checks = check_claim(
+        fields=reading.fields, claim=_claim(attestation, document), rules=document_rules()
+    )
     if source == "ocr":
         document.checks = []  # this image's checks replace any earlier ones
     _record(document, (*reading.checks, *claim_checks, *document_checks))

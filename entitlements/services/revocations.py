@@ -17,6 +17,7 @@ its expiry.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -199,13 +200,19 @@ def user_revoke(*, actor: User, user: User, reason: str) -> UserRevocation:
 
 
 def users_tokens_void(
-    *, users: list[User], reason: str, actor: User | str | None = None
+    *,
+    users: list[User],
+    reason: str,
+    actor: User | str | None = None,
+    recheck: dict[str, dict[str, Any]] | None = None,
 ) -> list[UserRevocation]:
     """Void people's live tokens without refusing new ones (their evidence changed).
 
     One serial for the whole batch, so suspending a large organisation costs
     one document, not one per member. ``actor`` is a person, or a machine named
     as the audit log names it (an organisation's SCIM token, ``"scim:<id>"``).
+    ``recheck``: by person's public id, what a re-check found (its cause, the
+    person's level and assurance now, each token's reason codes), for the audit.
     """
     person = actor if isinstance(actor, User) else None
     if not users:
@@ -232,6 +239,11 @@ def users_tokens_void(
                     "reason": reason,
                     "tokens_revoked": counts[str(user.public_id)],
                     "serial": state.serial,
+                    **(
+                        {"recheck": recheck[str(user.public_id)]}
+                        if recheck and str(user.public_id) in recheck
+                        else {}
+                    ),
                 },
             )
     return revocations

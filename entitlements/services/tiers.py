@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.services import audit_record
 from entitlements.models import DirectiveState, ModelTier
+from entitlements.services.rechecks import ELIGIBILITY_FIELDS, tier_tokens_recheck
 from entitlements.services.revocations import (
     lock_revocation_state,
     republish,
@@ -113,11 +114,16 @@ def tier_create(
 
 def tier_update(*, actor: User | None, slug: str, reason: str, **changes: Any) -> ModelTier:
     """Change requirements (not the directive). They apply to tokens issued from now on;
-    a directive change is what voids the tokens already out."""
+    when one that decides eligibility changed, the tier's live tokens are re-checked in
+    this transaction, and those now above their holder's evidence are revoked with it
+    (``entitlements.services.rechecks``): the change never commits without them."""
     _require_editor(actor, "change a model tier")
     _unknown_fields(changes)
     reason = require_reason(reason)
     with transaction.atomic():
+        # Lock order: the tier, then (only to revoke) the revocation row, as a directive
+        # change takes them. The re-check's reads hold the tier alone, so a large tier
+        # never keeps the revocation document from being re-signed.
         try:
             locked = ModelTier.objects.select_for_update().get(slug=slug)
         except ModelTier.DoesNotExist:
@@ -130,16 +136,26 @@ def tier_update(*, actor: User | None, slug: str, reason: str, **changes: Any) -
         changed = [name for name in changes if before[name] != after[name]]
         if not changed:
             return locked
+        rechecked = bool(ELIGIBILITY_FIELDS.intersection(changed))
+        if rechecked:
+            locked.requirements_changed_at = timezone.now()
+            changed.append("requirements_changed_at")
         locked.save(update_fields=changed)
+        recheck = (
+            tier_tokens_recheck(tier=locked, actor=actor, reason=reason).summary()
+            if rechecked
+            else None
+        )
         audit_record(
             action="tier.updated",
             actor=actor,
             subject_type="model_tier",
             subject_id=locked.slug,
             data={
-                "before": {name: before[name] for name in changed},
-                "after": {name: after[name] for name in changed},
+                "before": {name: before[name] for name in changed if name in before},
+                "after": {name: after[name] for name in changed if name in after},
                 "reason": reason,
+                **({"recheck": recheck} if recheck is not None else {}),
             },
         )
     return locked
@@ -154,11 +170,12 @@ def tier_directive_set(*, actor: User, slug: str, state: str, reason: str) -> Mo
         )
     reason = require_reason(reason)
     with transaction.atomic():
-        document = lock_revocation_state()
+        # The tier, then the revocation row: the order tier_update takes them in.
         try:
             tier = ModelTier.objects.select_for_update().get(slug=slug)
         except ModelTier.DoesNotExist:
             raise NotFound(f"There is no model tier called {slug!r}.") from None
+        document = lock_revocation_state()
         previous = tier.directive_state
         tier.directive_state = state
         tier.directive_reason = reason

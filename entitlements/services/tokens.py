@@ -176,6 +176,7 @@ def token_issue(
         epoch=claims["epoch"],
         organization_id=uuid.UUID(org) if org else None,
         cnf_jkt=jkt or "",
+        ial=claims["ial"],
         issued_at=now,
         expires_at=expires_at,
     )
@@ -193,6 +194,8 @@ def token_issue(
             "iat": claims["iat"],
             "exp": claims["exp"],
             "usp": claims["usp"],
+            "ial": claims["ial"],
+            "evd": claims["evd"],
             "org": org,
             "geo": claims["geo"],
             "cnf_jkt": jkt,

@@ -15,3 +15,6 @@ IDV_SIGNING_KEY_ROTATION_DAYS = env_int("IDV_SIGNING_KEY_ROTATION_DAYS", 30, min
 # re-signs it every half of this (CELERY_BEAT_SCHEDULE) and on read when less
 # than half is left. Twice the verifiers' poll interval (5 s) by default.
 IDV_REVOCATIONS_TTL_SECONDS = env_int("IDV_REVOCATIONS_TTL_SECONDS", 10, minimum=2)
+# How often the periodic re-check looks for evidence past its expiry (and a changed
+# document-type mapping) and revokes the tokens resting on it, seconds.
+IDV_RECHECK_SECONDS = env_int("IDV_RECHECK_SECONDS", 60, minimum=5)

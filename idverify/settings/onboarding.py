@@ -16,7 +16,7 @@ IDV_DOCUMENT_MAX_PDF_PAGES = env_int("IDV_DOCUMENT_MAX_PDF_PAGES", 10, minimum=1
 # Failed automatic readings of one document before it goes to a person instead.
 IDV_DOCUMENT_MAX_ATTEMPTS = env_int("IDV_DOCUMENT_MAX_ATTEMPTS", 3, minimum=1)
 # On: typed MRZ lines that pass every check mark the document passed. Typed lines
-# prove data consistency only (check_method `data`), never possession, so even then
+# prove data consistency only (no OIDC4IDA check_method), never possession, so even then
 # they give no level above 1 and no assurance (attestations.evidence). Off (the
 # default): they go to a compliance officer, who sees the image, if there is one.
 IDV_TYPED_MRZ_PASSES = env_bool("IDV_TYPED_MRZ_PASSES", False)
@@ -25,6 +25,10 @@ IDV_TYPED_MRZ_PASSES = env_bool("IDV_TYPED_MRZ_PASSES", False)
 IDV_TESSDATA_DIR = env_str("IDV_TESSDATA_DIR") or (
     str(BASE_DIR / "share" / "tesseract") if QUICKSTART else None
 )
+# The document-type mapping (which MRZ documents support which status), a JSON file in
+# the format of attestations/mrz/data/document_rules.json; unset: the shipped table.
+# The periodic re-check applies a changed mapping to documents that already passed.
+IDV_DOCUMENT_RULES_FILE = env_str("IDV_DOCUMENT_RULES_FILE") or None
 
 # --- Vendor path: identity-verification vendors (attestations.vendors) ----------------
 # Stripe Identity (document + matching live selfie). Without a secret key the option

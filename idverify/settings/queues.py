@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from idverify.env import env_int, env_secret
 from idverify.settings.audit import IDV_AUDIT_SEAL_SECONDS
-from idverify.settings.entitlements import IDV_REVOCATIONS_TTL_SECONDS
+from idverify.settings.entitlements import IDV_RECHECK_SECONDS, IDV_REVOCATIONS_TTL_SECONDS
 from idverify.settings.screening import IDV_SCREENING_FETCH_SECONDS
 
 # --- Celery --------------------------------------------------------------------------
@@ -49,6 +49,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "entitlements.revocations_heartbeat",
         "schedule": IDV_REVOCATIONS_TTL_SECONDS / 2,
         "options": {"expires": IDV_REVOCATIONS_TTL_SECONDS / 2},
+    },
+    # Evidence past its expiry (or a changed document mapping) revokes the tokens on it.
+    # Late runs are worthless once the next is due: expire them rather than queue a backlog.
+    "assurance-recheck": {
+        "task": "entitlements.assurance_recheck",
+        "schedule": float(IDV_RECHECK_SECONDS),
+        "options": {"expires": float(IDV_RECHECK_SECONDS)},
     },
     "accounts-invitations-send-pending": {
         "task": "accounts.invitations_send_pending",

@@ -17,7 +17,8 @@ from tests.support.factories import MembershipFactory, OrganizationFactory, Spon
 # The kinds as docs/onboarding.md describes them: (strength, validation, verification).
 KINDS = [
     (evidence.ATTESTATION, "none", None, None),
-    (evidence.MRZ_TYPED, "none", "data", None),
+    # Check digits consult no record: not OIDC4IDA's `data` (an electronic record matched).
+    (evidence.MRZ_TYPED, "none", None, None),
     (evidence.DOCUMENT_READ, "strong", "vri", None),
     (evidence.DOCUMENT_REVIEWED, "strong", "vri", None),
     (evidence.SPONSORSHIP, "fair", "data", None),
@@ -37,7 +38,7 @@ def test_each_kind_of_evidence_has_its_strength_and_check_methods(
 
 
 def test_typed_lines_prove_data_consistency_never_possession() -> None:
-    assert evidence.MRZ_TYPED.methods == ("data",)
+    assert evidence.MRZ_TYPED.methods == ()
     assert evidence.MRZ_TYPED.verification is None
     assurance = assurance_of(
         attested_us_person=True,

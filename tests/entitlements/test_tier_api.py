@@ -69,12 +69,15 @@ def test_an_officer_changes_requirements_and_new_decisions_follow_them(
     assert response.json()["min_level"] == 3
     stored = ModelTier.objects.get(slug="fable-5")
     assert stored.min_level == 3
-    assert stored.epoch == 0  # requirements are not a directive: tokens already out stand
+    # Requirements are not a directive: no new epoch; the re-check revokes only the
+    # tokens above the new minimum (none were issued here).
+    assert stored.epoch == 0
     event = AuditEvent.objects.get(action="tier.updated")
     assert event.data == {
         "before": {"min_level": 1},
         "after": {"min_level": 3},
         "reason": "Raised after review 12.",
+        "recheck": {"tokens_checked": 0, "people_checked": 0, "people_revoked": 0},
     }
     assert decide(citizen, stored, signals()).reason_codes == ["level.too_low"]
 

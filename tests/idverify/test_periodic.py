@@ -78,6 +78,7 @@ def test_every_entry_of_the_beat_schedule_runs_and_succeeds(
     expected = {str(entry["task"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "entitlements.revocations_heartbeat" in expected
     assert "audit.seal_pending" in expected
+    assert "entitlements.assurance_recheck" in expected
     with caplog.at_level(logging.ERROR, logger="idverify.periodic"):
         schedule = schedules()  # the real schedule, read from settings
         wait_for(lambda: expected <= {name for name, _ in finished}, 60, "every task to run")
