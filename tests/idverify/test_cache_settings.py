@@ -33,7 +33,7 @@ def test_cache_url_names_redis_or_a_directory_and_the_quick_start_uses_var(
     tmp_path: Path,
 ) -> None:
     redis = _settings_process(_PRINT_CACHE, CACHE_URL="redis://cache.internal:6379/1")
-    assert redis.stdout.strip() == "RedisCache redis://cache.internal:6379/1", redis.stderr
+    assert redis.stdout.strip() == "FailOpenRedisCache redis://cache.internal:6379/1", redis.stderr
     files = _settings_process(_PRINT_CACHE, CACHE_URL=f"file://{tmp_path}/counts")
     assert files.stdout.strip() == f"FileBasedCache {tmp_path}/counts", files.stderr
     quick = _settings_process(
