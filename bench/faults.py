@@ -167,11 +167,23 @@ def summarise(answers: list[Answer], began: float, back: float, log: str) -> dic
             - min((a.started for a in unavailable), default=began),
             2,
         ),
+        "first_503_after_restart_began": round(
+            min((a.started for a in unavailable), default=began) - began, 2
+        ),
+        "last_503_after_database_back": round(
+            max((a.finished for a in unavailable), default=back) - back, 2
+        ),
+        "slow_answers_over_1s": sorted(
+            (round(a.started - began, 2), round(a.finished - a.started, 2), a.status)
+            for a in answers
+            if a.finished - a.started > 1
+        )[:20],
         "seconds_to_recover": round(min(recovered) - back, 2) if recovered else None,
         "slowest_answer_seconds": round(
             max((a.finished - a.started for a in answers), default=0), 2
         ),
         "tracebacks_in_log": log.count("Traceback"),
+        "first_traceback": log[log.find("Traceback") :][:3000] if "Traceback" in log else "",
     }
 
 

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from idverify.celery import app as celery_app
+from idverify.unavailable import is_database_unavailable
 
 log = logging.getLogger("idverify.periodic")
 
@@ -100,6 +101,15 @@ def run_job(job: Job) -> bool:
     try:
         task = celery_app.tasks[job.task]
         result = task.apply(args=job.args, kwargs=job.kwargs)
+        if result.failed() and is_database_unavailable(result.result):
+            # An outage, not a bug: the job runs again on its schedule once it is over.
+            log.warning(
+                "periodic job %s (%s) skipped: the database is unavailable (%s)",
+                job.name,
+                job.task,
+                type(result.result).__name__,
+            )
+            return False
         if result.failed():
             log.error(
                 "periodic job %s (%s) failed: %r",

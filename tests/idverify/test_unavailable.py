@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
+from idverify.celery import app as celery_app
+from idverify.periodic import jobs_from_schedule, run_job
 from idverify.unavailable import CODE, RETRY_AFTER_SECONDS
 from tests.support.api import assert_api_error
 
@@ -65,3 +68,20 @@ def test_other_database_errors_stay_500s(client: Client, monkeypatch: pytest.Mon
     quiet = Client(raise_request_exception=False)
     response = quiet.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer idv_pat_x")
     assert_api_error(response, 500, "server_error")
+
+
+@celery_app.task(name="tests.periodic_database_down")
+def _periodic_database_down() -> None:
+    raise OperationalError("the database system is shutting down")
+
+
+def test_a_periodic_job_meeting_an_outage_is_a_warning_not_an_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    [job] = jobs_from_schedule({"down": {"task": "tests.periodic_database_down", "schedule": 60.0}})
+    with caplog.at_level(logging.WARNING, logger="idverify.periodic"):
+        assert run_job(job) is False
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING
+    assert "database is unavailable" in record.getMessage()
+    assert record.exc_info is None
