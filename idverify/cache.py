@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache.backends.redis import RedisCache
@@ -123,7 +123,7 @@ class FailOpenRedisCache(RedisCache):
         )
 
     def set_many(
-        self, data: Mapping[Any, Any], timeout: Any = 300, version: int | None = None
+        self, data: dict[Any, Any], timeout: Any = 300, version: int | None = None
     ) -> list[Any]:
         return self._open(
             "set_many",
@@ -136,5 +136,5 @@ class FailOpenRedisCache(RedisCache):
             "delete_many", lambda: super(FailOpenRedisCache, self).delete_many(keys, version), None
         )
 
-    def clear(self) -> bool:
-        return self._open("clear", lambda: super(FailOpenRedisCache, self).clear(), False)
+    def clear(self) -> None:
+        self._open("clear", lambda: super(FailOpenRedisCache, self).clear(), None)
