@@ -70,10 +70,11 @@ if _database_url:
         # DB_CONNECT_TIMEOUT seconds to connect and DB_STATEMENT_TIMEOUT ms per
         # statement (0: no limit), then the caller gets a 503 (idverify.unavailable).
         _statement_ms = env_int("DB_STATEMENT_TIMEOUT", 30_000, minimum=0)
+        _given = DATABASES["default"].get("OPTIONS", {})  # ?options=... in DATABASE_URL stays
         DATABASES["default"]["OPTIONS"] = {
-            **DATABASES["default"].get("OPTIONS", {}),
+            **_given,
             "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5, minimum=1),
-            "options": f"-c statement_timeout={_statement_ms}",
+            "options": f"{_given.get('options', '')} -c statement_timeout={_statement_ms}".strip(),
             "server_side_binding": True,
             "prepare_threshold": 2**62 if env_bool("DB_PREPARED_STATEMENTS", True) else None,
         }
