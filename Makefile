@@ -6,7 +6,7 @@ PORT ?= 8000
 # The issuer of quick-start tokens is where the server listens (unless set explicitly).
 QUICKSTART := IDV_QUICKSTART=1 IDV_BASE_URL=$${IDV_BASE_URL:-http://$(HOST):$(PORT)}
 
-.PHONY: run quickstart test check lint types migrations-check worker beat clean
+.PHONY: run quickstart up test check lint types migrations-check worker beat clean
 
 ## Quick start: SQLite, tasks and the periodic schedule in-process, demo GeoIP data and demo people, on http://$(HOST):$(PORT)
 run:
@@ -47,7 +47,14 @@ migrations-check:
 	@scripts/venv.sh requirements-dev.txt
 	$(QUICKSTART) IDV_VAR_DIR=$$(mktemp -d) $(PY) manage.py makemigrations --check --dry-run
 
-## Production-shaped processes (need CELERY_BROKER_URL etc., see README).
+## Production shape on this host: the release step, then WEB_NODES web nodes (ports 5000,
+## 5001, ...), a Celery worker and beat, from the Procfile, against the PostgreSQL, Redis or
+## RabbitMQ named in the environment (README: Production shape).
+WEB_NODES ?= 2
+up:
+	@WEB_NODES=$(WEB_NODES) scripts/up.sh
+
+## Production-shaped processes one by one (need CELERY_BROKER_URL etc., see README).
 worker:
 	$(PY) -m celery -A idverify worker --loglevel INFO
 beat:

@@ -14,17 +14,15 @@ from django.conf import settings
 from django.db import transaction
 
 from idverify.celery import app
+from idverify.enqueue import publish
 
 
 def enqueue(task_name: str, *args: Any) -> None:
     signature = app.signature(task_name, args=args)
-    if app.conf.task_always_eager:
-        # No broker: run it here and now, without asking Kombu for a producer.
-        signature.apply()
-        return
     if settings.IDV_ACCOUNTS_TASK_QUEUE:
         signature.set(queue=settings.IDV_ACCOUNTS_TASK_QUEUE)
-    signature.apply_async()
+    # A broker outage is logged; the periodic resume tasks send it later (idverify.enqueue).
+    publish(signature)
 
 
 def enqueue_on_commit(task_name: str, *args: Any) -> None:

@@ -15,6 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from idverify.errors import DomainError
+from idverify.unavailable import RETRY_AFTER_SECONDS, is_database_unavailable, note
+from idverify.unavailable import error_body as unavailable_body
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,16 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if is_database_unavailable(exc):
+        # The database is down or restarting: try again shortly (idverify.unavailable).
+        note(exc)
+        return Response(
+            unavailable_body(), status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        )
+    return _handled(exc, context)
+
+
+def _handled(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         set_rollback()
         return Response({"error": exc.as_dict()}, status=exc.status)

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from idverify.celery import app as celery_app
+from idverify.unavailable import is_database_unavailable
 
 log = logging.getLogger("idverify.periodic")
 
@@ -94,12 +95,25 @@ def jobs_from_schedule(entries: Mapping[str, Mapping[str, object]] | None = None
     return jobs
 
 
+def _skipped(job: Job, error: BaseException) -> None:
+    # An outage, not a bug: the job runs again on its schedule once it is over.
+    log.warning(
+        "periodic job %s (%s) skipped: the database is unavailable (%s)",
+        job.name,
+        job.task,
+        type(error).__name__,
+    )
+
+
 def run_job(job: Job) -> bool:
     """Run one job now, in this thread; True when it succeeded. Never raises."""
     close_old_connections()
     try:
         task = celery_app.tasks[job.task]
         result = task.apply(args=job.args, kwargs=job.kwargs)
+        if result.failed() and is_database_unavailable(result.result):
+            _skipped(job, result.result)
+            return False
         if result.failed():
             log.error(
                 "periodic job %s (%s) failed: %r",
@@ -109,8 +123,11 @@ def run_job(job: Job) -> bool:
                 extra={"traceback": result.traceback},
             )
             return False
-    except Exception:
-        log.exception("periodic job %s (%s) failed", job.name, job.task)
+    except Exception as error:
+        if is_database_unavailable(error):
+            _skipped(job, error)
+        else:
+            log.exception("periodic job %s (%s) failed", job.name, job.task)
         return False
     finally:
         # This thread outlives any request: give back its connection like one would.

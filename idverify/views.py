@@ -14,6 +14,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from idverify.health import run_checks
 from idverify.middleware import CONTENT_SECURITY_POLICY, is_api_path, json_error_response
+from idverify.unavailable import current_database_error, note, unavailable_response
 
 
 @csrf_exempt  # GET only; exempt so a stray POST gets 405, not a CSRF page
@@ -72,6 +73,10 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # A database outage raised outside a view (a middleware saving the session): a 503.
+    if (outage := current_database_error()) is not None:
+        note(outage)
+        return unavailable_response(request)
     return _error(request, 500, "idverify/errors/500.html")
 
 

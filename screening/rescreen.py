@@ -7,20 +7,26 @@ successor resumes where it stopped and nothing is screened twice for nothing).
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organization
 from attestations.models import Attestation
 from attestations.selectors import attestations_active_after
 from idverify.celery import app
+from idverify.enqueue import publish
 from screening.models import RescreenJob
 from screening.services import Subject, subject_screen
 
 logger = logging.getLogger(__name__)
 BATCH = 200
 TASK = "screening.rescreen_run"
+# A re-screen queued this long ago and never started, or silent this long while
+# running, lost its task (a broker outage, a worker killed): it is sent again.
+STALL_SECONDS = 300
 Status = RescreenJob.Status
 
 
@@ -35,11 +41,8 @@ def person_subject(attestation: Attestation) -> Subject:
 
 
 def _enqueue(job_id: int) -> None:
-    signature = app.signature(TASK, args=(job_id,))
-    if app.conf.task_always_eager:
-        signature.apply()
-    else:
-        signature.apply_async()
+    # With the broker down, rescreens_resume_stalled sends it later (idverify.enqueue).
+    publish(app.signature(TASK, args=(job_id,)))
 
 
 def rescreen_start(*, list_version: str) -> RescreenJob:
@@ -111,3 +114,17 @@ def rescreen_run(*, job_id: int) -> RescreenJob | None:
 def rescreen_progress() -> RescreenJob | None:
     """The latest re-screen, for the review page."""
     return RescreenJob.objects.order_by("-created_at", "-pk").first()
+
+
+def rescreens_resume_stalled() -> int:
+    """Send again the re-screens whose task was lost; the job row says what is left."""
+    cutoff = timezone.now() - timedelta(seconds=STALL_SECONDS)
+    stalled = list(
+        RescreenJob.objects.filter(
+            Q(status=Status.QUEUED, created_at__lt=cutoff)
+            | Q(status=Status.RUNNING, heartbeat_at__lt=cutoff)
+        ).values_list("pk", flat=True)
+    )
+    for pk in stalled:
+        _enqueue(pk)
+    return len(stalled)

@@ -12,7 +12,7 @@ from django.conf import settings
 from screening.formats import ImportRefused
 from screening.http import FetchFailed, download
 from screening.imports import snapshot_import
-from screening.rescreen import rescreen_run
+from screening.rescreen import rescreen_run, rescreens_resume_stalled
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +21,12 @@ logger = logging.getLogger(__name__)
 @shared_task(name="screening.rescreen_run", acks_late=True)
 def rescreen(job_id: int) -> None:
     rescreen_run(job_id=job_id)
+
+
+@shared_task(name="screening.rescreens_resume_stalled", acks_late=True)
+def resume_stalled_rescreens() -> int:
+    # Idempotent: sending a re-screen twice only resumes it from its cursor.
+    return rescreens_resume_stalled()
 
 
 def csl_fetch_and_import() -> str:

@@ -17,6 +17,7 @@ from attestations.services.images import image_delete_locked
 from attestations.storage import purpose_for, sealed_file_delete, sealed_file_write
 from attestations.uploads import UploadLimits, inspect_upload
 from audit.services import audit_record
+from idverify.enqueue import publish
 from idverify.errors import Conflict, NotFound, ValidationFailed
 
 # Documents that carry an ICAO machine-readable zone (or may: a foreign passport).
@@ -43,7 +44,23 @@ def upload_limits() -> UploadLimits:
 def _enqueue_reading(document_id: uuid.UUID) -> None:
     from attestations.tasks import document_read_mrz  # tasks import services: no cycle at load
 
-    document_read_mrz.delay(str(document_id))
+    # With the broker down, documents_read_stalled sends it later (idverify.enqueue).
+    publish(document_read_mrz.s(str(document_id)))
+
+
+# A document still ``processing`` this long after it was sent lost its reading task
+# (a broker outage, a worker killed): documents_read_stalled sends it again.
+READ_STALL_SECONDS = 120
+
+
+def documents_read_stalled() -> int:
+    """Send again the reading of documents whose task was lost; the row is the record."""
+    cutoff = timezone.now() - timedelta(seconds=READ_STALL_SECONDS)
+    waiting = Document.objects.filter(status=Document.Status.PROCESSING, created_at__lt=cutoff)
+    public_ids = list(waiting.values_list("public_id", flat=True)[:1000])
+    for public_id in public_ids:
+        _enqueue_reading(public_id)
+    return len(public_ids)
 
 
 def _validate_input(*, document_type: str, file_data: bytes | None, mrz: str) -> None:

@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # After authentication and allauth: privileged people pass a second factor first.
     "accounts.second_factor.middleware.SecondFactorMiddleware",
+    # Innermost, so it sees a view's exception first: a database outage is a 503.
+    "idverify.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "idverify.urls"

@@ -67,8 +67,15 @@ if _database_url:
         # are prepared (entitlements.token_store), as the huge threshold stops psycopg
         # preparing anything by itself. None turns preparing off, for some poolers
         # (docs/operations.md).
+        # Bounded waits: a database that is down or stuck costs a request at most
+        # DB_CONNECT_TIMEOUT seconds to connect and DB_STATEMENT_TIMEOUT ms per
+        # statement (0: no limit), then the caller gets a 503 (idverify.unavailable).
+        _statement_ms = env_int("DB_STATEMENT_TIMEOUT", 30_000, minimum=0)
+        _given = DATABASES["default"].get("OPTIONS", {})  # ?options=... in DATABASE_URL stays
         DATABASES["default"]["OPTIONS"] = {
-            **DATABASES["default"].get("OPTIONS", {}),
+            **_given,
+            "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5, minimum=1),
+            "options": f"{_given.get('options', '')} -c statement_timeout={_statement_ms}".strip(),
             "prepare_threshold": 2**62 if env_bool("DB_PREPARED_STATEMENTS", True) else None,
         }
     elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -65,6 +65,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "accounts.enrolments_resume_stalled",
         "schedule": 60.0,
     },
+    # The job rows are the record of queued work: what a broker outage or a killed
+    # worker lost is sent again (idverify.enqueue).
+    "attestations-documents-read-stalled": {
+        "task": "attestations.documents_read_stalled",
+        "schedule": 60.0,
+    },
+    "screening-rescreens-resume-stalled": {
+        "task": "screening.rescreens_resume_stalled",
+        "schedule": 120.0,
+    },
     "accounts-enrolments-prune": {"task": "accounts.enrolments_prune", "schedule": 3600.0},
     "accounts-organizations-expire-pending": {
         "task": "accounts.organizations_expire_pending",

@@ -6,6 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from idverify.cache import redis_options
 from idverify.env import env_bool, env_int, env_secret
 from idverify.settings.base import IDV_BASE_URL, QUICKSTART, VAR_DIR
 
@@ -35,7 +36,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # this cache, so it must be one that every web process shares: with a cache per
 # process, each gunicorn worker would allow the full limit. Outside the quick
 # start a per-process cache is refused (system check idverify.E008).
-def _cache(url: str | None) -> dict[str, str]:
+def _cache(url: str | None) -> dict[str, object]:
     if not url:
         if QUICKSTART:
             # One host: the two quick-start workers share files in var/.
@@ -46,7 +47,12 @@ def _cache(url: str | None) -> dict[str, str]:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "idverify"}
     parts = urlsplit(url)
     if parts.scheme in ("redis", "rediss", "unix"):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        # Fails open: with Redis down, limits stop counting and requests go on (idverify.cache).
+        return {
+            "BACKEND": "idverify.cache.FailOpenRedisCache",
+            "LOCATION": url,
+            "OPTIONS": redis_options(),
+        }
     if parts.scheme == "file" and parts.path.startswith("/") and not parts.netloc:
         return {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

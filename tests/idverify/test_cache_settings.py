@@ -33,7 +33,7 @@ def test_cache_url_names_redis_or_a_directory_and_the_quick_start_uses_var(
     tmp_path: Path,
 ) -> None:
     redis = _settings_process(_PRINT_CACHE, CACHE_URL="redis://cache.internal:6379/1")
-    assert redis.stdout.strip() == "RedisCache redis://cache.internal:6379/1", redis.stderr
+    assert redis.stdout.strip() == "FailOpenRedisCache redis://cache.internal:6379/1", redis.stderr
     files = _settings_process(_PRINT_CACHE, CACHE_URL=f"file://{tmp_path}/counts")
     assert files.stdout.strip() == f"FileBasedCache {tmp_path}/counts", files.stderr
     quick = _settings_process(
@@ -72,3 +72,20 @@ def test_without_cache_url_the_deployment_check_refuses_to_go_on() -> None:
     )
     assert check.returncode != 0
     assert "idverify.E008" in check.stderr
+
+
+def test_database_waits_are_bounded_and_an_options_string_in_the_url_is_kept() -> None:
+    code = (
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS'];"
+        " print(o['connect_timeout'], '|', o['options'])"
+    )
+    bounded = _settings_process(
+        code,
+        CACHE_URL="redis://cache.internal:6379/1",
+        DATABASE_URL="postgres://u@db.internal:5432/idv?options=-c%20search_path%3Dapp",
+        DB_CONNECT_TIMEOUT="3",
+        DB_STATEMENT_TIMEOUT="2500",
+    )
+    assert bounded.stdout.strip() == ("3 | -c search_path=app -c statement_timeout=2500"), (
+        bounded.stderr
+    )

@@ -1,0 +1,140 @@
+"""The shared Redis cache, failing open: a Redis outage degrades limits, never requests.
+
+Everything the service keeps in the cache can be lost without harm to what is
+stored: rate-limit and throttle counters, failed-credential counts, the places
+rules (re-read from the database), screening similarity memos, allauth's
+one-use marks for TOTP codes. So when Redis is down or unreachable, a read
+answers "not there", a write is dropped, and the request carries on: tokens
+are issued and verified, people sign in. What degrades while it lasts is
+stated here and in docs/operations.md:
+
+- rate limits and throttles (API throttles, failed-credential 429s, allauth's
+  sign-in limits) do not count, so they let everything through;
+- a TOTP code can be used twice within its 30-second step (allauth marks a
+  used code in the cache);
+- a change to the places rules reaches other nodes when their cached copy
+  expires (``geo.selectors``), not at once.
+
+Failing closed instead would turn a cache outage into a full outage of sign-in
+and of every API call, for the sake of counters that an attacker gains little
+from in a few minutes: every password guess still costs a full password hash
+and privileged accounts still need their second factor. Each process logs one
+warning when the cache becomes unreachable and repeats it at most every
+``WARN_EVERY_SECONDS`` while it stays so.
+
+Waits are bounded: connecting gives up after ``CONNECT_TIMEOUT`` seconds and a
+command after ``SOCKET_TIMEOUT``, so a Redis that hangs cannot hold a request.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+log = logging.getLogger("idverify.cache")
+
+CONNECT_TIMEOUT = 0.5
+SOCKET_TIMEOUT = 1.0
+WARN_EVERY_SECONDS = 30.0
+
+_OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
+T = TypeVar("T")
+
+_last_warning = 0.0
+_warning_lock = threading.Lock()
+
+
+def _warn(operation: str, error: BaseException) -> None:
+    global _last_warning  # noqa: PLW0603 - a per-process throttle on one log line
+    now = time.monotonic()
+    with _warning_lock:
+        if now - _last_warning < WARN_EVERY_SECONDS and _last_warning:
+            return
+        _last_warning = now
+    log.warning(
+        "cache unreachable (%s: %s): rate limits are not counted until it returns",
+        operation,
+        type(error).__name__,
+    )
+
+
+def redis_options() -> dict[str, object]:
+    """Connection options bounding every wait on Redis (Django passes them to redis-py)."""
+    return {"socket_connect_timeout": CONNECT_TIMEOUT, "socket_timeout": SOCKET_TIMEOUT}
+
+
+class FailOpenRedisCache(RedisCache):
+    """Django's Redis cache; an unreachable Redis reads as empty and drops writes."""
+
+    def _open(self, operation: str, call: Callable[[], T], fallback: T) -> T:
+        try:
+            return call()
+        except _OUTAGE as error:
+            _warn(operation, error)
+            return fallback
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        return self._open(
+            "get", lambda: super(FailOpenRedisCache, self).get(key, default, version), default
+        )
+
+    def add(self, key: Any, value: Any, timeout: Any = 300, version: int | None = None) -> bool:
+        # True, as if the key were new: a counter starts again, nothing is refused.
+        return self._open(
+            "add", lambda: super(FailOpenRedisCache, self).add(key, value, timeout, version), True
+        )
+
+    def set(self, key: Any, value: Any, timeout: Any = 300, version: int | None = None) -> None:
+        self._open(
+            "set", lambda: super(FailOpenRedisCache, self).set(key, value, timeout, version), None
+        )
+
+    def touch(self, key: Any, timeout: Any = 300, version: int | None = None) -> bool:
+        return self._open(
+            "touch", lambda: super(FailOpenRedisCache, self).touch(key, timeout, version), False
+        )
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        return self._open(
+            "delete", lambda: super(FailOpenRedisCache, self).delete(key, version), False
+        )
+
+    def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
+        return self._open(
+            "get_many", lambda: super(FailOpenRedisCache, self).get_many(keys, version), {}
+        )
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        return self._open(
+            "has_key", lambda: super(FailOpenRedisCache, self).has_key(key, version), False
+        )
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        # As if the counter had just been created: nothing is refused for its count.
+        return self._open(
+            "incr", lambda: super(FailOpenRedisCache, self).incr(key, delta, version), delta
+        )
+
+    def set_many(
+        self, data: dict[Any, Any], timeout: Any = 300, version: int | None = None
+    ) -> list[Any]:
+        return self._open(
+            "set_many",
+            lambda: super(FailOpenRedisCache, self).set_many(data, timeout, version),
+            list(data),
+        )
+
+    def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
+        self._open(
+            "delete_many", lambda: super(FailOpenRedisCache, self).delete_many(keys, version), None
+        )
+
+    def clear(self) -> None:
+        self._open("clear", lambda: super(FailOpenRedisCache, self).clear(), None)
