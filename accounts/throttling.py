@@ -25,7 +25,7 @@ import logging
 import time
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
@@ -46,8 +46,8 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 def window_count(key: str, window_seconds: int) -> int:
     """Add one to ``key``'s count for this window and return the new count."""
-    if isinstance(cache, RedisCache) or isinstance(getattr(cache, "_wrapped", None), RedisCache):
-        backend: Any = cache
+    backend: Any = caches["default"]
+    if isinstance(backend, RedisCache):
         full_key = backend.make_and_validate_key(key)
         client = backend._cache.get_client(full_key, write=True)
         pipeline = client.pipeline(transaction=False)
