@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
@@ -58,18 +59,22 @@ class Server:
         )
         self.wait_ready()
 
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 60
+    def wait_ready(self, seconds: float = 180.0) -> None:
+        deadline = time.monotonic() + seconds
+        last = ""
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 self.log.seek(0)
                 raise SystemExit("gunicorn exited:\n" + self.log.read().decode(errors="replace"))
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=2):
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=5):
                     return
-            except OSError:
-                time.sleep(0.2)
-        raise SystemExit("gunicorn did not become ready in 60 s")
+            except urllib.error.HTTPError as error:
+                last = error.read().decode(errors="replace")
+            except OSError as error:
+                last = str(error)
+            time.sleep(0.5)
+        raise SystemExit(f"gunicorn did not become ready in {seconds:.0f} s: {last}")
 
     def pids(self) -> list[int]:
         """The master and its workers."""

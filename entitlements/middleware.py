@@ -41,6 +41,9 @@ def answer(
     headers = {"ETag": etag, "Cache-Control": cache_control}
     if etag_matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag):
         return HttpResponse(status=304, headers=headers)
+    # Answered above CommonMiddleware, which would otherwise add it: without it a
+    # keep-alive client gets the body chunked.
+    headers["Content-Length"] = str(len(body))
     return HttpResponse(body, content_type=content_type, headers=headers)
 
 

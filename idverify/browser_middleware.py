@@ -30,7 +30,7 @@ Answer = HttpResponseBase | Awaitable[HttpResponseBase]
 
 def is_machine_request(request: HttpRequest) -> bool:
     """An API path, no cookie: nothing of a browser's to load or protect."""
-    return "HTTP_COOKIE" not in request.META and is_api_path(request.path_info)
+    return not request.META.get("HTTP_COOKIE") and is_api_path(request.path_info)
 
 
 class SessionMiddleware(sessions.SessionMiddleware):

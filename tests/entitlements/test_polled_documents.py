@@ -59,6 +59,8 @@ def test_the_middleware_serves_the_bytes_the_view_would(
     assert served.content == direct.content
     for header in ("Content-Type", "ETag", "Cache-Control"):
         assert served[header] == direct[header], header
+    # Set by the middleware itself (it answers above CommonMiddleware): never chunked.
+    assert served["Content-Length"] == str(len(served.content))
 
 
 def test_the_jwks_is_the_json_it_always_was(client: Client) -> None:
