@@ -46,10 +46,12 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 def window_count(key: str, window_seconds: int) -> int:
     """Add one to ``key``'s count for this window and return the new count."""
-    backend: Any = caches["default"]
+    backend = caches["default"]
     if isinstance(backend, RedisCache):
         full_key = backend.make_and_validate_key(key)
-        client = backend._cache.get_client(full_key, write=True)
+        # Django's Redis client, for the one pipelined round trip its API cannot make.
+        redis_client: Any = backend._cache  # type: ignore[attr-defined]
+        client = redis_client.get_client(full_key, write=True)
         pipeline = client.pipeline(transaction=False)
         pipeline.incr(full_key)
         pipeline.expire(full_key, window_seconds + 1, nx=True)

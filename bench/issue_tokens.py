@@ -36,6 +36,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import secrets
 import sys
 from dataclasses import dataclass
@@ -168,9 +169,10 @@ def statements_per_request(key: str) -> dict[str, int]:
             send(name)
         counts[name] = len(queries.captured_queries)
         if name == "tokens":
+            # A statement that writes, however it begins (WITH ... INSERT is one).
+            writes = re.compile(r"\b(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
             counts["token_writes"] = sum(
-                query["sql"].lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")
-                for query in queries.captured_queries
+                bool(writes.search(query["sql"])) for query in queries.captured_queries
             )
     return counts
 
