@@ -59,7 +59,16 @@ from _load import (
 
 sys.path.insert(0, str(ROOT))
 BENCH_DB = os.environ.get("BENCH_DB", "idverify_bench")
-__all__ = ["US_ADDRESS", "Run", "Server", "exchange", "free_port", "measure", "request_bytes"]
+__all__ = [
+    "ROOT",
+    "US_ADDRESS",
+    "Run",
+    "Server",
+    "exchange",
+    "free_port",
+    "measure",
+    "request_bytes",
+]
 
 
 def server_env(port: int, var_dir: Path) -> dict[str, str]:
