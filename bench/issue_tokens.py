@@ -1,53 +1,74 @@
-"""Token issuance under load: POST /api/v1/tokens against a trivial authenticated endpoint.
+"""Token issuance under load: capacity, server CPU per token, and latency offered open loop.
 
-    .venv/bin/python bench/issue_tokens.py [--clients 32] [--seconds 10] [--rounds 2]
+    .venv/bin/python bench/issue_tokens.py [--clients 32] [--seconds 10] [--rounds 2] [--json]
 
-Starts its own PostgreSQL database (``idverify_bench`` on DATABASE_URL's server,
-default postgres@127.0.0.1:5432, dropped and recreated), migrates it, creates one
-verified person per client with their own API key, and serves the project with
-gunicorn (gthread workers). Each client is an asyncio coroutine holding one
-keep-alive connection and sending requests back to back (a closed loop). The
-baseline is GET /api/v1/me on the same server: authenticated, one query more
-than nothing. Requests arrive through a trusted proxy with X-Forwarded-For set
-to a U.S. address of the demo GeoIP database, so every decision does a real
-lookup. Endpoints run interleaved, round after round; each keeps its best round.
+Starts its own PostgreSQL database (``BENCH_DB``, default ``idverify_bench``, on
+DATABASE_URL's server, default postgres@127.0.0.1:5432, dropped and recreated),
+migrates it, creates one verified person per client with their own API key,
+and serves the project with gunicorn (gthread workers). Requests arrive
+through a trusted proxy with X-Forwarded-For set to a U.S. address of the demo
+GeoIP database, so every decision does a real lookup.
 
-Targets: tokens >= 50% of the baseline's requests/s, and token p99 < 50 ms.
-Uses only the project's own dependencies (the client is the standard library).
+One run reports:
+
+- capacity: POST /api/v1/tokens in a closed loop (each client sends its next
+  request when the last is answered), best of ``--rounds``;
+- server CPU per request, read from /proc (utime + stime of gunicorn's
+  processes and of the PostgreSQL backends serving the database, before and
+  after), for tokens, GET /api/v1/me, /healthz and GET /api/v1/revocations,
+  each measured the same way (closed loop, mean of the rounds);
+- p50 and p99 at 50% and 75% of capacity, open loop: requests on a fixed
+  schedule whatever the server does, latency counted from the scheduled send
+  time (``bench/_load.py``).
+
+With ``--json`` the last line is one JSON object: capacity_rps,
+cpu_ms_per_token, p50_ms_at_50, p99_ms_at_50, p50_ms_at_75, p99_ms_at_75,
+me_cpu_ms, healthz_cpu_ms, revocations_cpu_ms (and db_writes_per_token).
+
+Targets (2 cores): <= 4 ms server CPU per token; p99 < 50 ms at 75% of
+capacity, open loop; /api/v1/me within 2x /healthz's CPU; the revocation
+document at most /healthz's. Uses only the project's own dependencies.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import platform
+import re
 import secrets
-import signal
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _load import (
+    ROOT,
+    US_ADDRESS,
+    Run,
+    Server,
+    ServerCpu,
+    exchange,
+    free_port,
+    measure,
+    measure_open,
+    request_bytes,
+)
+
 sys.path.insert(0, str(ROOT))
-VENV_BIN = Path(sys.executable).parent
-US_ADDRESS = "192.0.2.1"
-BENCH_DB = "idverify_bench"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+BENCH_DB = os.environ.get("BENCH_DB", "idverify_bench")
+__all__ = [
+    "ROOT",
+    "US_ADDRESS",
+    "Run",
+    "Server",
+    "exchange",
+    "free_port",
+    "measure",
+    "request_bytes",
+]
 
 
 def server_env(port: int, var_dir: Path) -> dict[str, str]:
@@ -72,13 +93,15 @@ def server_env(port: int, var_dir: Path) -> dict[str, str]:
     }
 
 
-def recreate_database(env: dict[str, str]) -> None:
+def recreate_database(env: dict[str, str], *, create: bool = True) -> None:
+    """Drop the benchmark's database and (unless ``create`` is False) make it again, empty."""
     import psycopg
 
     admin_url = env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        if create:
+            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
 
 
 def setup_django(env: dict[str, str]) -> None:
@@ -132,7 +155,8 @@ def create_fixtures(clients: int, var_dir: Path) -> Fixtures:
 
 
 def statements_per_request(key: str) -> dict[str, int]:
-    """SQL statements one request of each kind sends, counted in process (for the report)."""
+    """SQL statements one request of each kind sends, counted in process (for the report),
+    and the writes (INSERT, UPDATE, DELETE) among a token request's."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -153,154 +177,35 @@ def statements_per_request(key: str) -> dict[str, int]:
         with CaptureQueriesContext(connection) as queries:
             send(name)
         counts[name] = len(queries.captured_queries)
+        if name == "tokens":
+            # A statement that writes, however it begins (WITH ... INSERT is one).
+            writes = re.compile(r"\b(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+            counts["token_writes"] = sum(
+                bool(writes.search(query["sql"])) for query in queries.captured_queries
+            )
     return counts
 
 
-class Server:
-    """gunicorn serving the project on a free port, stopped on exit."""
-
-    def __init__(self, env: dict[str, str], port: int, *, workers: int, threads: int) -> None:
-        self.port = port
-        self.log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"),
-                "idverify.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--threads",
-                str(threads),
-                "--worker-class",
-                "gthread",
-                "--keep-alive",
-                "30",
-                "--backlog",
-                "256",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.wait_ready()
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.log.seek(0)
-                raise SystemExit("gunicorn exited:\n" + self.log.read().decode(errors="replace"))
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise SystemExit("gunicorn did not become ready in 60 s")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
+def percentile_line(label: str, run: Run, target: float | None = None) -> str:
+    line = (
+        f"{label:<34}{run.rate:>10.1f}{run.percentile(0.50):>9.1f}{run.percentile(0.99):>9.1f}"
+        f"{len(run.latencies):>9}"
+    )
+    wrong = sum(n for status, n in run.statuses.items() if status >= 500 or status == 0)
+    return line + (f"   ({wrong} failed)" if wrong else "")
 
 
-@dataclass
-class Run:
-    name: str
-    seconds: float
-    latencies: list[float] = field(default_factory=list)
-    statuses: Counter[int] = field(default_factory=Counter)
-
-    @property
-    def rate(self) -> float:
-        return len(self.latencies) / self.seconds
-
-    def percentile(self, q: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
-
-
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    length, close = 0, False
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        if name.lower() == "content-length":
-            length = int(value)
-        elif name.lower() == "connection" and value.strip().lower() == "close":
-            close = True
-    if length:
-        await reader.readexactly(length)
-    return status, close
-
-
-Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
-
-
-async def exchange(port: int, connection: Connection, request: bytes, run: Run) -> Connection:
-    """Send one request on a kept-alive connection and record its latency and status;
-    returns the connection to use next (a new one when the server closed this one)."""
-    reader, writer = connection
-    started = time.perf_counter()
-    writer.write(request)
-    await writer.drain()
-    status, close = await _read_response(reader)
-    run.latencies.append(time.perf_counter() - started)
-    run.statuses[status] += 1
-    if close:
-        writer.close()
-        return await asyncio.open_connection("127.0.0.1", port)
-    return connection
-
-
-async def _client(port: int, request: bytes, run: Run, deadline: float) -> None:
-    connection = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        while time.perf_counter() < deadline:
-            connection = await exchange(port, connection, request, run)
-    finally:
-        connection[1].close()
-
-
-def request_bytes(method: str, path: str, key: str, body: dict[str, Any] | None) -> bytes:
-    payload = json.dumps(body).encode() if body is not None else b""
-    headers = [
-        f"{method} {path} HTTP/1.1",
-        "Host: 127.0.0.1",
-        f"Authorization: Bearer {key}",
-        f"X-Forwarded-For: {US_ADDRESS}",
-        "Accept: application/json",
-    ]
-    if body is not None:
-        headers += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
-    return ("\r\n".join(headers) + "\r\n\r\n").encode() + payload
-
-
-async def _measure(name: str, port: int, requests: list[bytes], seconds: float) -> Run:
-    run = Run(name=name, seconds=seconds)
-    deadline = time.perf_counter() + seconds
-    await asyncio.gather(*(_client(port, request, run, deadline) for request in requests))
-    return run
-
-
-def measure(name: str, port: int, requests: list[bytes], seconds: float) -> Run:
-    return asyncio.run(_measure(name, port, requests, seconds))
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main() -> None:  # noqa: PLR0915 - one report, read top to bottom
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--json", action="store_true", help="end with one JSON line")
     args = parser.parse_args()
+
+    import tempfile
 
     with tempfile.TemporaryDirectory(prefix="idverify-bench-") as tmp:
         var_dir = Path(tmp)
@@ -311,56 +216,101 @@ def main() -> None:
         fixtures = create_fixtures(args.clients, var_dir)
         statements = statements_per_request(fixtures.person_keys[0])
         server = Server(env, port, workers=args.workers, threads=args.threads)
+        cpu = ServerCpu(server, env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres", BENCH_DB)
+        keys = fixtures.person_keys
+        loads = {
+            "tokens": [
+                request_bytes("POST", "/api/v1/tokens", k, {"model": "fable-5"}) for k in keys
+            ],
+            "me": [request_bytes("GET", "/api/v1/me", k, None) for k in keys],
+            "healthz": [request_bytes("GET", "/healthz", None, None)] * len(keys),
+            "revocations": [request_bytes("GET", "/api/v1/revocations", None, None)] * len(keys),
+        }
         try:
-            token_requests = [
-                request_bytes("POST", "/api/v1/tokens", key, {"model": "fable-5"})
-                for key in fixtures.person_keys
-            ]
-            me_requests = [
-                request_bytes("GET", "/api/v1/me", key, None) for key in fixtures.person_keys
-            ]
-            measure("warm-up", port, token_requests + me_requests, 3.0)
-            best: dict[str, Run] = {}
+            measure("warm-up", port, [r for load in loads.values() for r in load[:8]], 3.0)
+            runs: dict[str, list[Run]] = {name: [] for name in loads}
             for _ in range(args.rounds):
-                for name, requests in (("me", me_requests), ("tokens", token_requests)):
-                    run = measure(name, port, requests, args.seconds)
-                    if name not in best or run.rate > best[name].rate:
-                        best[name] = run
+                for name, requests in loads.items():
+                    runs[name].append(measure(name, port, requests, args.seconds, cpu))
+            capacity = max(run.rate for run in runs["tokens"])
+            offered = {
+                share: measure_open(
+                    f"tokens at {share}%",
+                    port,
+                    loads["tokens"],
+                    capacity * share / 100,
+                    args.seconds,
+                )
+                for share in (50, 75)
+            }
         finally:
             server.stop()
+        recreate_database(env, create=False)
 
-    tokens, me = best["tokens"], best["me"]
-    expected = {"tokens": 201, "me": 200}
-    for run in (tokens, me):
-        wrong = {s: n for s, n in run.statuses.items() if s != expected[run.name]}
-        if wrong:
-            raise SystemExit(f"{run.name}: unexpected statuses {wrong}")
-    ratio = tokens.rate / me.rate
+    expected = {"tokens": 201, "me": 200, "healthz": 200, "revocations": 200}
+    for name, name_runs in runs.items():
+        for run in name_runs:
+            wrong = {s: n for s, n in run.statuses.items() if s != expected[name]}
+            if wrong:
+                raise SystemExit(f"{name}: unexpected statuses {wrong}")
+    cpu_ms = {
+        name: sum(run.cpu_ms_per_request for run in name_runs) / len(name_runs)
+        for name, name_runs in runs.items()
+    }
+    best = {name: max(name_runs, key=lambda run: run.rate) for name, name_runs in runs.items()}
     print(
         f"idverify token issuance, {platform.python_implementation()} {platform.python_version()}"
     )
     print(
         f"{args.clients} clients, gunicorn {args.workers} workers x {args.threads} threads, "
-        f"{os.cpu_count()} CPUs, PostgreSQL, best of {args.rounds} x {args.seconds:.0f} s"
+        f"{os.cpu_count()} CPUs, PostgreSQL, {args.rounds} rounds x {args.seconds:.0f} s"
     )
     print()
     print(
-        f"{'endpoint':<28}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'requests':>10}"
-        f"{'SQL/req':>9}"
+        f"{'closed loop (best round)':<34}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'requests':>9}"
+        f"{'CPU ms/req':>12}"
     )
-    for label, run in (("POST /api/v1/tokens", tokens), ("GET /api/v1/me (baseline)", me)):
+    for name, label in (
+        ("tokens", "POST /api/v1/tokens"),
+        ("me", "GET /api/v1/me"),
+        ("healthz", "GET /healthz"),
+        ("revocations", "GET /api/v1/revocations"),
+    ):
+        print(percentile_line(label, best[name]) + f"{cpu_ms[name]:>12.2f}")
+    print()
+    print(f"{'open loop, tokens':<34}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'requests':>9}")
+    for share, run in offered.items():
+        print(percentile_line(f"at {share}% of capacity ({capacity * share / 100:.0f}/s)", run))
+    print()
+    print(
+        f"SQL statements per token request: {statements['tokens']} "
+        f"({statements['token_writes']} writes); per /api/v1/me: {statements['me']}"
+    )
+    checks = [
+        ("server CPU per token <= 4 ms", cpu_ms["tokens"] <= 4.0),
+        ("p99 < 50 ms at 75% of capacity", offered[75].percentile(0.99) < 50),
+        ("/api/v1/me <= 2x /healthz CPU", cpu_ms["me"] <= 2 * cpu_ms["healthz"]),
+        ("revocations <= /healthz CPU", cpu_ms["revocations"] <= cpu_ms["healthz"]),
+    ]
+    for label, met in checks:
+        print(f"{label}: {'met' if met else 'NOT met'}")
+    if args.json:
         print(
-            f"{label:<28}{run.rate:>12.1f}{run.percentile(0.50):>10.1f}"
-            f"{run.percentile(0.99):>10.1f}{len(run.latencies):>10}{statements[run.name]:>9}"
+            json.dumps(
+                {
+                    "capacity_rps": round(capacity, 1),
+                    "cpu_ms_per_token": round(cpu_ms["tokens"], 3),
+                    "p50_ms_at_50": round(offered[50].percentile(0.50), 2),
+                    "p99_ms_at_50": round(offered[50].percentile(0.99), 2),
+                    "p50_ms_at_75": round(offered[75].percentile(0.50), 2),
+                    "p99_ms_at_75": round(offered[75].percentile(0.99), 2),
+                    "me_cpu_ms": round(cpu_ms["me"], 3),
+                    "healthz_cpu_ms": round(cpu_ms["healthz"], 3),
+                    "revocations_cpu_ms": round(cpu_ms["revocations"], 3),
+                    "db_writes_per_token": statements["token_writes"],
+                }
+            )
         )
-    print()
-    print(
-        f"tokens / baseline throughput: {ratio:.0%}   (target >= 50%: "
-        f"{'met' if ratio >= 0.5 else 'NOT met'})"
-    )
-    p99 = tokens.percentile(0.99)
-    print(f"tokens p99: {p99:.1f} ms   (target < 50 ms: {'met' if p99 < 50 else 'NOT met'})")
-    print(f"mean token latency {statistics.fmean(tokens.latencies) * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

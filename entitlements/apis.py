@@ -22,9 +22,9 @@ from accounts.apis.common import request_user as _user
 from entitlements import jws, publication, token_store
 from entitlements.authentication import IsModelClient, ModelClientAuthentication
 from entitlements.introspection import introspect
+from entitlements.middleware import jwks_response, revocations_response
 from entitlements.models import ModelClient
 from entitlements.schema import IntrospectionSerializer, JwksSerializer, MetadataSerializer
-from entitlements.services.keys import JWKS_MAX_AGE
 from entitlements.services.revocations import revocation_create
 from entitlements.services.tokens import token_issue
 from geo.selectors import request_signals
@@ -132,10 +132,9 @@ class JwksApi(APIView):
     throttle_classes: list[Any] = []
 
     @extend_schema(responses={200: JwksSerializer}, summary="Public signing keys (JWKS)")
-    def get(self, request: Request) -> Response:
-        response = Response(publication.jwks())
-        response["Cache-Control"] = f"public, max-age={JWKS_MAX_AGE}"
-        return response
+    def get(self, request: Request) -> HttpResponse:
+        # The ready bytes PolledDocumentsMiddleware serves; here for what it passes on.
+        return jwks_response(request._request)
 
 
 class MetadataApi(APIView):
@@ -155,11 +154,6 @@ REVOCATION_DOCUMENT = {
     "type": "string",
     "pattern": r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$",
 }
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    tags = [tag.strip() for tag in header.split(",")]
-    return any(tag == "*" or tag.removeprefix("W/") == etag for tag in tags)
 
 
 class RevocationsApi(APIView):
@@ -238,11 +232,8 @@ class RevocationsApi(APIView):
         summary="The signed revocation document (poll with If-None-Match)",
     )
     def get(self, request: Request) -> HttpResponse:
-        document = publication.revocation_document()
-        headers = {"ETag": document.etag, "Cache-Control": "no-cache"}
-        if _etag_matches(request.headers.get("If-None-Match", ""), document.etag):
-            return HttpResponse(status=304, headers=headers)
-        return HttpResponse(document.body, content_type="application/jwt", headers=headers)
+        # The ready bytes PolledDocumentsMiddleware serves; here for what it passes on.
+        return revocations_response(request._request)
 
     @extend_schema(
         request=InputSerializer,

@@ -11,9 +11,10 @@ elsewhere. Waits are bounded by ``DB_CONNECT_TIMEOUT`` and
 
 Django discards the broken connection by itself at the end of the request
 (``close_old_connections`` on ``request_finished`` closes a connection that
-had errors and no longer answers), and ``CONN_HEALTH_CHECKS`` tests a reused
-connection before a request uses it, so the first request after the database
-returns gets a fresh connection: nodes recover without a restart.
+had errors and no longer answers), so each kept connection fails at most one
+request after the database returns (a 503 like the others) and the next gets a
+fresh connection: nodes recover without a restart. ``DB_CONN_HEALTH_CHECKS=1``
+spares even that one request, for a round trip on every request.
 
 Three places map the errors, so none escapes as a 500: the DRF exception
 handler (``idverify.api_errors``), ``DatabaseUnavailableMiddleware`` for plain

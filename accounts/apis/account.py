@@ -11,13 +11,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.apis.common import request_user as _user
 from accounts.models import ApiKey
 from accounts.second_factor.policy import SecondFactorRequired
+from accounts.throttling import ScopedRateThrottle
 from idverify.api_input import StrictInput
 
 

@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 
 from accounts.models import User
 from accounts.second_factor.policy import Standing, second_factor_standing, standing_error
+from idverify.browser_middleware import is_machine_request
 from idverify.middleware import is_api_path
 
 # allauth is mounted at /accounts/ (idverify/urls.py); it holds every page a person
@@ -38,7 +39,8 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
+        # A machine request has no session, so no session's person to hold here.
+        user = None if is_machine_request(request) else request.user
         if not isinstance(user, User) or _is_open(request.path):
             return self.get_response(request)
         standing = second_factor_standing(request, user)

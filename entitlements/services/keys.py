@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.services import audit_record
-from entitlements import jws
+from entitlements import jws, versions
 from entitlements.models import SigningKey
 from idverify.crypto import DecryptionError, decrypt, encrypt
 from idverify.errors import Conflict
@@ -76,6 +76,9 @@ def _new_key(state: str, now: datetime) -> SigningKey:
 
 
 def _record(result: RotationResult, actor: User | None) -> None:
+    # The key set changed, and so does the key that signs the revocation document.
+    versions.changed(versions.KEYS)
+    versions.changed(versions.REVOCATIONS)
     audit_record(
         action="signing_key.rotated",
         actor=actor,

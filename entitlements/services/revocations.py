@@ -10,8 +10,9 @@ restored from an older backup (verifiers ignore a lower serial forever).
 The document also says when it was signed and when it expires
 (``IDV_REVOCATIONS_TTL_SECONDS`` later): verifiers judge freshness by those
 signed times alone, so ``revocation_document_resign`` produces a new serial
-on a heartbeat even when nothing changed, and on read when the copy is near
-its expiry.
+on a heartbeat even when nothing changed, and when a web process finds the
+copy near its expiry (in a background thread, never in a request's:
+``entitlements.publication``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from accounts.selectors import is_compliance_officer
 from accounts.separation import require_other_person
 from accounts.sponsorship import organization_sponsorships_revoke
 from audit.services import audit_record
+from entitlements import versions
 from entitlements.models import IssuedToken, ModelTier, RevocationState, UserRevocation
 from idverify.errors import NotFound, PermissionDenied, ValidationFailed
 from idverify.ids import uuid_or_not_found
@@ -93,6 +95,7 @@ def republish(state: RevocationState, *, now: datetime | None = None) -> Revocat
     state.expires_at = state.produced_at + document_ttl()
     state.tiers, state.users, state.jtis = tiers, users, jtis
     state.save()
+    versions.changed(versions.REVOCATIONS)
     return state
 
 

@@ -38,13 +38,17 @@ MIDDLEWARE = [
     "idverify.db_router.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "idverify.middleware.SecurityHeadersMiddleware",
+    # The JWKS and the revocation document, from ready bytes: nothing below is needed.
+    "entitlements.middleware.PolledDocumentsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "idverify.middleware.ApiErrorShapeMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, CSRF, the session's user and messages: Django's, skipped only for API
+    # requests that carry no cookie (idverify/browser_middleware.py).
+    "idverify.browser_middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "idverify.browser_middleware.CsrfViewMiddleware",
+    "idverify.browser_middleware.AuthenticationMiddleware",
+    "idverify.browser_middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before anything reads the body (the CSRF check, at view time); after the session
     # and user are known, so its page has the person's own header.

@@ -61,7 +61,11 @@ if _database_url:
             _database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0)
         )
     }
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Off by default: on, every request that uses the database first sends a
+    # `SELECT 1` (a round trip and a statement for PostgreSQL, on every API call).
+    # Off, a connection the server dropped fails the one request that finds it
+    # broken, and Django replaces it at that request's end (docs/operations.md).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", False)
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Django's client-side binding for every query; the token path's statements alone
         # are prepared (entitlements.token_store), as the huge threshold stops psycopg
