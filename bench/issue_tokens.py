@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
 US_ADDRESS = "192.0.2.1"
-BENCH_DB = "idverify_bench"
+# Its own name per checkout when several benchmarks share one server (BENCH_DB).
+BENCH_DB = os.environ.get("BENCH_DB", "idverify_bench")
 
 
 def free_port() -> int:
