@@ -60,7 +60,7 @@ def _https_or_local(value: str) -> str:
 
 class OidcForm(forms.Form):
     issuer = forms.URLField(
-        label="Issuer URL", max_length=500, help_text="e.g. https://acme.okta.com"
+        label="Issuer URL", max_length=500, assume_scheme="https", help_text="e.g. https://acme.okta.com"
     )
     client_id = forms.CharField(label="Client ID", max_length=191)
     client_secret = forms.CharField(
@@ -81,8 +81,8 @@ class OidcForm(forms.Form):
 
 class SamlForm(forms.Form):
     entity_id = forms.CharField(label="IdP entity ID (issuer)", max_length=500)
-    metadata_url = forms.URLField(label="IdP metadata URL", max_length=500, required=False)
-    sso_url = forms.URLField(label="IdP single sign-on URL", max_length=500, required=False)
+    metadata_url = forms.URLField(label="IdP metadata URL", max_length=500, required=False, assume_scheme="https")
+    sso_url = forms.URLField(label="IdP single sign-on URL", max_length=500, required=False, assume_scheme="https")
     x509cert = forms.CharField(
         label="IdP signing certificate (PEM)", required=False, widget=forms.Textarea
     )
