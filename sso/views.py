@@ -35,6 +35,8 @@ def _next(request: HttpRequest) -> str | None:
 
 
 def to_identity_provider(request: HttpRequest, connection: SsoConnection) -> HttpResponse:
+    # python3-saml reads the Host header itself; an HTTP/1.0 client may not send one.
+    request.META.setdefault("HTTP_HOST", request.get_host())
     provider = get_adapter().get_provider(request, connection.slug)
     response: HttpResponse = provider.redirect(request, AuthProcess.LOGIN, next_url=_next(request))
     return response

@@ -21,6 +21,7 @@ from sso.services import SamlSettings, slug_for, sso_configure
 from tests.accounts.factories import signing_official
 from tests.sso.conftest import Browser, auto_form, provision, verified_org
 from tests.sso.saml_idp import SamlIdp
+from tests.support.people import enrol_totp
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -191,3 +192,25 @@ def test_a_person_without_an_account_gets_none(
     assert refused.status_code == 403
     assert "no account for nobody@acme.example" in refused.text
     assert browser.signed_in_user() is None
+
+
+def test_an_idp_sign_in_does_not_pass_the_second_factor(
+    browser: Browser, acme: tuple[Organization, SamlIdp]
+) -> None:
+    """A privileged person still gives their own second factor after the IdP (sso.adapter)."""
+    org, idp = acme
+    official = org.memberships.get(role="signing_official").user
+    enrol_totp(official)
+    idp.person = official.email
+    after_idp = browser.submit_auto_form(browser.sign_in_email_first(official.email))
+    assert after_idp.url.endswith("/accounts/2fa/authenticate/"), after_idp.url
+    assert browser.signed_in_user() is None
+    # A privileged person without a factor is signed in, but sent to enrol first.
+    second = provision(browser.base, org, "admin@acme.example")
+    org.memberships.filter(user=second).update(role="org_admin")
+    browser.http.cookies.clear()
+    idp.person = second.email
+    browser.submit_auto_form(browser.sign_in_email_first(second.email))
+    assert browser.signed_in_user() == second
+    page = browser.get(f"/organizations/{org.public_id}/")
+    assert page.url.endswith("/accounts/2fa/"), page.url
