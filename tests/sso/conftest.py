@@ -84,7 +84,13 @@ class Browser:
         return self.post(action, fields)
 
     def signed_in_user(self) -> User | None:
-        key = self.http.cookies.get("sessionid")
+        host = self.base.split("//", 1)[1].split(":", 1)[0]
+        keys = [
+            c.value
+            for c in self.http.cookies
+            if c.name == "sessionid" and c.domain.split(".local")[0] == host
+        ]
+        key = keys[0] if keys else None
         if not key:
             return None
         session = Session.objects.filter(session_key=key).first()
