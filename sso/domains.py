@@ -43,8 +43,7 @@ def connection_for_email(email: str) -> SsoConnection | None:
             organization__domain_verified_at__isnull=False,
         )
     )
-    best = max(found, key=lambda c: len(c.organization.website_domain), default=None)
-    return best
+    return max(found, key=lambda c: len(c.organization.website_domain), default=None)
 
 
 def mandatory_connection_for(email: str) -> SsoConnection | None:

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from cryptography import x509
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -60,7 +61,10 @@ def _https_or_local(value: str) -> str:
 
 class OidcForm(forms.Form):
     issuer = forms.URLField(
-        label="Issuer URL", max_length=500, assume_scheme="https", help_text="e.g. https://acme.okta.com"
+        label="Issuer URL",
+        max_length=500,
+        assume_scheme="https",
+        help_text="e.g. https://acme.okta.com",
     )
     client_id = forms.CharField(label="Client ID", max_length=191)
     client_secret = forms.CharField(
@@ -81,8 +85,12 @@ class OidcForm(forms.Form):
 
 class SamlForm(forms.Form):
     entity_id = forms.CharField(label="IdP entity ID (issuer)", max_length=500)
-    metadata_url = forms.URLField(label="IdP metadata URL", max_length=500, required=False, assume_scheme="https")
-    sso_url = forms.URLField(label="IdP single sign-on URL", max_length=500, required=False, assume_scheme="https")
+    metadata_url = forms.URLField(
+        label="IdP metadata URL", max_length=500, required=False, assume_scheme="https"
+    )
+    sso_url = forms.URLField(
+        label="IdP single sign-on URL", max_length=500, required=False, assume_scheme="https"
+    )
     x509cert = forms.CharField(
         label="IdP signing certificate (PEM)", required=False, widget=forms.Textarea
     )
@@ -99,14 +107,12 @@ class SamlForm(forms.Form):
         text = str(self.cleaned_data.get("x509cert") or "").strip()
         if not text:
             return ""
-        from cryptography import x509
-
         try:
             x509.load_pem_x509_certificate(text.encode("ascii"))
-        except ValueError:
-            raise ValidationError("Paste the certificate as PEM (-----BEGIN CERTIFICATE-----).")
-        except UnicodeEncodeError:
-            raise ValidationError("Paste the certificate as PEM (-----BEGIN CERTIFICATE-----).")
+        except (ValueError, UnicodeEncodeError):
+            raise ValidationError(
+                "Paste the certificate as PEM (-----BEGIN CERTIFICATE-----)."
+            ) from None
         return text
 
     def clean(self) -> dict[str, Any]:

@@ -76,8 +76,8 @@ def sso_start(request: HttpRequest) -> HttpResponse:
 def sso_settings_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request, org_id, manage=True)
     protocol = request.POST.get("protocol")
-    form: OidcForm | SamlForm = OidcForm(request.POST) if protocol == "oidc" else SamlForm(
-        request.POST
+    form: OidcForm | SamlForm = (
+        OidcForm(request.POST) if protocol == "oidc" else SamlForm(request.POST)
     )
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -89,8 +89,10 @@ def sso_settings_view(request: HttpRequest, org_id: str) -> HttpResponse:
     report(
         request,
         lambda: sso_configure(actor=viewer(request), organization=org, config=config),
-        lambda c: f"Single sign-on through {c.get_protocol_display()} is set up. Sign in once "
-        "through it before you make it mandatory.",
+        lambda c: (
+            f"Single sign-on through {c.get_protocol_display()} is set up. Sign in once "
+            "through it before you make it mandatory."
+        ),
     )
     return redirect("organization-detail", org_id=org.public_id)
 

@@ -10,7 +10,9 @@ marks the cutoffs ``awaiting_publication`` and takes no lock; the next read of
 the document (``entitlements.publication``, every verifier poll) or the
 heartbeat republishes once for all of them. Introspection and issuance read
 the tables, so they refuse the voided tokens at once; a verifier's next poll
-does. Issuance never takes the lock, so it scales independently of it. The serial is ``max(previous + 1, now in milliseconds)``: strictly
+does. Issuance never takes the lock, so it scales independently of it.
+
+The serial is ``max(previous + 1, now in milliseconds)``: strictly
 increasing, and still ahead of what verifiers hold if the database is ever
 restored from an older backup (verifiers ignore a lower serial forever).
 
@@ -248,9 +250,7 @@ def users_tokens_void(
         live = IssuedToken.objects.filter(
             user__in=[user.pk for user in users], revoked_at__isnull=True, expires_at__gt=now
         )
-        counts = dict(
-            live.values("user_id").annotate(n=Count("pk")).values_list("user_id", "n")
-        )
+        counts = dict(live.values("user_id").annotate(n=Count("pk")).values_list("user_id", "n"))
         if counts:
             live.update(
                 revoked_at=now, revoked_via="user", revoked_reason=reason, revoked_by=person

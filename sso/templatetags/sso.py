@@ -19,7 +19,9 @@ register = template.Library()
 def sso_section(context: dict[str, Any], organization: Organization) -> dict[str, Any]:
     request = context["request"]
     user = request.user
-    role = organization_role(user=user, organization=organization) if isinstance(user, User) else None
+    role = (
+        organization_role(user=user, organization=organization) if isinstance(user, User) else None
+    )
     slug = slug_for(organization)
     return {
         # Its people see how they sign in; its admins and officials see the settings.

@@ -40,11 +40,17 @@ def verified_org(name: str, domain: str) -> Organization:
 def provision(live_url: str, organization: Organization, email: str) -> User:
     """The organisation's IdP provisions the person by SCIM, over HTTP."""
     official = organization.memberships.filter(role="signing_official").first()
-    actor = official.user if official else signing_official(organization, f"so@{email.split('@')[1]}")
+    actor = (
+        official.user if official else signing_official(organization, f"so@{email.split('@')[1]}")
+    )
     token = scim_token_create(actor=actor, organization=organization, name="IdP")
-    body = {"schemas": [USER], "userName": email, "active": True, "emails": [
-        {"value": email, "type": "work", "primary": True}
-    ], "name": {"givenName": "Ada", "familyName": "Lovelace"}}
+    body: dict[str, Any] = {
+        "schemas": [USER],
+        "userName": email,
+        "active": True,
+        "emails": [{"value": email, "type": "work", "primary": True}],
+        "name": {"givenName": "Ada", "familyName": "Lovelace"},
+    }
     response = requests.post(
         f"{live_url}/scim/v2/Users",
         json=body,

@@ -49,14 +49,14 @@ class OidcProvider:
             "PYTHONPATH": str(ROOT),
         }
         spec = json.dumps({"users": users, "apps": apps})
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - this interpreter, this repository's module
             [sys.executable, "-m", "tests.sso.oidc_provider.setup", spec],
             cwd=ROOT,
             env=env,
             check=True,
             timeout=120,
         )
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603 - this interpreter, Django's runserver
             [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
             cwd=ROOT,
             env=env,

@@ -66,7 +66,8 @@ def _sign_in_at_provider(browser: Browser, login_page: requests.Response, userna
     assert "/login/" in login_page.url, login_page.url
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page.text)
     following = re.search(r'name="next" value="([^"]*)"', login_page.text)
-    assert token and following
+    assert token
+    assert following
     action = login_page.url.split("/login/")[0] + "/login/"
     return browser.http.post(
         action,

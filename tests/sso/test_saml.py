@@ -12,9 +12,9 @@ import base64
 from typing import Any
 
 import pytest
+from allauth.socialaccount.models import SocialAccount
 
 from accounts.models import Organization
-from allauth.socialaccount.models import SocialAccount
 from audit.models import AuditEvent
 from sso.models import SsoConnection
 from sso.services import SamlSettings, slug_for, sso_configure
@@ -31,7 +31,9 @@ def connect(browser: Browser, org: Organization, idp: SamlIdp) -> SsoConnection:
     connection = sso_configure(
         actor=official,
         organization=org,
-        config=SamlSettings(entity_id=idp.entity_id, sso_url=idp.sso_url, x509cert=idp.keys.cert_pem),
+        config=SamlSettings(
+            entity_id=idp.entity_id, sso_url=idp.sso_url, x509cert=idp.keys.cert_pem
+        ),
     )
     metadata = browser.get(f"/accounts/saml/{slug_for(org)}/metadata/")
     assert metadata.status_code == 200, metadata.text[:300]

@@ -6,8 +6,6 @@ organisation page's forms and the sign-in and password-reset pages.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.models import SocialApp
@@ -120,7 +118,12 @@ def test_bad_settings_get_a_reason_not_a_500(acme: Organization) -> None:
     client = _official_client(acme)
     bad = client.post(
         f"/organizations/{acme.public_id}/sso",
-        {"protocol": "saml", "entity_id": "x", "sso_url": "https://idp.example/sso", "x509cert": "nope"},
+        {
+            "protocol": "saml",
+            "entity_id": "x",
+            "sso_url": "https://idp.example/sso",
+            "x509cert": "nope",
+        },
         follow=True,
     )
     assert "Paste the certificate as PEM" in bad.content.decode()
@@ -184,7 +187,10 @@ def test_mandatory_sso_refuses_a_password_with_the_reason(
     assert authenticate(None, email=ada.email, password=PASSWORD) is None
     # Someone of another domain signs in with a password as before.
     other: User = UserFactory.create(email="bob@example.com")
-    assert client.post("/accounts/login/", {"login": other.email, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"login": other.email, "password": PASSWORD}).status_code
+        == 302
+    )
     assert authenticate(None, username=other.email, password=PASSWORD) == other
 
 
@@ -219,5 +225,3 @@ def test_a_suspended_organisation_stops_owning_its_domain(
     ada: User = UserFactory.create(email="ada@acme.example")
     assert authenticate(None, username=ada.email, password=PASSWORD) == ada
     assert client.post("/accounts/sso/", {"email": ada.email}).status_code == 400
-
-

@@ -14,7 +14,7 @@ import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.sso.oidc_provider.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
