@@ -3,6 +3,7 @@ email-first SSO step, and the signing official's IdP settings."""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,10 +53,18 @@ class SsoStartForm(forms.Form):
 
 
 def _https_or_local(value: str) -> str:
+    """An IdP address the service may fetch: https, and not an address inside our network
+    (the service fetches the issuer's discovery document and the SAML metadata)."""
     parts = urlsplit(value)
-    local = parts.hostname in ("127.0.0.1", "localhost")
-    if parts.scheme != "https" and not (parts.scheme == "http" and local):
+    if parts.scheme != "https" or not parts.hostname:
         raise ValidationError("Give an https:// address.")
+    host = parts.hostname.lower()
+    try:
+        literal = ipaddress.ip_address(host)
+    except ValueError:
+        literal = None
+    if host == "localhost" or host.endswith(".localhost") or (literal and not literal.is_global):
+        raise ValidationError("Give your identity provider's public address.")
     return value
 
 

@@ -8,6 +8,8 @@ the form, with the reason. ``/accounts/sso/`` is the email-only step.
 
 from __future__ import annotations
 
+import logging
+
 from allauth.account.views import LoginView as AllauthLoginView
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.base.constants import AuthProcess
@@ -24,6 +26,8 @@ from sso.forms import OidcForm, SamlForm, SsoStartForm
 from sso.models import SsoConnection
 from sso.services import sso_configure, sso_mandatory_set, sso_remove
 
+logger = logging.getLogger(__name__)
+
 
 def _next(request: HttpRequest) -> str | None:
     wanted = str(request.POST.get("next") or request.GET.get("next") or "")
@@ -37,8 +41,18 @@ def _next(request: HttpRequest) -> str | None:
 def to_identity_provider(request: HttpRequest, connection: SsoConnection) -> HttpResponse:
     # python3-saml reads the Host header itself; an HTTP/1.0 client may not send one.
     request.META.setdefault("HTTP_HOST", request.get_host())
-    provider = get_adapter().get_provider(request, connection.slug)
-    response: HttpResponse = provider.redirect(request, AuthProcess.LOGIN, next_url=_next(request))
+    try:
+        provider = get_adapter().get_provider(request, connection.slug)
+        response: HttpResponse = provider.redirect(
+            request, AuthProcess.LOGIN, next_url=_next(request)
+        )
+    except Exception:  # an IdP down or misconfigured is the customer's problem, not a 500
+        logger.warning("sso.idp_unreachable", extra={"sso": connection.slug}, exc_info=True)
+        message = (
+            f"{connection.organization}'s identity provider cannot be reached or is not set up "
+            "correctly. Try again later, or ask its administrator."
+        )
+        return render(request, "sso/refused.html", {"message": message}, status=502)
     return response
 
 

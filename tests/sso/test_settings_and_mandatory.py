@@ -133,6 +133,12 @@ def test_bad_settings_get_a_reason_not_a_500(acme: Organization) -> None:
         follow=True,
     )
     assert "Give an https:// address." in plain_http.content.decode()
+    internal = client.post(
+        f"/organizations/{acme.public_id}/sso",
+        {**OIDC_FORM, "issuer": "https://169.254.169.254/latest"},
+        follow=True,
+    )
+    assert "Give your identity provider&#x27;s public address." in internal.content.decode()
     assert not SocialApp.objects.exists()
 
 
@@ -225,3 +231,15 @@ def test_a_suspended_organisation_stops_owning_its_domain(
     ada: User = UserFactory.create(email="ada@acme.example")
     assert authenticate(None, username=ada.email, password=PASSWORD) == ada
     assert client.post("/accounts/sso/", {"email": ada.email}).status_code == 400
+
+
+def test_an_unreachable_idp_is_a_page_not_a_500(acme: Organization, client: Client) -> None:
+    official = signing_official(acme, "official@acme.example")
+    sso_configure(
+        actor=official,
+        organization=acme,
+        config=OidcSettings("https://127.0.0.1:9/unreachable", "client", "secret"),
+    )
+    response = client.post("/accounts/login/", {"login": "ada@acme.example"})
+    assert response.status_code == 502
+    assert "identity provider cannot be reached" in response.content.decode()
