@@ -70,6 +70,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc] #
         if connection is None:
             raise _refuse(request, "This identity provider is not set up for any organisation.")
         org = connection.organization
+        if sociallogin.state.get("process", "login") != "login":
+            # "Connect this IdP to the account I am signed in to" would let a signed-in
+            # person choose the account; only the address in the domain chooses it.
+            raise _refuse(request, "Single sign-on only signs people in.")
         email = asserted_email(sociallogin)
         if not email:
             raise _refuse(request, f"{org}'s identity provider did not send an email address.")

@@ -21,6 +21,7 @@ from sso.services import SamlSettings, slug_for, sso_configure
 from tests.accounts.factories import signing_official
 from tests.sso.conftest import Browser, auto_form, provision, verified_org
 from tests.sso.saml_idp import SamlIdp
+from tests.support.factories import PASSWORD, UserFactory
 from tests.support.people import enrol_totp
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -216,3 +217,29 @@ def test_an_idp_sign_in_does_not_pass_the_second_factor(
     assert browser.signed_in_user() == second
     page = browser.get(f"/organizations/{org.public_id}/")
     assert page.url.endswith("/accounts/2fa/"), page.url
+
+
+def test_a_signed_in_person_cannot_connect_someone_elses_idp_identity(
+    browser: Browser, acme: tuple[Organization, SamlIdp]
+) -> None:
+    """allauth's "connect" process would attach the IdP's identity to whoever is signed in."""
+    org, idp = acme
+    provision(browser.base, org, "ada@acme.example")
+    bob = UserFactory.create(email="bob@example.com")
+    token = browser.csrf("/accounts/login/")
+    signed_in = browser.post(
+        "/accounts/login/",
+        {"login": bob.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+    )
+    assert signed_in.status_code == 200
+    assert browser.signed_in_user() == bob
+    idp.person = "ada@acme.example"
+    token = browser.csrf("/accounts/3rdparty/")
+    at_idp = browser.post(
+        f"/accounts/saml/{slug_for(org)}/login/?process=connect",
+        {"csrfmiddlewaretoken": token, "process": "connect"},
+    )
+    assert at_idp.url.startswith(idp.sso_url), at_idp.url
+    refused = browser.submit_auto_form(at_idp)
+    assert "Single sign-on only signs people in." in refused.text
+    assert not SocialAccount.objects.exists()
