@@ -159,7 +159,9 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
                 documents.filter(status=Document.Status.PASSED, mrz_source=TYPED)
             ),
             approved_document=Exists(documents.filter(status=Document.Status.APPROVED)),
-            vendor=Subquery(_counting_vendor_verifications(now).order_by("-id").values("vendor")[:1]),
+            vendor=Subquery(
+                _counting_vendor_verifications(now).order_by("-id").values("vendor")[:1]
+            ),
             sponsor=Subquery(sponsor),
         )
         .order_by("-signed_at")

@@ -231,8 +231,20 @@ class UserRevocation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # Written by ``users_tokens_void`` without taking the document lock: the next
+    # read of the revocation document (a verifier's poll) or the heartbeat
+    # publishes it, many at once, and clears this.
+    awaiting_publication = models.BooleanField(default=False)
+
     class Meta:
-        indexes = [models.Index(fields=["user", "cutoff_at"])]
+        indexes = [
+            models.Index(fields=["user", "cutoff_at"]),
+            models.Index(
+                fields=["awaiting_publication"],
+                condition=models.Q(awaiting_publication=True),
+                name="entitlements_rev_unpublished",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} cut off at {self.cutoff_at:%Y-%m-%d %H:%M:%S}"

@@ -19,6 +19,11 @@ Keeping them current, without a lock on the serving path:
   copy it holds, still valid. Only when there is no valid document at all
   (first use, or no heartbeat for a whole lifetime) does a request sign one
   itself, waiting at most ``LOCK_WAIT_MS`` for the row lock, then 503.
+- People's voided tokens (``users_tokens_void``, the mass path: SCIM
+  deprovisioning, an organisation suspended) are written without the row lock
+  and marked as awaiting publication; the look that finds them (the same one
+  indexed read) signs a new document at once, with the same bounded wait, so
+  a thousand deactivations between two looks cost one document.
 - When the database cannot be read, a process serves what it holds until its
   signed ``exp``; verifiers judge the copy by its signed times anyway.
 
@@ -39,12 +44,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Exists
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from entitlements import jws, versions
-from entitlements.models import RevocationState
+from entitlements.models import RevocationState, UserRevocation
 from entitlements.services.keys import (
     JWKS_MAX_AGE,
     Signer,
@@ -190,8 +196,9 @@ def _load_document(held: SignedDocument | None) -> SignedDocument:
         local = versions.local(versions.REVOCATIONS)  # read before the row, as always
         row = _state()
         now = timezone.now()
-        if row is None or not row[0] or row[1] - now < MIN_LEFT:
-            # Nothing valid to serve: first use, or no heartbeat for a whole lifetime.
+        if row is None or not row[0] or row[1] - now < MIN_LEFT or row[2]:
+            # Nothing valid to serve (first use, or no heartbeat for a whole lifetime),
+            # or voided tokens await publication: sign now, with the bounded wait.
             _resign(wait_ms=LOCK_WAIT_MS)
             local = versions.local(versions.REVOCATIONS)  # our own change, read below
             row = _state()
@@ -214,9 +221,16 @@ def _load_document(held: SignedDocument | None) -> SignedDocument:
     return document
 
 
-def _state() -> tuple[int, Any] | None:
-    row = RevocationState.objects.filter(pk=1).values_list("serial", "expires_at").first()
-    return (int(row[0]), row[1]) if row is not None else None
+def _state() -> tuple[int, Any, bool] | None:
+    """The serial, its expiry, and whether voided tokens await publication (one read)."""
+    awaiting = Exists(UserRevocation.objects.filter(awaiting_publication=True))
+    row = (
+        RevocationState.objects.filter(pk=1)
+        .annotate(awaiting=awaiting)
+        .values_list("serial", "expires_at", "awaiting")
+        .first()
+    )
+    return (int(row[0]), row[1], bool(row[2])) if row is not None else None
 
 
 def _sign(signer: Signer, *, check_at: float, local: int) -> SignedDocument:

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
+    # Before allauth: the sign-in page's single sign-on step (sso.urls).
+    path("", include("sso.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("attestations.urls")),

@@ -1,9 +1,18 @@
 """Revocations: a token, a person, an organisation's sponsorships; and the document they feed.
 
-Every change here takes the one ``RevocationState`` row lock, rewrites the
-document content and raises the serial, all in the transaction that made the
-change. Issuance never takes that lock, so it scales independently of this
-rare path. The serial is ``max(previous + 1, now in milliseconds)``: strictly
+An officer's act (a token, a person) and a tier directive take the one
+``RevocationState`` row lock, rewrite the document content and raise the
+serial, all in the transaction that made the change. Voiding people's tokens
+because their evidence changed (``users_tokens_void``: a sponsorship ended, an
+IdP deprovisioned someone, a screening hold) is the mass path: it writes the
+cutoffs and voids the tokens in its own transaction (one INSERT, one UPDATE),
+marks the cutoffs ``awaiting_publication`` and takes no lock; the next read of
+the document (``entitlements.publication``, every verifier poll) or the
+heartbeat republishes once for all of them. Introspection and issuance read
+the tables, so they refuse the voided tokens at once; a verifier's next poll
+does. Issuance never takes the lock, so it scales independently of it.
+
+The serial is ``max(previous + 1, now in milliseconds)``: strictly
 increasing, and still ahead of what verifiers hold if the database is ever
 restored from an older backup (verifiers ignore a lower serial forever).
 
@@ -22,14 +31,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts.models import Organization, User
 from accounts.selectors import is_compliance_officer
 from accounts.separation import require_other_person
 from accounts.sponsorship import organization_sponsorships_revoke
-from audit.services import audit_record
+from audit.services import AuditEntry, audit_record, audit_record_many
 from entitlements import versions
 from entitlements.models import IssuedToken, ModelTier, RevocationState, UserRevocation
 from idverify.errors import NotFound, PermissionDenied, ValidationFailed
@@ -75,6 +84,8 @@ def republish(state: RevocationState, *, now: datetime | None = None) -> Revocat
     """Rewrite the document content from the tables and raise the serial. Caller holds the lock."""
     now = now or timezone.now()
     horizon = now - KEEP_LISTED
+    # First, so a cutoff committed after this statement stays marked for the next one.
+    UserRevocation.objects.filter(awaiting_publication=True).update(awaiting_publication=False)
     tiers = {
         slug: {"state": directive, "epoch": epoch}
         for slug, directive, epoch in ModelTier.objects.values_list(
@@ -119,9 +130,15 @@ def revocation_document_resign(*, unless_valid_for: timedelta | None = None) -> 
             unless_valid_for is None
             or not state.serial
             or state.expires_at - now < unless_valid_for
+            or revocations_awaiting_publication()
         ):
             state = republish(state, now=now)
     return state
+
+
+def revocations_awaiting_publication() -> bool:
+    """Cutoffs written since the document was last produced (a partial index answers)."""
+    return bool(UserRevocation.objects.filter(awaiting_publication=True).exists())
 
 
 def token_revoke(*, actor: User, jti: str, reason: str) -> IssuedToken:
@@ -211,9 +228,12 @@ def users_tokens_void(
 ) -> list[UserRevocation]:
     """Void people's live tokens without refusing new ones (their evidence changed).
 
-    One serial for the whole batch, so suspending a large organisation costs
-    one document, not one per member. ``actor`` is a person, or a machine named
-    as the audit log names it (an organisation's SCIM token, ``"scim:<id>"``).
+    One INSERT of cutoffs and one UPDATE of tokens, whatever the number of
+    people, and no document lock: the cutoffs wait, marked, for the next read
+    of the revocation document to publish them together (see the module
+    docstring). Nothing here needs a worker: a verifier's own poll publishes.
+    ``actor`` is a person, or a machine named as the audit log names it (an
+    organisation's SCIM token, ``"scim:<id>"``).
     ``recheck``: by person's public id, what a re-check found (its cause, the
     person's level and assurance now, each token's reason codes), for the audit.
     """
@@ -221,34 +241,53 @@ def users_tokens_void(
     if not users:
         return []
     with transaction.atomic():
-        state = lock_revocation_state()
         now = timezone.now()
-        revocations: list[UserRevocation] = []
-        counts: dict[str, int] = {}
-        for user in users:
-            revocation, count = _void_user_tokens(
-                user=user, actor=person, reason=reason, blocks_issuance=False, now=now
+        # See _void_user_tokens: the cutoff reaches a little past now.
+        revocations = UserRevocation.objects.bulk_create(
+            [
+                UserRevocation(
+                    user=user,
+                    cutoff_at=now + CUTOFF_MARGIN,
+                    blocks_issuance=False,
+                    reason=reason,
+                    actor=person,
+                    created_at=now,
+                    awaiting_publication=True,
+                )
+                for user in users
+            ]
+        )
+        live = IssuedToken.objects.filter(
+            user__in=[user.pk for user in users], revoked_at__isnull=True, expires_at__gt=now
+        )
+        counts = dict(live.values("user_id").annotate(n=Count("pk")).values_list("user_id", "n"))
+        if counts:
+            live.update(
+                revoked_at=now, revoked_via="user", revoked_reason=reason, revoked_by=person
             )
-            revocations.append(revocation)
-            counts[str(user.public_id)] = count
-        state = republish(state, now=now)
-        for user in users:
-            audit_record(
-                action="user.tokens_voided",
-                actor=actor,
-                subject_type="user",
-                subject_id=user.public_id,
-                data={
-                    "reason": reason,
-                    "tokens_revoked": counts[str(user.public_id)],
-                    "serial": state.serial,
-                    **(
-                        {"recheck": recheck[str(user.public_id)]}
-                        if recheck and str(user.public_id) in recheck
-                        else {}
-                    ),
-                },
-            )
+        audit_record_many(
+            [
+                AuditEntry(
+                    "user.tokens_voided",
+                    actor,
+                    "user",
+                    user.public_id,
+                    None,
+                    {
+                        "reason": reason,
+                        "tokens_revoked": counts.get(user.pk, 0),
+                        **(
+                            {"recheck": recheck[str(user.public_id)]}
+                            if recheck and str(user.public_id) in recheck
+                            else {}
+                        ),
+                    },
+                )
+                for user in users
+            ]
+        )
+        # This process's next document look comes at once (and publishes the cutoffs).
+        versions.changed(versions.REVOCATIONS)
     return revocations
 
 

@@ -23,6 +23,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Single sign-on per organisation (sso): allauth's OIDC and SAML providers, one
+    # SocialApp per organisation.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "audit",
     "accounts",
     "geo",
@@ -30,6 +35,7 @@ INSTALLED_APPS = [
     "screening",
     "entitlements",
     "scim",
+    "sso",
 ]
 
 MIDDLEWARE = [

@@ -7,9 +7,11 @@ from idverify.settings.base import QUICKSTART
 
 # --- Accounts and authentication -----------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's password backends, refusing passwords for people whose
+# organisation made single sign-on mandatory (sso.backends).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "sso.backends.PasswordBackend",
+    "sso.backends.AllauthPasswordBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -31,6 +33,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 # names the service, not the request's host, in emails (idverify.allauth_adapter).
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# The mandatory-SSO rule on the sign-in and password-reset forms (sso.forms).
+ACCOUNT_FORMS = {"login": "sso.forms.LoginForm", "reset_password": "sso.forms.ResetPasswordForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -39,6 +43,17 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# --- Single sign-on per organisation (sso; docs/enterprise.md) ----------------------
+# One SocialApp per organisation, made by its signing official; the adapter opens the
+# sealed client secret, links the IdP's sign-in to the existing account of an address
+# in the organisation's proven domain only, and never creates an account.
+SOCIALACCOUNT_ADAPTER = "sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+
 # --- Second factors -----------------------------------------------------------------
 # Compliance officers, signing officials, organisation admins and staff must use one
 # (accounts.selectors.is_privileged; enforced by accounts.second_factor.middleware).

@@ -175,14 +175,18 @@ NOT_PRIVILEGED = {
 }
 
 # Reachable only by people who are privileged anyway (officers; signing officials for
-# their organisation's SCIM set-up). The hold is person-wide, so these are held like
-# the pages listed above, which show that it holds; they need a match or token id.
+# their organisation's SCIM and single sign-on set-up). The hold is person-wide, so
+# these are held like the pages listed above, which show that it holds; they need a
+# match or token id.
 ONLY_PRIVILEGED_PEOPLE = {
     "screening-match",
     "api-screening-decision",
     "scim-token-create",
     "scim-token-revoke",
     "scim-sponsor-mapping",
+    "sso-settings",
+    "sso-mandatory",
+    "sso-remove",
 }  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from accounts.models import Organization, Sponsorship, User
 from accounts.sponsorship import organization_suspend
 from audit.models import AuditEvent
 from entitlements.models import IssuedToken, ModelTier, RevocationState, UserRevocation
+from entitlements.publication import revocation_document
 from entitlements.services.tokens import token_issue
 from tests.entitlements.support import person, signals, tier
 from tests.support.api import assert_api_error
@@ -90,7 +91,8 @@ def test_an_officer_revokes_an_organisations_sponsorships_and_its_members_tokens
     assert response.status_code == 201
     assert response.json()["revoked"] == "organization"
     assert not Sponsorship.objects.filter(status=Sponsorship.Status.ACTIVE).exists()
-    assert str(member.public_id) in RevocationState.objects.get().users
+    # Published by the next read of the document (entitlements.publication).
+    assert str(member.public_id) in revocation_document().payload["users"]
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert AuditEvent.objects.filter(action="organization.sponsorships_revoked").count() == 1
@@ -108,7 +110,7 @@ def test_suspending_an_organisation_voids_its_sponsored_members_tokens(
         token.refresh_from_db()
     assert tokens[0].revoked_via == "user"
     assert tokens[1].revoked_at is None
-    assert set(RevocationState.objects.get().users) == {str(sponsored.public_id)}
+    assert set(revocation_document().payload["users"]) == {str(sponsored.public_id)}
     event = AuditEvent.objects.get(action="user.tokens_voided")
     assert "Licence lapsed" in event.data["reason"]
 

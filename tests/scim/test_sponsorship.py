@@ -15,6 +15,7 @@ from accounts.models import Membership, Sponsorship, User
 from attestations.selectors import verification_status
 from audit.models import AuditEvent
 from entitlements.models import IssuedToken, RevocationState
+from entitlements.publication import revocation_document
 from entitlements.services.tokens import token_issue
 from scim.services.settings import scim_sponsor_mapping_set
 from tests.accounts.factories import signing_official
@@ -158,9 +159,14 @@ def test_leaving_voids_live_tokens_in_the_revocation_document_at_once(
     assert response.status_code in (200, 204), response.content
     token = IssuedToken.objects.get(jti=jti)
     assert token.revoked_at is not None
-    state = RevocationState.objects.get(pk=1)
-    assert state.serial > serial
-    assert str(user.public_id) in state.users
+    # The request wrote the cutoff without re-publishing the document under its lock...
+    assert RevocationState.objects.get(pk=1).serial == serial
+    # ...and the next read of the document (a verifier's poll) publishes it.
+    document = client.get("/api/v1/revocations")
+    assert document.status_code == 200
+    payload = revocation_document().payload
+    assert payload["serial"] > serial
+    assert str(user.public_id) in payload["users"]
     assert Sponsorship.objects.get(user=user).status == Sponsorship.Status.REVOKED
     voided = AuditEvent.objects.get(action="user.tokens_voided")
     assert voided.actor.startswith("scim:")
