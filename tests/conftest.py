@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests.support.mmdb import _demo_geoip, demo_geoip_databases  # noqa: F401 - fixtures
-
-# Playwright's sync API runs an event loop in the test thread; Django refuses
-# ORM calls from a thread with a running loop unless told this is deliberate.
-# Only the test process sets this, never the service.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = ["tests.support.people", "tests.support.browser"]
 
