@@ -55,8 +55,10 @@ export PYTHONPATH="$PWD/verifier/src${PYTHONPATH:+:$PYTHONPATH}"
 export IDV_TESSDATA_DIR="${IDV_TESSDATA_DIR:-$PWD/share/tesseract}"
 
 # At most four workers: each holds a test database, a browser and a Redis database.
-workers=(-n "${IDV_TEST_WORKERS:-auto}" --maxprocesses 4 --dist loadgroup)
-[ "${IDV_TEST_WORKERS:-auto}" = 0 ] && workers=(-n 0)
+# The plugin is loaded here, not in addopts: `python -m pytest` can import it from
+# the checkout, a bare `pytest` could not (tests/conftest.py refuses -n without it).
+workers=(-p tests.support.workers -n "${IDV_TEST_WORKERS:-auto}" --maxprocesses 4 --dist loadgroup)
+[ "${IDV_TEST_WORKERS:-auto}" = 0 ] && workers=(-p tests.support.workers -n 0)
 
 set +e
 .venv/bin/python -m pytest "${workers[@]}" "$@"

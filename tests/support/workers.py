@@ -1,7 +1,8 @@
 """Each pytest-xdist worker gets its own copy of everything tests write to.
 
-Loaded with ``-p`` (pyproject.toml's ``addopts``), so it runs before pytest-django
-reads the settings, and rewrites the environment the settings and the tests read:
+Loaded with ``-p tests.support.workers`` (scripts/test.sh), so it runs before
+pytest-django reads the settings, and rewrites the environment the settings and
+the tests read:
 
 - PostgreSQL: pytest-django already gives each worker its own test database
   (``test_<name>_gw0``, ``_gw1``...); nothing to do here.
