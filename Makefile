@@ -6,7 +6,7 @@ PORT ?= 8000
 # The issuer of quick-start tokens is where the server listens (unless set explicitly).
 QUICKSTART := IDV_QUICKSTART=1 IDV_BASE_URL=$${IDV_BASE_URL:-http://$(HOST):$(PORT)}
 
-.PHONY: run quickstart up test check lint types migrations-check worker beat clean
+.PHONY: run quickstart up test check lint types migrations-check deadcode worker beat clean
 
 ## Quick start: SQLite, tasks and the periodic schedule in-process, demo GeoIP data and demo people, on http://$(HOST):$(PORT)
 run:
@@ -31,8 +31,8 @@ quickstart:
 test:
 	@scripts/test.sh $(ARGS)
 
-## Quality gates: lint, format, types, migrations.
-check: lint types migrations-check
+## Quality gates: lint, format, types, migrations, dead code.
+check: lint types migrations-check deadcode
 
 lint:
 	@scripts/venv.sh requirements-dev.txt
@@ -46,6 +46,11 @@ types:
 migrations-check:
 	@scripts/venv.sh requirements-dev.txt
 	$(QUICKSTART) IDV_VAR_DIR=$$(mktemp -d) $(PY) manage.py makemigrations --check --dry-run
+
+## Unused functions, classes, methods and imports (vulture; allow-list in scripts/deadcode_allowlist.py).
+deadcode:
+	@scripts/venv.sh requirements-dev.txt
+	$(PY) scripts/deadcode.py
 
 ## Production shape on this host: the release step, then WEB_NODES web nodes (ports 5000,
 ## 5001, ...), a Celery worker and beat, from the Procfile, against the PostgreSQL, Redis or

@@ -1,7 +1,7 @@
 """The organisation declaration: versioned text, signed by the registering admin.
 
-A new wording gets a new version; the old ones stay here so a stored
-signature can always be matched to the words it was given under.
+A new wording gets a new version (and a new ``Declaration`` here); a stored
+signature keeps the version and hash of the words it was given under.
 """
 
 from __future__ import annotations
@@ -41,8 +41,3 @@ ORGANIZATION_2026_12 = Declaration(
 )
 
 CURRENT = ORGANIZATION_2026_12
-_ALL = {d.version: d for d in (ORGANIZATION_2026_12,)}
-
-
-def by_version(version: str) -> Declaration | None:
-    return _ALL.get(version)

@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from accounts import api_keys
 from accounts.email_addresses import FORMULA_MESSAGE
-from accounts.models import ApiKey, Membership, Organization, User
+from accounts.models import ApiKey, User
 from accounts.selectors import is_privileged
-from accounts.separation import require_no_self_promotion
 from audit.services import audit_record
 from idverify.csvsafe import formula_start
 from idverify.errors import NotFound, ValidationFailed
@@ -52,33 +51,6 @@ def user_create(
         # Two sign-ups with one address at the same moment: the unique index decides.
         raise taken from None
     return user
-
-
-def membership_set(
-    *, organization: Organization, user: User, role: str, actor: User | None
-) -> Membership:
-    if role not in Membership.Role.values:
-        raise ValidationFailed(f"Unknown role {role!r}.", fields={"role": ["Unknown role."]})
-    with transaction.atomic():
-        current = (
-            Membership.objects.select_for_update()
-            .filter(user=user, organization=organization)
-            .values_list("role", flat=True)
-            .first()
-        )
-        require_no_self_promotion(actor=actor, user=user, current=current, role=role)
-        membership, created = Membership.objects.update_or_create(
-            user=user, organization=organization, defaults={"role": role}
-        )
-        audit_record(
-            action="membership.created" if created else "membership.changed",
-            actor=actor,
-            subject_type="user",
-            subject_id=user.public_id,
-            organization_id=organization.public_id,
-            data={"role": role},
-        )
-    return membership
 
 
 def privileged_key_expiry(now: datetime) -> datetime:

@@ -19,6 +19,7 @@ from accounts.selectors import is_compliance_officer, organization_role
 from accounts.separation import require_other_person
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from idverify.reasons import required_reason
 
 DEFAULT_PERIOD = timedelta(days=365)
 DEFAULT_PERIOD_MONTHS = 12
@@ -99,9 +100,7 @@ def sponsorship_create(
 
 
 def sponsorship_revoke(*, actor: User, sponsorship: Sponsorship, reason: str) -> Sponsorship:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed(fields={"reason": ["Give a reason; it is kept in the audit log."]})
+    reason = required_reason(reason, max_length=300)  # Sponsorship.revoked_reason's size
     with transaction.atomic():
         locked = (
             Sponsorship.objects.select_for_update()
@@ -159,9 +158,7 @@ def organization_suspend(*, actor: User, organization: Organization, reason: str
     """Suspend an organisation: its sponsorships stop counting at once."""
     if not is_compliance_officer(actor):
         raise PermissionDenied("Only a compliance officer can suspend an organisation.")
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed(fields={"reason": ["Give a reason; it is kept in the audit log."]})
+    reason = required_reason(reason, max_length=300)  # Organization.status_reason's size
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
         if org.status == Organization.Status.SUSPENDED:

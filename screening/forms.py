@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from idverify.reasons import REASON_REQUIRED
 from screening.models import ScreeningMatch
 
 
@@ -31,7 +32,7 @@ class MatchDecisionForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=500,
-        error_messages={"required": "Give a reason; it is kept in the audit log."},
+        error_messages={"required": REASON_REQUIRED},
     )
 
     def clean(self) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from accounts.sponsorship import organization_sponsorships_revoke
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from idverify.ids import uuid_or_not_found
+from idverify.reasons import reason_problem
 from screening import signals
 from screening.models import ScreeningMatch
 
@@ -44,10 +45,9 @@ def match_decide(*, officer: User, match_id: object, decision: str, reason: str)
     if decision not in DECISIONS:
         errors["decision"] = ["Choose clear (a false positive) or confirm (a restricted party)."]
     reason = reason.strip()
-    if not reason:
-        errors["reason"] = ["Give a reason; it is kept in the audit log."]
-    elif len(reason) > 500:
-        errors["reason"] = ["Use at most 500 characters."]
+    problem = reason_problem(reason, max_length=500)
+    if problem is not None:
+        errors["reason"] = [problem]
     if errors:
         raise ValidationFailed(fields=errors)
     wanted = uuid_or_not_found(match_id, what="screening match")

@@ -2,6 +2,9 @@
 # The whole test suite against PostgreSQL (see scripts/test-database.sh), a real
 # Redis broker for the queue tests, Chromium for the browser tests.
 # Extra arguments go to pytest: scripts/test.sh tests/accounts -k api_key
+# Tests run in parallel, one pytest-xdist worker per core (IDV_TEST_WORKERS=2, or 0
+# for one process); each worker has its own test database, cache directory, Redis
+# database and var directory (tests/support/workers.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var artifacts
@@ -22,7 +25,8 @@ stop_throwaway_cluster() {
 }
 trap stop_throwaway_cluster EXIT
 
-export IDV_TEST_REDIS_URL="${IDV_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
+# Worker N uses the database after this one plus N (tests/support/workers.py).
+export IDV_TEST_REDIS_URL="${IDV_TEST_REDIS_URL:-redis://127.0.0.1:6379/12}"
 if ! .venv/bin/python -c "import redis,sys; redis.Redis.from_url(sys.argv[1], socket_timeout=2).ping()" \
      "$IDV_TEST_REDIS_URL" >/dev/null 2>&1; then
   if command -v redis-server >/dev/null 2>&1; then
@@ -43,18 +47,26 @@ unset CELERY_BROKER_URL IDV_QUICKSTART
 # Rate limits are counted in a cache every process shares (idverify.E008); the
 # tests use files, and each test starts with the cache emptied (tests/conftest.py).
 export CACHE_URL="${CACHE_URL:-file://$PWD/var/test-cache}"
+# What the settings keep in var/ (media, quick-start files), apart from `make run`'s.
+export IDV_VAR_DIR="${IDV_VAR_DIR:-$PWD/var/test}"
 # The checkout's own verifier package, whatever the venv's editable install points at.
 export PYTHONPATH="$PWD/verifier/src${PYTHONPATH:+:$PYTHONPATH}"
 # The MRZ OCR model the repository ships, as an operator would configure it.
 export IDV_TESSDATA_DIR="${IDV_TESSDATA_DIR:-$PWD/share/tesseract}"
 
+# At most four workers: each holds a test database, a browser and a Redis database.
+# The plugin is loaded here, not in addopts: `python -m pytest` can import it from
+# the checkout, a bare `pytest` could not (tests/conftest.py refuses -n without it).
+workers=(-p tests.support.workers -n "${IDV_TEST_WORKERS:-auto}" --maxprocesses 4 --dist loadgroup)
+[ "${IDV_TEST_WORKERS:-auto}" = 0 ] && workers=(-p tests.support.workers -n 0)
+
 set +e
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest "${workers[@]}" "$@"
 status=$?
 # The quick start runs SQLite, so the token path's tests (marked `sqlite`) run
 # again on it: an in-memory test database with the quick start's options.
 echo "== tests marked sqlite, on SQLite (the quick start's database) =="
-DATABASE_URL="sqlite:///$PWD/var/test-sqlite.sqlite3" .venv/bin/python -m pytest "$@" -m sqlite
+DATABASE_URL="sqlite:///$PWD/var/test-sqlite.sqlite3" .venv/bin/python -m pytest "${workers[@]}" "$@" -m sqlite
 sqlite_status=$?
 set -e
 if [ "$status" = 5 ]; then

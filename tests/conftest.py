@@ -8,12 +8,19 @@ import pytest
 
 from tests.support.mmdb import _demo_geoip, demo_geoip_databases  # noqa: F401 - fixtures
 
-# Playwright's sync API runs an event loop in the test thread; Django refuses
-# ORM calls from a thread with a running loop unless told this is deliberate.
-# Only the test process sets this, never the service.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytest_plugins = ["tests.support.people", "tests.support.browser"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Workers sharing one cache directory would empty each other's rate-limit
+    # counters mid-test; the plugin that separates them must load before Django does.
+    if os.environ.get("PYTEST_XDIST_WORKER") and not config.pluginmanager.has_plugin(
+        "tests.support.workers"
+    ):
+        raise pytest.UsageError(
+            "Parallel runs (-n) need -p tests.support.workers, which gives each worker its "
+            "own cache, Redis database and var directory: run them with scripts/test.sh."
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -19,9 +19,8 @@ from accounts.screening_hook import screen_organization
 from accounts.selectors import is_compliance_officer
 from accounts.separation import require_outsider
 from audit.services import audit_record
-from idverify.errors import Conflict, PermissionDenied, ValidationFailed
-
-REASON_REQUIRED = "Give a reason; it is kept in the audit log."
+from idverify.errors import Conflict, PermissionDenied
+from idverify.reasons import required_reason
 
 
 def ein_holders(*, ein: str) -> QuerySet[Organization]:
@@ -49,18 +48,11 @@ def _require_officer_outside(actor: User, organization: Organization, act: str) 
     )
 
 
-def _reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed(fields={"reason": [REASON_REQUIRED]})
-    return reason
-
-
 def organization_verify(*, actor: User, organization: Organization, reason: str) -> Organization:
     """A compliance officer verifies a pending organisation; it may then sponsor."""
     if not is_compliance_officer(actor):
         raise PermissionDenied("Only a compliance officer can verify an organisation.")
-    reason = _reason(reason)
+    reason = required_reason(reason)
     try:
         with transaction.atomic():
             org = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -129,7 +121,7 @@ def organization_reject(*, actor: User, organization: Organization, reason: str)
     """A compliance officer rejects a pending registration (a wrong or claimed EIN, say)."""
     if not is_compliance_officer(actor):
         raise PermissionDenied("Only a compliance officer can reject an organisation.")
-    reason = _reason(reason)
+    reason = required_reason(reason)
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
         _require_officer_outside(actor, org, "reject")

@@ -48,7 +48,3 @@ def mrz_codes_for(citizenship: str) -> frozenset[str]:
     code = citizenship.strip().upper()
     alpha2 = code if len(code) == 2 else _alpha2_by_code().get(code, "")
     return _codes_by_alpha2().get(alpha2, frozenset())
-
-
-def is_known_citizenship(citizenship: str) -> bool:
-    return bool(mrz_codes_for(citizenship))

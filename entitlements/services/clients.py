@@ -20,6 +20,7 @@ from accounts.models import User
 from audit.services import audit_record
 from entitlements.models import ModelClient, ModelTier
 from idverify.errors import NotFound, ValidationFailed
+from idverify.reasons import required_reason
 
 CLIENT_ID_PREFIX = "idv_mc_"
 SECRET_PREFIX = "idv_mcs_"  # noqa: S105 - the public prefix secret scanners match
@@ -83,9 +84,7 @@ def model_client_authenticate(*, client_id: str, client_secret: str) -> ModelCli
 
 def model_client_revoke(*, client_id: str, actor: User | None, reason: str) -> ModelClient:
     """Withdraw a model API's credentials: its next introspection call is refused."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed(fields={"reason": ["Give a reason; it is kept in the audit log."]})
+    reason = required_reason(reason)
     with transaction.atomic():
         client = ModelClient.objects.select_for_update().filter(client_id=client_id).first()
         if client is None:

@@ -43,6 +43,7 @@ from entitlements import versions
 from entitlements.models import IssuedToken, ModelTier, RevocationState, UserRevocation
 from idverify.errors import NotFound, PermissionDenied, ValidationFailed
 from idverify.ids import uuid_or_not_found
+from idverify.reasons import required_reason
 
 # Longest token lifetime plus a generous verifier leeway: a cutoff or a revoked
 # jti older than this can no longer match a token anyone would accept.
@@ -56,12 +57,7 @@ def require_officer(actor: User, what: str) -> None:
 
 
 def require_reason(reason: str) -> str:
-    cleaned = reason.strip()
-    if not cleaned:
-        raise ValidationFailed(fields={"reason": ["Give a reason; it is kept in the audit log."]})
-    if len(cleaned) > 500:
-        raise ValidationFailed(fields={"reason": ["Use at most 500 characters."]})
-    return cleaned
+    return required_reason(reason, max_length=500)  # the size of the reason columns
 
 
 def lock_revocation_state() -> RevocationState:

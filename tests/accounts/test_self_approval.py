@@ -21,7 +21,6 @@ from accounts.membership import membership_role_set
 from accounts.models import Membership, Organization, RosterEntry, Sponsorship, User
 from accounts.registration import organization_verify
 from accounts.selectors import sponsorship_candidates
-from accounts.services import membership_set
 from accounts.sponsorship import sponsorship_create, sponsorships_create_many
 from audit.models import AuditEvent
 from idverify.errors import SelfApproval
@@ -173,14 +172,6 @@ def test_self_promotion_through_the_api_and_the_members_page(
     )
     assert "You cannot give yourself a role" in page.content.decode()
     assert Membership.objects.get(user=owner, organization=org).role == "org_admin"
-
-
-def test_the_internal_role_service_refuses_self_grants_too(
-    officer: User, org: Organization
-) -> None:
-    with pytest.raises(SelfApproval):
-        membership_set(organization=org, user=officer, role="signing_official", actor=officer)
-    assert not Membership.objects.filter(user=officer, organization=org).exists()
 
 
 def test_an_invitation_someone_sent_to_their_own_new_address_does_not_let_them_back_in(

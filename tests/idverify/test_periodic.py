@@ -25,11 +25,6 @@ from tests.support import periodic_probe
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def probe_entries(probe_file: Path, every: float = 0.1) -> dict[str, dict[str, object]]:
-    """One job that appends the pid of the process running it to ``probe_file``."""
-    return {"probe": {"task": "tests.periodic_probe", "schedule": every, "args": [str(probe_file)]}}
-
-
 def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():

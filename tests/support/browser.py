@@ -8,9 +8,11 @@ violation, and saves a screenshot of the page as a CI artifact.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,27 @@ def chromium_path() -> str:
     )
 
 
+@contextmanager
+def orm_beside_a_running_loop() -> Iterator[None]:
+    """Let the test thread use the ORM while Playwright's event loop runs in it.
+
+    Django refuses ORM calls from a thread with a running event loop unless
+    DJANGO_ALLOW_ASYNC_UNSAFE says this is deliberate. Only browser tests need it,
+    so it is set while a browser is open and then put back as it was: every other
+    test keeps Django's guard.
+    """
+    name = "DJANGO_ALLOW_ASYNC_UNSAFE"
+    before = os.environ.get(name)
+    os.environ[name] = "true"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = before
+
+
 # Module scope, not session: Playwright's sync API keeps an event loop marked as
 # running in this thread while it is open, which breaks asyncio.run() in any
 # later test; closing it with each browser-test module keeps that contained.
@@ -48,7 +71,7 @@ def chromium_path() -> str:
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with orm_beside_a_running_loop(), sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield instance
         instance.close()

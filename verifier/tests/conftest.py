@@ -82,6 +82,14 @@ def make_verifier(clock: Clock, fetch: MemoryFetch) -> Iterator[Callable[..., Ve
 
 
 @pytest.fixture
+def verifier(make_verifier: Callable[..., Verifier]) -> Verifier:
+    """A started verifier on the in-memory issuer."""
+    verifier = make_verifier()
+    verifier.start()
+    return verifier
+
+
+@pytest.fixture
 def server() -> Iterator[IssuerServer]:
     with issuer_server() as server:
         yield server

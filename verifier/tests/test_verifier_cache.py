@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from idverify_verifier import InvalidToken, Verifier
+from idverify_verifier import Verifier
 from idverify_verifier.testing import SUB, TokenFactory, jwks, revocation_document
 from idverify_verifier.testing.doubles import (
     AUDIENCE,
@@ -20,22 +20,8 @@ from idverify_verifier.testing.doubles import (
     Clock,
     MemoryFetch,
     open_document,
+    refusal_code,
 )
-
-
-def code_of(verifier: Verifier, token: str) -> str | None:
-    try:
-        verifier.verify(token)
-    except InvalidToken as error:
-        return error.code
-    return None
-
-
-@pytest.fixture
-def verifier(make_verifier: Callable[..., Verifier]) -> Verifier:
-    verifier = make_verifier()
-    verifier.start()
-    return verifier
 
 
 def publish_document(fetch: MemoryFetch, key: Ed25519PrivateKey, **document: Any) -> None:
@@ -58,7 +44,7 @@ def test_a_cached_token_is_refused_once_its_jti_is_revoked(
     jti = verifier.verify(token).jti
     publish_document(fetch, key, serial=2, jtis={jti: NOW + 600})
     verifier.refresh()
-    assert code_of(verifier, token) == "revoked.jti"
+    assert refusal_code(verifier, token) == "revoked.jti"
 
 
 @pytest.mark.parametrize(
@@ -82,7 +68,7 @@ def test_a_cached_token_is_refused_by_every_kind_of_revocation(
     verifier.verify(token)
     publish_document(fetch, key, serial=2, **document)
     verifier.refresh()
-    assert code_of(verifier, token) == code
+    assert refusal_code(verifier, token) == code
 
 
 def test_a_cached_token_survives_an_unrelated_revocation(
@@ -92,7 +78,7 @@ def test_a_cached_token_survives_an_unrelated_revocation(
     verifier.verify(token)
     publish_document(fetch, key, serial=2, jtis={"00000000-0000-4000-8000-000000000000": NOW})
     verifier.refresh()
-    assert code_of(verifier, token) is None
+    assert refusal_code(verifier, token) is None
 
 
 def test_a_reopened_tier_accepts_tokens_again(
@@ -101,10 +87,10 @@ def test_a_reopened_tier_accepts_tokens_again(
     token = factory.mint()
     publish_document(fetch, key, serial=2, tiers={AUDIENCE: {"state": "suspended", "epoch": 1}})
     verifier.refresh()
-    assert code_of(verifier, token) == "revoked.tier_suspended"
+    assert refusal_code(verifier, token) == "revoked.tier_suspended"
     publish_document(fetch, key, serial=3)
     verifier.refresh()
-    assert code_of(verifier, token) is None
+    assert refusal_code(verifier, token) is None
 
 
 def test_a_cached_token_expires_on_time(
@@ -120,9 +106,9 @@ def test_a_cached_token_expires_on_time(
     # The issuer's heartbeat keeps the revocation copy fresh; only expiry is on trial.
     publish_document(fetch, key, serial=2, iat=NOW + 620)
     verifier.refresh()
-    assert code_of(verifier, token) is None
+    assert refusal_code(verifier, token) is None
     clock.now = NOW + 630
-    assert code_of(verifier, token) == "claims.expired"
+    assert refusal_code(verifier, token) == "claims.expired"
     assert verifier.status().cached_tokens == 0
 
 
@@ -134,7 +120,7 @@ def test_a_cached_token_fails_closed_when_revocations_go_stale(
     fetch.fail(REVOCATIONS_URL)
     clock.advance(61)
     verifier.refresh()
-    assert code_of(verifier, token) == "revocation.stale"
+    assert refusal_code(verifier, token) == "revocation.stale"
 
 
 def test_a_cached_token_goes_when_its_key_is_withdrawn(
@@ -144,7 +130,7 @@ def test_a_cached_token_goes_when_its_key_is_withdrawn(
     verifier.verify(token)
     fetch.publish(JWKS_URL, json.dumps(jwks((Ed25519PrivateKey.generate(), "key-2026-02"))))
     verifier.refresh()
-    assert code_of(verifier, token) == "key.unknown"
+    assert refusal_code(verifier, token) == "key.unknown"
 
 
 def test_the_cache_is_bounded(
@@ -156,7 +142,7 @@ def test_the_cache_is_bounded(
         verifier.verify(token)
     assert verifier.status().cached_tokens == 3
     # Evicted tokens still verify; they are just checked again in full.
-    assert all(code_of(verifier, token) is None for token in tokens)
+    assert all(refusal_code(verifier, token) is None for token in tokens)
 
 
 def test_a_zero_size_cache_caches_nothing(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from idverify_verifier import REASON_CODES, InvalidToken, Verifier
+from idverify_verifier import REASON_CODES, Verifier
 from idverify_verifier.testing import jwks, revocation_document
 from idverify_verifier.testing.corpus import LEEWAY, CorpusCase, build_corpus
 from idverify_verifier.testing.doubles import (
@@ -17,6 +17,7 @@ from idverify_verifier.testing.doubles import (
     NOW,
     REVOCATIONS_URL,
     MemoryFetch,
+    refusal_code,
 )
 
 # Codes about the verifier's own state, not the token; test_verifier_refresh covers them.
@@ -25,14 +26,6 @@ STATE_CODES = {"revocation.stale", "jwks.unavailable"}
 CONFIG_CODES = {"assurance.too_low"}
 CORPUS_KEY = Ed25519PrivateKey.generate()
 CORPUS = build_corpus(key=CORPUS_KEY, kid=KID, issuer=ISSUER, audience=AUDIENCE, now=NOW)
-
-
-def verdict(verifier: Verifier, token: str) -> str | None:
-    try:
-        verifier.verify(token)
-    except InvalidToken as error:
-        return error.code
-    return None
 
 
 @pytest.fixture
@@ -60,9 +53,9 @@ def test_each_corpus_case_gets_its_expected_verdict_twice(
     case: CorpusCase, corpus_verifier: Callable[[CorpusCase], Verifier]
 ) -> None:
     verifier = corpus_verifier(case)
-    assert verdict(verifier, case.token) == case.expected_code
+    assert refusal_code(verifier, case.token) == case.expected_code
     # The second time an accepted token comes from the cache: same verdict.
-    assert verdict(verifier, case.token) == case.expected_code
+    assert refusal_code(verifier, case.token) == case.expected_code
 
 
 def test_the_corpus_covers_every_token_reason_code() -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from idverify_verifier import InvalidToken, Verifier
+from idverify_verifier import Verifier
 from idverify_verifier.testing import OMIT, TokenFactory, revocation_document, revocations_payload
 from idverify_verifier.testing.doubles import (
     AUDIENCE,
@@ -26,6 +26,8 @@ from idverify_verifier.testing.doubles import (
     Clock,
     IssuerServer,
     open_document,
+    refusal,
+    refusal_code,
 )
 
 LEEWAY = 5
@@ -35,26 +37,13 @@ POLL = 5.0
 WATCH_SECONDS = 300
 
 
-def refusal(verifier: Verifier, token: str) -> InvalidToken | None:
-    try:
-        verifier.verify(token)
-    except InvalidToken as error:
-        return error
-    return None
-
-
-def code_of(verifier: Verifier, token: str) -> str | None:
-    error = refusal(verifier, token)
-    return None if error is None else error.code
-
-
 def seconds_until_stale(verifier: Verifier, clock: Clock, token: str) -> float | None:
     """Poll every POLL seconds of the verifier's clock; when did it first fail closed?"""
     started = clock.now
     while clock.now - started < WATCH_SECONDS:
         clock.advance(POLL)
         verifier.refresh()
-        if code_of(verifier, token) == "revocation.stale":
+        if refusal_code(verifier, token) == "revocation.stale":
             return clock.now - started
     return None
 
@@ -87,7 +76,7 @@ def started(
 def test_a_replayed_recording_of_the_document_fails_closed_at_its_signed_expiry(
     started: Verifier, published: IssuerServer, clock: Clock, token: str
 ) -> None:
-    assert code_of(started, token) is None
+    assert refusal_code(started, token) is None
     published.answer_conditionals(REVOCATIONS_PATH, "replay")  # 200, same bytes, every poll
     elapsed = seconds_until_stale(started, clock, token)
     assert elapsed is not None, "a recording kept the verifier fresh forever"
@@ -124,7 +113,7 @@ def test_a_cache_answering_304_to_hide_a_suspension_cannot_keep_the_old_copy_ali
         REVOCATIONS_PATH, signed(key, serial=7, iat=now, exp=now + TTL, tiers=suspended)
     )
     assert started.refresh().fresh
-    assert code_of(started, token) == "revoked.tier_suspended"
+    assert refusal_code(started, token) == "revoked.tier_suspended"
 
 
 def test_an_older_serial_never_replaces_the_copy_nor_keeps_it_fresh(
@@ -153,7 +142,7 @@ def test_the_signed_age_limit_holds_even_for_a_document_with_a_distant_exp(
     verifier.start()
     clock.advance(60)
     verifier.refresh()
-    assert code_of(verifier, token) is None  # exactly max_revocation_age old: still fresh
+    assert refusal_code(verifier, token) is None  # exactly max_revocation_age old: still fresh
     clock.advance(1)
     verifier.refresh()
     error = refusal(verifier, token)
@@ -175,7 +164,7 @@ def test_a_document_already_expired_when_fetched_is_not_fresh(
     status = verifier.start()
     assert status.revocations_serial == 5
     assert not status.fresh
-    assert code_of(verifier, token) == "revocation.stale"
+    assert refusal_code(verifier, token) == "revocation.stale"
 
 
 def test_a_document_signed_in_the_future_is_refused(
@@ -210,7 +199,7 @@ def test_the_same_serial_with_different_content_is_refused(
         status = started.refresh()
     assert status.failed_fetches == 1
     assert "serial 5" in caplog.text
-    assert code_of(started, token) is None  # the copy it holds stands
+    assert refusal_code(started, token) is None  # the copy it holds stands
 
 
 def test_the_same_document_served_again_confirms_nothing_new(
@@ -263,7 +252,7 @@ def test_an_issuer_re_signing_on_its_heartbeat_keeps_the_verifier_fresh(
             now = int(clock.now)
             published.publish(REVOCATIONS_PATH, signed(key, serial=serial, iat=now, exp=now + TTL))
         started.refresh()
-        assert code_of(started, token) is None, clock.now - NOW
+        assert refusal_code(started, token) is None, clock.now - NOW
     assert started.status().revocations_serial == serial
     assert started.status().failed_fetches == 0
 
@@ -276,7 +265,7 @@ def test_between_heartbeats_a_304_confirms_a_copy_still_inside_its_exp(
     assert published.count(REVOCATIONS_PATH, 304) == 1
     assert status.fresh
     assert status.failed_fetches == 0
-    assert code_of(started, token) is None
+    assert refusal_code(started, token) is None
 
 
 def test_a_304_for_an_expired_copy_is_a_failed_fetch(

@@ -25,13 +25,6 @@ from idverify_verifier.testing.doubles import (
 Response = tuple[int, dict[str, str], dict[str, Any]]
 
 
-@pytest.fixture
-def verifier(make_verifier: Callable[..., Verifier]) -> Verifier:
-    verifier = make_verifier()
-    verifier.start()
-    return verifier
-
-
 # -- WSGI ------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from idverify_verifier import InvalidToken, Verifier
+from idverify_verifier import Verifier
 from idverify_verifier.testing import TokenFactory, jwk, jwks, revocation_document
 from idverify_verifier.testing.doubles import (
     AUDIENCE,
@@ -24,15 +24,8 @@ from idverify_verifier.testing.doubles import (
     Clock,
     IssuerServer,
     open_document,
+    refusal_code,
 )
-
-
-def code_of(verifier: Verifier, token: str) -> str | None:
-    try:
-        verifier.verify(token)
-    except InvalidToken as error:
-        return error.code
-    return None
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -60,7 +53,7 @@ def test_the_first_verify_starts_the_verifier_by_itself(
 ) -> None:
     verifier = http_verifier()
     assert verifier.needs_start
-    assert code_of(verifier, factory.mint()) is None
+    assert refusal_code(verifier, factory.mint()) is None
     assert verifier.status().running
     assert not verifier.needs_start
 
@@ -73,13 +66,13 @@ def test_a_running_verifier_picks_up_a_suspension_within_a_few_polls(
     now = int(time.time())
     published.publish(REVOCATIONS_PATH, revocation_document(key, KID, open_document(iat=now)))
     with http_verifier(clock=time.time, poll_interval=0.1) as verifier:
-        assert code_of(verifier, token) is None
+        assert refusal_code(verifier, token) is None
         suspended = open_document(
             serial=2, iat=now, tiers={AUDIENCE: {"state": "suspended", "epoch": 2}}
         )
         published.publish(REVOCATIONS_PATH, revocation_document(key, KID, suspended))
         started = time.monotonic()
-        wait_for(lambda: code_of(verifier, token) == "revoked.tier_suspended")
+        wait_for(lambda: refusal_code(verifier, token) == "revoked.tier_suspended")
         assert time.monotonic() - started < 2
 
 
@@ -108,7 +101,7 @@ def test_failed_fetches_keep_the_last_good_copy(
     status = verifier.refresh()
     assert status.failed_fetches == 2
     assert status.kids == (KID,)
-    assert code_of(verifier, factory.mint()) is None
+    assert refusal_code(verifier, factory.mint()) is None
 
 
 def test_a_stale_revocation_copy_fails_closed_and_recovers(
@@ -121,19 +114,19 @@ def test_a_stale_revocation_copy_fails_closed_and_recovers(
     verifier = http_verifier()
     verifier.start()  # holds a document signed at NOW - 10
     token = factory.mint()
-    assert code_of(verifier, token) is None
+    assert refusal_code(verifier, token) is None
     published.fail(REVOCATIONS_PATH)
     clock.advance(50)
     verifier.refresh()
-    assert code_of(verifier, token) is None  # signed exactly max_revocation_age ago: fresh
+    assert refusal_code(verifier, token) is None  # signed exactly max_revocation_age ago: fresh
     clock.advance(1)
-    assert code_of(verifier, token) == "revocation.stale"
+    assert refusal_code(verifier, token) == "revocation.stale"
     assert not verifier.status().fresh
     # The issuer comes back with a document signed now.
     back = open_document(serial=2, iat=int(clock.now))
     published.publish(REVOCATIONS_PATH, revocation_document(key, KID, back))
     verifier.refresh()
-    assert code_of(verifier, token) is None
+    assert refusal_code(verifier, token) is None
 
 
 def test_without_any_revocation_document_every_token_is_stale(
@@ -142,7 +135,7 @@ def test_without_any_revocation_document_every_token_is_stale(
     published.fail(REVOCATIONS_PATH)
     verifier = http_verifier()
     verifier.start()
-    assert code_of(verifier, factory.mint()) == "revocation.stale"
+    assert refusal_code(verifier, factory.mint()) == "revocation.stale"
 
 
 def test_an_older_serial_never_replaces_a_newer_one(
@@ -158,7 +151,7 @@ def test_an_older_serial_never_replaces_a_newer_one(
     published.publish(REVOCATIONS_PATH, revocation_document(key, KID, open_document(serial=4)))
     status = verifier.refresh()
     assert status.revocations_serial == 5
-    assert code_of(verifier, factory.mint()) == "revoked.tier_suspended"
+    assert refusal_code(verifier, factory.mint()) == "revoked.tier_suspended"
 
 
 @pytest.mark.parametrize(
@@ -186,7 +179,7 @@ def test_an_unauthentic_revocation_document_is_ignored(
     status = verifier.refresh()
     assert status.revocations_serial == 1
     assert status.failed_fetches == 1
-    assert code_of(verifier, factory.mint()) is None
+    assert refusal_code(verifier, factory.mint()) is None
 
 
 def test_without_keys_tokens_are_refused_as_jwks_unavailable_until_they_arrive(
@@ -199,10 +192,10 @@ def test_without_keys_tokens_are_refused_as_jwks_unavailable_until_they_arrive(
     published.fail(JWKS_PATH)
     verifier = http_verifier()
     verifier.start()
-    assert code_of(verifier, factory.mint()) == "jwks.unavailable"
+    assert refusal_code(verifier, factory.mint()) == "jwks.unavailable"
     published.publish(JWKS_PATH, json.dumps(jwks((key, KID))))
     clock.advance(30)  # the rate limit on refetching for an unknown kid
-    assert code_of(verifier, factory.mint()) is None
+    assert refusal_code(verifier, factory.mint()) is None
 
 
 def test_unknown_kids_cause_at_most_one_jwks_fetch_per_window(
@@ -216,13 +209,13 @@ def test_unknown_kids_cause_at_most_one_jwks_fetch_per_window(
     before = published.count(JWKS_PATH)
     for n in range(5):
         token = factory.mint(header=factory.header(kid=f"attacker-{n}"))
-        assert code_of(verifier, token) == "key.unknown"
+        assert refusal_code(verifier, token) == "key.unknown"
     assert published.count(JWKS_PATH) == before + 1
     clock.advance(29)
-    assert code_of(verifier, factory.mint(header=factory.header(kid="x"))) == "key.unknown"
+    assert refusal_code(verifier, factory.mint(header=factory.header(kid="x"))) == "key.unknown"
     assert published.count(JWKS_PATH) == before + 1
     clock.advance(1)
-    assert code_of(verifier, factory.mint(header=factory.header(kid="y"))) == "key.unknown"
+    assert refusal_code(verifier, factory.mint(header=factory.header(kid="y"))) == "key.unknown"
     assert published.count(JWKS_PATH) == before + 2
 
 
@@ -236,7 +229,7 @@ def test_a_rotation_is_followed_without_refusing_any_valid_token(
     verifier = http_verifier()
     verifier.start()
     old_token = factory.mint()
-    assert code_of(verifier, old_token) is None
+    assert refusal_code(verifier, old_token) is None
 
     # The service publishes the next key, then starts signing with it.
     new_key, new_kid = Ed25519PrivateKey.generate(), "key-2026-02"
@@ -244,14 +237,14 @@ def test_a_rotation_is_followed_without_refusing_any_valid_token(
     new_token = TokenFactory(
         key=new_key, kid=new_kid, issuer=ISSUER, audience=AUDIENCE, now=int(clock.now)
     ).mint()
-    assert code_of(verifier, new_token) is None  # the unknown kid triggered one refetch
-    assert code_of(verifier, old_token) is None  # the retiring key is still published
+    assert refusal_code(verifier, new_token) is None  # the unknown kid triggered one refetch
+    assert refusal_code(verifier, old_token) is None  # the retiring key is still published
 
     # Once retired, the old key is gone: even its cached tokens stop verifying.
     published.publish(JWKS_PATH, json.dumps(jwks((new_key, new_kid))))
     verifier.refresh()
-    assert code_of(verifier, old_token) == "key.unknown"
-    assert code_of(verifier, new_token) is None
+    assert refusal_code(verifier, old_token) == "key.unknown"
+    assert refusal_code(verifier, new_token) is None
 
 
 def test_a_revocation_document_signed_by_a_new_key_fetches_that_key(
@@ -268,7 +261,7 @@ def test_a_revocation_document_signed_by_a_new_key_fetches_that_key(
     published.publish(REVOCATIONS_PATH, revocation_document(new_key, new_kid, suspended))
     # A plain poll, not forcing the JWKS: the document's kid alone causes the refetch.
     verifier._sources.poll(force_jwks=False)
-    assert code_of(verifier, factory.mint()) == "revoked.tier_suspended"
+    assert refusal_code(verifier, factory.mint()) == "revoked.tier_suspended"
 
 
 @pytest.mark.parametrize(
@@ -296,7 +289,7 @@ def test_a_published_key_not_fit_for_eddsa_signatures_is_never_used(
     )
     verifier = http_verifier()
     assert verifier.start().kids == ("spare",)
-    assert code_of(verifier, factory.mint()) == "key.unknown"
+    assert refusal_code(verifier, factory.mint()) == "key.unknown"
 
 
 def test_a_kid_published_twice_is_never_used(
@@ -311,7 +304,7 @@ def test_a_kid_published_twice_is_never_used(
     )
     verifier = http_verifier()
     assert verifier.start().kids == ("spare",)
-    assert code_of(verifier, factory.mint()) == "key.unknown"
+    assert refusal_code(verifier, factory.mint()) == "key.unknown"
 
 
 def test_close_stops_the_background_thread(
@@ -330,7 +323,7 @@ def test_close_stops_the_background_thread(
 
 
 def _verify_in_child(verifier: Verifier, token: str, results: Any) -> None:
-    results.put((code_of(verifier, token), verifier.status().running))
+    results.put((refusal_code(verifier, token), verifier.status().running))
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")

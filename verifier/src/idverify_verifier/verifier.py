@@ -7,6 +7,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from typing import Any, Final, Self
 
 from idverify_verifier.claims import IAL_LEVELS, Claims, check_claims
@@ -258,7 +259,11 @@ class Verifier:
                 if checks is self._checks:
                     cache = self._cache
                     if token not in cache and len(cache) >= self._cache_size:
-                        del cache[next(iter(cache))]
+                        # verify() drops stale verdicts without the lock; one dropped
+                        # while this looks for the oldest made room already (and makes
+                        # iterating raise), so the eviction is then skipped.
+                        with suppress(RuntimeError, StopIteration, KeyError):
+                            del cache[next(iter(cache))]
                     cache[token] = entry
         return claims
 

@@ -1,6 +1,7 @@
 """Test doubles for a verifier: a hand-moved clock, the HTTP seam answered from memory,
 and a real local HTTP server that publishes a JWKS and a revocation document with
-ETags and 304s the way the service does."""
+ETags and 304s the way the service does; and ``refusal``/``refusal_code``, what a
+verifier says of a token, for assertions."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final, Literal
 
-from idverify_verifier import HttpResponse
+from idverify_verifier import HttpResponse, InvalidToken, Verifier
 from idverify_verifier.testing import revocations_payload
 
 ISSUER: Final = "https://idverify.test"
@@ -23,6 +24,21 @@ JWKS_PATH: Final = "/.well-known/jwks.json"
 REVOCATIONS_PATH: Final = "/api/v1/revocations"
 JWKS_URL: Final = ISSUER + JWKS_PATH
 REVOCATIONS_URL: Final = ISSUER + REVOCATIONS_PATH
+
+
+def refusal(verifier: Verifier, token: str) -> InvalidToken | None:
+    """Why ``verifier`` refuses ``token``, or None when it accepts it."""
+    try:
+        verifier.verify(token)
+    except InvalidToken as error:
+        return error
+    return None
+
+
+def refusal_code(verifier: Verifier, token: str) -> str | None:
+    """The reason code ``verifier`` refuses ``token`` with, or None when it accepts it."""
+    error = refusal(verifier, token)
+    return None if error is None else error.code
 
 
 def open_document(
