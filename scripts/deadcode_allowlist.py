@@ -9,15 +9,17 @@ method name (``has_add_permission``, ``clean_<field>``...) are ignored by name i
 
 # ruff: noqa: B018 - each line is a use, for vulture's eyes only
 
-from accounts import authentication, schema
+from accounts import authentication, schema, throttling
 from accounts.second_factor import adapter, middleware
 from attestations.apis import AttestationOutput
+from entitlements import middleware as entitlements_middleware
 from entitlements import schema as entitlements_schema
 from geo import context_processors
-from idverify import api_errors, asgi, gunicorn_config, logging, views, wsgi
+from idverify import api_errors, asgi, db_router, gunicorn_config, logging, unavailable, views, wsgi
 from idverify import middleware as site_middleware
 from idverify_verifier.testing.doubles import MemoryFetch
-from tests.support import celery_worker
+from tests.sso.oidc_provider import validator as oidc_validator
+from tests.support import celery_worker, nodes
 
 # REST_FRAMEWORK, MIDDLEWARE, TEMPLATES, LOGGING and the allauth adapters (settings/).
 authentication.ApiKeyAuthentication
@@ -48,3 +50,15 @@ gunicorn_config.worker_exit
 celery_worker.RecordingEmailBackend
 # The published verifier's test doubles, for its users' tests (docs/verifier.md).
 MemoryFetch.calls_to
+
+# Named in settings: DEFAULT_THROTTLE_CLASSES, MIDDLEWARE, DATABASE_ROUTERS.
+throttling.UserRateThrottle
+throttling.AnonRateThrottle
+entitlements_middleware.PolledDocumentsMiddleware
+db_router.ReplicaRouter
+db_router.ReplicaReadsMiddleware
+unavailable.DatabaseUnavailableMiddleware
+# The test OpenID provider's settings name its validator (OAUTH2_VALIDATOR_CLASS).
+oidc_validator.Validator
+# bench/faults.py (outside the checked paths) restarts a private cluster.
+nodes.private_postgres
