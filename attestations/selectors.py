@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -82,10 +82,8 @@ def documents_counting(*, attestation: Attestation, at: datetime) -> QuerySet[Do
     The token path inlines this rule as SQL (``entitlements.token_store``); a test holds
     the two equal."""
     return Document.objects.exclude(status=Document.Status.PASSED, mrz_source=TYPED).filter(
-        Q(document_expires_on__isnull=True) | Q(document_expires_on__gte=at.date()),
-        user_id=attestation.user_id,
-        identity_fingerprint=attestation.identity_fingerprint,
-        supports_status=attestation.status,
+        _unexpired(at),
+        **_bound_to(attestation),
         status__in=(Document.Status.PASSED, Document.Status.APPROVED),
     )
 
@@ -97,36 +95,44 @@ def vendor_verifications_counting(
     with the selfie matched, supporting its status, for its identity, not expired.
     The token store (``entitlements.token_store``) inlines this rule as SQL; a test
     holds the two equal."""
+    return _vendor_verifications(attestation, at)
+
+
+def _vendor_verifications(
+    attestation: Attestation | None, at: datetime
+) -> QuerySet[VendorVerification]:
     return VendorVerification.objects.filter(
-        Q(document_expires_on__isnull=True) | Q(document_expires_on__gte=at.date()),
-        user_id=attestation.user_id,
-        identity_fingerprint=attestation.identity_fingerprint,
-        supports_status=attestation.status,
+        _unexpired(at),
+        **_bound_to(attestation),
         outcome=VendorVerification.Outcome.ACCEPTED,
         selfie_verified=True,
     )
 
 
-def _counting_vendor_verifications(at: datetime) -> QuerySet[VendorVerification]:
-    """``vendor_verifications_counting``'s rule against the attestation of the outer query."""
-    return VendorVerification.objects.filter(
-        Q(document_expires_on__isnull=True) | Q(document_expires_on__gte=at.date()),
-        user_id=OuterRef("user_id"),
-        identity_fingerprint=OuterRef("identity_fingerprint"),
-        supports_status=OuterRef("status"),
-        outcome=VendorVerification.Outcome.ACCEPTED,
-        selfie_verified=True,
-    )
+def _bound_to(attestation: Attestation | None) -> dict[str, Any]:
+    """Evidence tied to ``attestation``: its owner's, for its identity, supporting its
+    status. ``None``: tied to the attestation of the outer query (in a subquery)."""
+    if attestation is None:
+        return {
+            "user_id": OuterRef("user_id"),
+            "identity_fingerprint": OuterRef("identity_fingerprint"),
+            "supports_status": OuterRef("status"),
+        }
+    return {
+        "user_id": attestation.user_id,
+        "identity_fingerprint": attestation.identity_fingerprint,
+        "supports_status": attestation.status,
+    }
+
+
+def _unexpired(at: datetime) -> Q:
+    """A document counts through its expiry date."""
+    return Q(document_expires_on__isnull=True) | Q(document_expires_on__gte=at.date())
 
 
 def _counting_documents(at: datetime) -> QuerySet[Document]:
-    """``documents_counting``'s rule against the attestation of the outer query."""
-    return Document.objects.filter(
-        Q(document_expires_on__isnull=True) | Q(document_expires_on__gte=at.date()),
-        user_id=OuterRef("user_id"),
-        identity_fingerprint=OuterRef("identity_fingerprint"),
-        supports_status=OuterRef("status"),
-    )
+    """``documents_counting``'s rule, before its statuses, against the outer attestation."""
+    return Document.objects.filter(_unexpired(at), **_bound_to(None))
 
 
 def verification_status(*, user: User, at: datetime | None = None) -> VerificationStatus:
@@ -159,9 +165,7 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
                 documents.filter(status=Document.Status.PASSED, mrz_source=TYPED)
             ),
             approved_document=Exists(documents.filter(status=Document.Status.APPROVED)),
-            vendor=Subquery(
-                _counting_vendor_verifications(now).order_by("-id").values("vendor")[:1]
-            ),
+            vendor=Subquery(_vendor_verifications(None, now).order_by("-id").values("vendor")[:1]),
             sponsor=Subquery(sponsor),
         )
         .order_by("-signed_at")
