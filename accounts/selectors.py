@@ -202,7 +202,7 @@ def api_key_by_digest(digest: str) -> ApiKey | None:
         return None
     key, user_values = rows[0]
     user = User.from_db(using, [field.attname for field in _USER_FIELDS], list(user_values))
-    ApiKey._meta.get_field("user").set_cached_value(key, user)  # type: ignore[union-attr]
+    ApiKey._meta.get_field("user").set_cached_value(key, user)
     return key
 
 

@@ -92,7 +92,7 @@ class ReusingRedisCacheClient(RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
         client = self._clients.get(index)
         if client is None:
             client = self._clients.setdefault(index, super().get_client(key, write=write))
@@ -107,13 +107,17 @@ class FailOpenRedisCache(RedisCache):
         self._class = ReusingRedisCacheClient
         self._window_script: Any = None
 
+    def redis_client(self, full_key: str, *, write: bool = False) -> Any:
+        """The redis-py client for ``full_key`` (a key made by ``make_and_validate_key``)."""
+        return self._cache.get_client(full_key, write=write)  # type: ignore[attr-defined]
+
     def count_in_window(self, key: Any, seconds: int) -> int:
         """Add one to ``key``'s counter, which lapses ``seconds`` after its first count,
         and return the new count; 1 (a fresh count, nothing refused) if Redis is down."""
 
         def count() -> int:
             full_key = self.make_and_validate_key(key)
-            client = self._cache.get_client(full_key, write=True)
+            client = self.redis_client(full_key, write=True)
             if self._window_script is None:
                 self._window_script = client.register_script(_COUNT_IN_WINDOW)
             return int(self._window_script(keys=[full_key], args=[seconds], client=client))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from idverify import views
@@ -19,7 +19,7 @@ handler500 = "idverify.views.server_error"
 
 # The API first: its requests, most of the traffic, are resolved without trying the
 # web pages' patterns (allauth's alone are dozens). No web pattern starts api/v1/.
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", views.ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("accounts.api_urls")),

@@ -120,7 +120,7 @@ def _insert_columns(model: type[Model], *, with_pk: bool) -> str:
     every execution instead of caching it, and the audit events alone have 28."""
     connection = connections["default"]
     fields = _fields(model, with_pk=with_pk)
-    arrays = ", ".join(f"%b::{f.cast_db_type(connection)}[]" for f in fields)
+    arrays = ", ".join(f"%b::{f.db_type(connection)}[]" for f in fields)
     return (
         f'INSERT INTO "{model._meta.db_table}" '  # noqa: S608 - model names; values are parameters
         f"({', '.join(chr(34) + f.column + chr(34) for f in fields)}) "

@@ -19,11 +19,11 @@ def _cache(url: str) -> FailOpenRedisCache:
 def test_one_client_serves_every_call_to_the_same_pool() -> None:
     with private_redis() as redis:
         cache = _cache(redis.url)
-        client = cache._cache.get_client("a", write=True)
-        assert cache._cache.get_client("b", write=True) is client
+        client = cache.redis_client("a", write=True)
+        assert cache.redis_client("b", write=True) is client
         cache.set("k", "v")
         assert cache.get("k") == "v"
-        assert cache._cache.get_client("c", write=True) is client
+        assert cache.redis_client("c", write=True) is client
 
 
 def test_a_window_counts_up_and_lapses_from_its_first_count() -> None:
@@ -31,7 +31,7 @@ def test_a_window_counts_up_and_lapses_from_its_first_count() -> None:
         cache = _cache(redis.url)
         key = f"window-{uuid.uuid4().hex}"
         assert [cache.count_in_window(key, 61) for _ in range(3)] == [1, 2, 3]
-        client = cache._cache.get_client(key, write=True)
+        client = cache.redis_client(key, write=True)
         full_key = cache.make_and_validate_key(key)
         ttl = client.ttl(full_key)
         assert 0 < ttl <= 61
