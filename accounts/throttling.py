@@ -25,13 +25,12 @@ import logging
 import time
 from typing import Any
 
-from django.core.cache import cache, caches
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from geo.selectors import request_client_ip
-from idverify.cache import FailOpenRedisCache
+from idverify.cache import count_in_window
 
 log = logging.getLogger("accounts.throttling")
 
@@ -45,16 +44,9 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def window_count(key: str, window_seconds: int) -> int:
-    """Add one to ``key``'s count for this window and return the new count."""
-    backend = caches["default"]
-    if isinstance(backend, FailOpenRedisCache):
-        return backend.count_in_window(key, window_seconds + 1)
-    cache.add(key, 0, timeout=window_seconds + 1)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between the two calls: this request starts the window
-        cache.set(key, 1, timeout=window_seconds + 1)
-        return 1
+    """Add one to ``key``'s count for this window and return the new count (the key
+    outlives its window by a second, for requests that straddle the boundary)."""
+    return count_in_window(key, window_seconds + 1)
 
 
 class FixedWindowThrottle(BaseThrottle):

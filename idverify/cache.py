@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -189,3 +190,23 @@ class FailOpenRedisCache(RedisCache):
 
     def clear(self) -> None:
         self._open("clear", lambda: super(FailOpenRedisCache, self).clear(), None)
+
+
+def count_in_window(key: str, seconds: int) -> int:
+    """Add one to ``key``'s counter in the shared cache and return the new count. The
+    counter lapses ``seconds`` after its first count (later counts do not extend it).
+
+    The one counter behind the API throttles and the failed-credential limits: on
+    Redis an atomic script, one round trip; on the quick start's file cache (and
+    tests' local memory) an add, then an increment.
+    """
+    backend = caches["default"]
+    if isinstance(backend, FailOpenRedisCache):
+        return backend.count_in_window(key, seconds)
+    if backend.add(key, 1, timeout=seconds):
+        return 1
+    try:
+        return int(backend.incr(key))
+    except ValueError:  # lapsed between the two calls: this count starts it again
+        backend.add(key, 1, timeout=seconds)
+        return 1
