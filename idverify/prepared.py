@@ -1,8 +1,8 @@
 """Hand-written statements through Django's cursors, prepared on PostgreSQL.
 
-Two users, both on every API request's path: the token store
-(``entitlements.token_store``) and the API-key lookup
-(``accounts.selectors.api_key_by_digest``). Each statement is written once, at
+Used on the API's hottest paths only: the token store
+(``entitlements.token_store``), the API-key lookup every API request makes and
+the memberships ``GET /api/v1/me`` lists (``accounts.selectors``). Each statement is written once, at
 import or on first use, and has an ORM twin that tests hold it equal to.
 
 Every statement goes through a Django ``CursorWrapper`` (``execute``), so

@@ -39,9 +39,7 @@ class MeApi(APIView):
         # Built directly, in OutputSerializer's shape (which documents it, and which a
         # test holds this to): the serializer cost more than the rest of the view.
         user = _user(request)
-        memberships = user.memberships.values_list(
-            "organization__public_id", "organization__legal_name", "role"
-        )
+        memberships = selectors.membership_roles(user=user)
         return Response(
             {
                 "id": str(user.public_id),
