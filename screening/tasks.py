@@ -11,8 +11,8 @@ from django.conf import settings
 
 from screening.formats import ImportRefused
 from screening.http import FetchFailed, download
-from screening.imports import snapshot_import
-from screening.rescreen import rescreen_run, rescreens_resume_stalled
+from screening.services.rescreens import rescreen_run, rescreens_resume_stalled
+from screening.services.snapshots import snapshot_import
 
 logger = logging.getLogger(__name__)
 
