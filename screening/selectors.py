@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from accounts.selectors import is_compliance_officer
 from idverify.errors import NotFound, PermissionDenied, ValidationFailed
-from idverify.ids import uuid_or_not_found
+from idverify.url_ids import uuid_or_not_found
 from screening.models import RescreenJob, ScreeningMatch
 
 
