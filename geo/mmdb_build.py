@@ -18,7 +18,7 @@ from typing import Any, Literal
 from mmdb_writer import MMDBWriter
 from netaddr import IPNetwork, IPSet
 
-from geo.signals import ANONYMIZER_FLAGS
+from geo.location_signals import ANONYMIZER_FLAGS
 
 LocationShape = Literal["city", "country", "enterprise"]
 Record = dict[str, Any]

@@ -1,15 +1,9 @@
-from __future__ import annotations
+"""Transitional: the URL id parser lives in ``idverify.url_ids``.
 
-import uuid
+Only accounts still imports this name; another branch is moving accounts' modules
+while issue 18 is worked. Once accounts imports ``idverify.url_ids``, delete this module.
+"""
 
-from idverify.errors import NotFound
+from idverify.url_ids import uuid_or_not_found
 
-
-def uuid_or_not_found(value: object, *, what: str) -> uuid.UUID:
-    """A public id from a URL: anything that is not a UUID is simply "not found"."""
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound(f"No such {what}.") from None
+__all__ = ["uuid_or_not_found"]

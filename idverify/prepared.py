@@ -2,8 +2,9 @@
 
 Used on the API's hottest paths only: the token store
 (``entitlements.token_store``), the API-key lookup every API request makes and
-the memberships ``GET /api/v1/me`` lists (``accounts.selectors``). Each statement is written once, at
-import or on first use, and has an ORM twin that tests hold it equal to.
+the memberships ``GET /api/v1/me`` lists (``accounts.selectors``). Each
+statement is written once, at import or on first use, and has an ORM twin that
+tests hold it equal to.
 
 Every statement goes through a Django ``CursorWrapper`` (``execute``), so
 ``connection.execute_wrapper`` hooks, the query log (``connection.queries``

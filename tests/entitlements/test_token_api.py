@@ -22,7 +22,7 @@ from attestations.services import attestation_submit
 from audit.models import AuditEvent
 from audit.selectors import audit_verify
 from entitlements import jws, token_store
-from entitlements.apis import TokenCreateApi
+from entitlements.apis.tokens import TokenCreateApi
 from entitlements.models import DecisionReason, DecisionRecord, IssuedToken, SigningKey
 from entitlements.services.keys import signing_keys_rotate
 from geo.models import GeoSignal
