@@ -75,3 +75,17 @@ class SelfApproval(PermissionDenied):
     code = "self_approval"
     status = 403
     default_message = "You cannot approve your own case; another person must do it."
+
+
+class EntitlementDenied(PermissionDenied):
+    """The entitlement decision refused a token; ``reasons`` says why, each with a stable code
+    and a sentence (``Reason.as_api_dict``). The API answers them beside the error
+    (``EntitlementDenied`` in the OpenAPI schema); the message is their sentences joined."""
+
+    code = "entitlement_denied"
+    status = 403
+    default_message = "No token: the entitlement decision refused it."
+
+    def __init__(self, reasons: Sequence[Mapping[str, str]]) -> None:
+        self.reasons = [dict(reason) for reason in reasons]
+        super().__init__(" ".join(reason["message"] for reason in self.reasons))
