@@ -1,8 +1,9 @@
 """Domain errors: one class per kind of failure, each with a stable code.
 
-Services raise these; the API exception handler and the form helper turn
-them into responses. ``code`` is part of the API contract: clients branch on
-it, so a code once published does not change meaning.
+Services and views raise these. The API's exception handler (``idverify.api_errors``)
+and the page mapping (``idverify.page_errors``) turn them into answers; a form shows
+one beside its field (``idverify.forms.apply_domain_error``). ``code`` is part of the
+API contract: clients branch on it, so a code once published does not change meaning.
 """
 
 from __future__ import annotations
