@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from typing import Any
 
 import pytest
@@ -146,6 +147,35 @@ def test_a_domain_error_raised_in_a_middleware_gets_its_page_too(
     response = _as(stranger, raise_request_exception=False).get("/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "heading"),
+    [
+        ("/review/", 403, "Not allowed"),
+        ("/documents/{missing}/", 404, "Page not found"),
+        ("/documents/{missing}/file", 404, "Page not found"),
+        # Officers' pages whose very existence is theirs: anyone else finds nothing.
+        ("/screening/review/", 404, "Page not found"),
+        ("/screening/review/{missing}/", 404, "Page not found"),
+        ("/console/", 404, "Page not found"),
+    ],
+)
+def test_the_apps_pages_let_their_domain_errors_reach_the_mapping(
+    path: str, status: int, heading: str, stranger: User
+) -> None:
+    response = _as(stranger).get(path.format(missing=uuid.uuid4()))
+    assert response.status_code == status
+    assert f"<h1>{heading}</h1>" in response.content.decode()
+
+
+def test_an_officer_meets_the_404_page_for_what_does_not_exist(officer: User) -> None:
+    client = Client()
+    sign_in_with_second_factor(client, officer)
+    for path in (f"/review/{uuid.uuid4()}/", "/console/tiers/no-such-tier/edit"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "<h1>Page not found</h1>" in response.content.decode()
 
 
 def test_a_services_error_on_a_form_is_shown_beside_its_field_not_as_a_page(
