@@ -7,10 +7,10 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from accounts.enrolment.runner import enrolment_job_run
-from accounts.enrolment.services import enrolments_prune, enrolments_resume_stalled
-from accounts.invitations import invitation_emails_send, invitations_send_pending
-from accounts.registration import organizations_expire_pending
-from accounts.services import api_keys_prune
+from accounts.services.api_keys import api_keys_prune
+from accounts.services.enrolments import enrolments_prune, enrolments_resume_stalled
+from accounts.services.invitation_emails import invitation_emails_send, invitations_send_pending
+from accounts.services.organizations import organizations_expire_pending
 
 
 @shared_task(name="accounts.api_keys_prune", acks_late=True)

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors
 from accounts.apis.enrolments import csv_response
-from accounts.enrolment import results, services
+from accounts.enrolment import results
 from accounts.forms import EnrolmentUploadForm
 from accounts.models import EnrolmentJob, Organization
+from accounts.services import enrolments
 from accounts.views.common import error_text, org_context, organization_for, viewer
 from idverify.errors import DomainError, NotFound
 from idverify.forms import apply_domain_error
@@ -48,7 +49,7 @@ def enrolment_list(request: HttpRequest, org_id: str) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = services.enrolment_submit(
+            job = enrolments.enrolment_submit(
                 actor=viewer(request),
                 organization=org,
                 file=upload.file,
@@ -104,7 +105,7 @@ def enrolment_commit(request: HttpRequest, org_id: str, job_id: str) -> HttpResp
     org = organization_for(request, org_id, manage=True, write=True)
     dry_run = _job(request, org, job_id)
     try:
-        job = services.enrolment_commit(
+        job = enrolments.enrolment_commit(
             actor=viewer(request),
             organization=org,
             dry_run=dry_run,

@@ -11,10 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts import declarations, registration, selectors
+from accounts import declarations, selectors
 from accounts.forms import ReasonForm, RegistrationForm
 from accounts.models import Organization, User
-from accounts.sponsorship import organization_suspend
+from accounts.services import domain_challenges, organizations
 from accounts.views.common import org_context, organization_for, report, viewer
 from idverify.errors import DomainError
 from idverify.forms import apply_domain_error
@@ -23,12 +23,12 @@ from idverify.forms import apply_domain_error
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
     user = viewer(request)
-    organizations = selectors.organization_list(viewer=user)
+    listed = selectors.organization_list(viewer=user)
     return render(
         request,
         "accounts/organizations/list.html",
         {
-            "organizations": organizations,
+            "organizations": listed,
             "conflicting_eins": selectors.ein_conflicts_all(viewer=user),
         },
     )
@@ -42,9 +42,9 @@ def organization_register(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                org = registration.organization_register(
+                org = organizations.organization_register(
                     actor=viewer(request),
-                    details=registration.RegistrationDetails.from_data(data),
+                    details=organizations.RegistrationDetails.from_data(data),
                     signature_name=data["signature_name"],
                     declaration_sha256=data["declaration_sha256"],
                     declaration_accepted=data["declaration_accepted"],
@@ -80,7 +80,7 @@ def organization_detail(request: HttpRequest, org_id: str) -> HttpResponse:
             "ein_conflicts": selectors.organization_ein_conflicts(
                 viewer=viewer(request), organization=org
             ),
-            "pending_expires_at": registration.pending_expires_at(org),
+            "pending_expires_at": selectors.pending_expires_at(org),
         }
     )
     return render(request, "accounts/organizations/detail.html", context)
@@ -105,7 +105,7 @@ def domain_challenge_create(request: HttpRequest, org_id: str) -> HttpResponse:
         request,
         org_id,
         "A new DNS record is ready to publish.",
-        lambda user, org: registration.domain_challenge_create(actor=user, organization=org),
+        lambda user, org: domain_challenges.domain_challenge_create(actor=user, organization=org),
     )
 
 
@@ -116,7 +116,7 @@ def domain_challenge_check(request: HttpRequest, org_id: str) -> HttpResponse:
         request,
         org_id,
         "The domain is proven.",
-        lambda user, org: registration.domain_challenge_check(actor=user, organization=org),
+        lambda user, org: domain_challenges.domain_challenge_check(actor=user, organization=org),
     )
 
 
@@ -127,7 +127,7 @@ def organization_verify(request: HttpRequest, org_id: str) -> HttpResponse:
         request,
         org_id,
         "The organisation is verified.",
-        lambda user, org: registration.organization_verify(
+        lambda user, org: organizations.organization_verify(
             actor=user, organization=org, reason=_reason(request)
         ),
     )
@@ -140,7 +140,7 @@ def organization_suspend_view(request: HttpRequest, org_id: str) -> HttpResponse
         request,
         org_id,
         "The organisation and all its sponsorships are suspended.",
-        lambda user, org: organization_suspend(
+        lambda user, org: organizations.organization_suspend(
             actor=user, organization=org, reason=_reason(request)
         ),
     )
@@ -153,7 +153,7 @@ def organization_reject(request: HttpRequest, org_id: str) -> HttpResponse:
         request,
         org_id,
         "The registration is rejected; its EIN is free for the genuine organisation.",
-        lambda user, org: registration.organization_reject(
+        lambda user, org: organizations.organization_reject(
             actor=user, organization=org, reason=_reason(request)
         ),
     )

@@ -11,9 +11,10 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import invitations, membership, selectors
+from accounts import selectors
 from accounts.forms import InvitationForm, RoleForm
 from accounts.models import Invitation, Membership
+from accounts.services import invitations, memberships
 from accounts.views.common import (
     after_join_url,
     error_text,
@@ -60,7 +61,7 @@ def member_role(request: HttpRequest, org_id: str, user_id: str) -> HttpResponse
     role = form.cleaned_data["role"] if form.is_valid() else ""
     report(
         request,
-        lambda: membership.membership_role_set(
+        lambda: memberships.membership_role_set(
             actor=viewer(request), organization=found.organization, user=found.user, role=role
         ),
         lambda changed: f"{found.user.email} is now {changed.get_role_display().lower()}.",
@@ -74,7 +75,7 @@ def member_remove(request: HttpRequest, org_id: str, user_id: str) -> HttpRespon
     found = _member(request, org_id, user_id)
     report(
         request,
-        lambda: membership.membership_remove(
+        lambda: memberships.membership_remove(
             actor=viewer(request), organization=found.organization, user=found.user
         ),
         lambda _: f"{found.user.email} is no longer a member.",

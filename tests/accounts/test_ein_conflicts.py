@@ -20,11 +20,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import declarations
-from accounts.invitations import invitation_create
 from accounts.models import Invitation, Membership, Organization, User
-from accounts.registration import (
+from accounts.services.domain_challenges import domain_challenge_create
+from accounts.services.invitations import invitation_create
+from accounts.services.organizations import (
     RegistrationDetails,
-    domain_challenge_create,
     organization_register,
     organization_reject,
     organization_verify,

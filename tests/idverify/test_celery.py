@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import ApiKey, User
-from accounts.services import api_key_create
+from accounts.services.api_keys import api_key_create
 from accounts.tasks import prune_api_keys
 from idverify.celery import app
 from tests.support.celery_worker import broker_app, celery_worker

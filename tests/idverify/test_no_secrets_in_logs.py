@@ -21,8 +21,8 @@ from django.core.mail import EmailMessage
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.invitations import invitation_create
 from accounts.models import Organization, User
+from accounts.services.invitations import invitation_create
 from accounts.views import people as people_views
 from idverify.logging import JsonFormatter
 
