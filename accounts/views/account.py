@@ -41,7 +41,7 @@ def _render_account(
 
 @login_required
 @never_cache
-def account(request: HttpRequest) -> HttpResponse:
+def account_view(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)  # noqa: S101 - login_required guarantees it
     return _render_account(request, request.user, _key_form(request.user))
 
@@ -49,7 +49,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_POST
-def api_key_create(request: HttpRequest) -> HttpResponse:
+def api_key_create_view(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)  # noqa: S101
     form = _key_form(request.user, request.POST)
     if not form.is_valid():
@@ -72,7 +72,7 @@ def api_key_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_key_revoke(request: HttpRequest, key_id: str) -> HttpResponse:
+def api_key_revoke_view(request: HttpRequest, key_id: str) -> HttpResponse:
     assert isinstance(request.user, User)  # noqa: S101
     try:
         key = api_keys.api_key_revoke(user=request.user, key_public_id=key_id)

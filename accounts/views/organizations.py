@@ -21,7 +21,7 @@ from idverify.forms import apply_domain_error
 
 
 @login_required
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list_view(request: HttpRequest) -> HttpResponse:
     user = viewer(request)
     listed = selectors.organization_list(viewer=user)
     return render(
@@ -35,7 +35,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_register(request: HttpRequest) -> HttpResponse:
+def organization_register_view(request: HttpRequest) -> HttpResponse:
     declaration = declarations.CURRENT
     if request.method == "POST":
         form = RegistrationForm(request.POST)
@@ -68,7 +68,7 @@ def organization_register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_detail(request: HttpRequest, org_id: str) -> HttpResponse:
+def organization_detail_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request, org_id)
     context = org_context(request, org, "overview")
     context.update(
@@ -100,7 +100,7 @@ def _reason(request: HttpRequest) -> str:
 
 @login_required
 @require_POST
-def domain_challenge_create(request: HttpRequest, org_id: str) -> HttpResponse:
+def domain_challenge_create_view(request: HttpRequest, org_id: str) -> HttpResponse:
     return _act(
         request,
         org_id,
@@ -111,7 +111,7 @@ def domain_challenge_create(request: HttpRequest, org_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def domain_challenge_check(request: HttpRequest, org_id: str) -> HttpResponse:
+def domain_challenge_check_view(request: HttpRequest, org_id: str) -> HttpResponse:
     return _act(
         request,
         org_id,
@@ -122,7 +122,7 @@ def domain_challenge_check(request: HttpRequest, org_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def organization_verify(request: HttpRequest, org_id: str) -> HttpResponse:
+def organization_verify_view(request: HttpRequest, org_id: str) -> HttpResponse:
     return _act(
         request,
         org_id,
@@ -148,7 +148,7 @@ def organization_suspend_view(request: HttpRequest, org_id: str) -> HttpResponse
 
 @login_required
 @require_POST
-def organization_reject(request: HttpRequest, org_id: str) -> HttpResponse:
+def organization_reject_view(request: HttpRequest, org_id: str) -> HttpResponse:
     return _act(
         request,
         org_id,

@@ -44,7 +44,7 @@ def _render(request: HttpRequest, org: Organization, form: SponsorForm) -> HttpR
 
 
 @login_required
-def sponsorship_list(request: HttpRequest, org_id: str) -> HttpResponse:
+def sponsorship_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request, org_id)
     if request.method != "POST":
         return _render(request, org, SponsorForm(members=_members(request, org)))
@@ -75,7 +75,7 @@ def sponsorship_list(request: HttpRequest, org_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def sponsor_candidates(request: HttpRequest, org_id: str) -> HttpResponse:
+def sponsor_candidates_view(request: HttpRequest, org_id: str) -> HttpResponse:
     """Sponsor the checked members the roster marks for sponsorship, on one basis."""
     org = organization_for(request, org_id)
     user = viewer(request)
@@ -106,7 +106,7 @@ def sponsor_candidates(request: HttpRequest, org_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def sponsorship_revoke(request: HttpRequest, org_id: str, sponsorship_id: str) -> HttpResponse:
+def sponsorship_revoke_view(request: HttpRequest, org_id: str, sponsorship_id: str) -> HttpResponse:
     org = organization_for(request, org_id)
     try:
         found = selectors.sponsorship_get(
