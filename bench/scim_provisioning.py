@@ -298,7 +298,7 @@ def main() -> None:
 
 def _map_group(scim: Scim) -> None:
     from accounts.models import Membership, Organization
-    from scim.services.settings import scim_sponsor_mapping_set
+    from scim.services.sponsor_mapping import scim_sponsor_mapping_set
 
     organization = Organization.objects.get(public_id=scim.organization_id)
     official = Membership.objects.get(organization=organization, role="signing_official").user

@@ -37,4 +37,5 @@ urlpatterns = [
     path("api/v1/", include("attestations.api_urls")),
     path("api/v1/", include("screening.api_urls")),
     path("api/v1/", include("entitlements.api_urls")),
+    path("", include("scim.api_urls")),
 ]
