@@ -10,6 +10,7 @@ from rest_framework.request import Request
 
 from accounts import api_keys
 from accounts.models import ApiKey, User
+from accounts.selectors import api_key_by_digest
 from accounts.services.api_keys import api_key_mark_used
 from geo.selectors import request_client_ip
 from idverify.credential_failures import CredentialAttempt
@@ -47,9 +48,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         # The checksum rejects typos and guesses without touching the database.
         if not api_keys.is_well_formed(presented):
             raise _attempt(request).failed("The API key is not valid.")
-        key = (
-            ApiKey.objects.select_related("user").filter(digest=api_keys.digest(presented)).first()
-        )
+        key = api_key_by_digest(api_keys.digest(presented))
         now = timezone.now()
         if key is None or not key.is_usable(now) or not key.user.is_active:
             raise _attempt(request, presented).failed(

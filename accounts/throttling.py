@@ -25,13 +25,12 @@ import logging
 import time
 from typing import Any
 
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from geo.selectors import request_client_ip
+from idverify.cache import count_in_window
 
 log = logging.getLogger("accounts.throttling")
 
@@ -45,24 +44,9 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def window_count(key: str, window_seconds: int) -> int:
-    """Add one to ``key``'s count for this window and return the new count."""
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        full_key = backend.make_and_validate_key(key)
-        # Django's Redis client, for the one pipelined round trip its API cannot make.
-        redis_client: Any = backend._cache  # type: ignore[attr-defined]
-        client = redis_client.get_client(full_key, write=True)
-        pipeline = client.pipeline(transaction=False)
-        pipeline.incr(full_key)
-        pipeline.expire(full_key, window_seconds + 1, nx=True)
-        count, _ = pipeline.execute()
-        return int(count)
-    cache.add(key, 0, timeout=window_seconds + 1)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between the two calls: this request starts the window
-        cache.set(key, 1, timeout=window_seconds + 1)
-        return 1
+    """Add one to ``key``'s count for this window and return the new count (the key
+    outlives its window by a second, for requests that straddle the boundary)."""
+    return count_in_window(key, window_seconds + 1)
 
 
 class FixedWindowThrottle(BaseThrottle):

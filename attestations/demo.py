@@ -23,8 +23,8 @@ from accounts.models import User
 from attestations.identity import identity_fingerprint
 from attestations.models import (
     Attestation,
-    DecisionReason,
     Document,
+    DocumentDecisionReason,
     DocumentType,
     ReviewReason,
     UsPersonStatus,
@@ -166,7 +166,7 @@ def seed() -> list[DemoLogin]:
             "document_expires_on": timezone.now().date() + timedelta(days=5 * 365),
             "review_reasons": [ReviewReason.PORTRAIT_MISSING],
             "reviewed_by": User.objects.get(email=OFFICER_EMAIL),
-            "decision_reason": DecisionReason.GENUINE_AND_MATCHING,
+            "decision_reason": DocumentDecisionReason.GENUINE_AND_MATCHING,
             "decision_note": "Demo: data page inspected; the portrait was under glare.",
             "decided_at": timezone.now(),
         },

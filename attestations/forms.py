@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from attestations.countries import countries_united_states_first, country_choices
-from attestations.models import DecisionReason, DocumentType, UsPersonStatus
+from attestations.models import DocumentDecisionReason, DocumentType, UsPersonStatus
 from attestations.services.attestation import signature_error
 
 STATUS_HELP: dict[str, str] = {
@@ -306,7 +306,7 @@ class ReviewDecisionForm(forms.Form):
         choices=[("", "Choose"), ("approve", "Approve"), ("reject", "Reject")],
     )
     reason = forms.ChoiceField(
-        label="Reason", choices=[("", "Choose a reason"), *DecisionReason.choices]
+        label="Reason", choices=[("", "Choose a reason"), *DocumentDecisionReason.choices]
     )
     note = forms.CharField(
         label="Note",

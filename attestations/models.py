@@ -167,8 +167,9 @@ class ReviewReason(models.TextChoices):
     )
 
 
-class DecisionReason(models.TextChoices):
-    """A compliance officer's reason for approving or rejecting (a list, plus free text)."""
+class DocumentDecisionReason(models.TextChoices):
+    """Why a document was approved or rejected (``Document.decision_reason``): a compliance
+    officer's choice (plus free text), or the automated check that refused it."""
 
     GENUINE_AND_MATCHING = "genuine_and_matching", "Approve: genuine and matches the attestation"
     NAME_DIFFERENCE_EXPLAINED = (
@@ -189,13 +190,15 @@ class DecisionReason(models.TextChoices):
 
 APPROVAL_REASONS = frozenset(
     {
-        DecisionReason.GENUINE_AND_MATCHING,
-        DecisionReason.NAME_DIFFERENCE_EXPLAINED,
-        DecisionReason.LOCATION_EXPLAINED,
-        DecisionReason.OTHER,
+        DocumentDecisionReason.GENUINE_AND_MATCHING,
+        DocumentDecisionReason.NAME_DIFFERENCE_EXPLAINED,
+        DocumentDecisionReason.LOCATION_EXPLAINED,
+        DocumentDecisionReason.OTHER,
     }
 )
-REJECTION_REASONS = frozenset(set(DecisionReason) - APPROVAL_REASONS) | {DecisionReason.OTHER}
+REJECTION_REASONS = frozenset(set(DocumentDecisionReason) - APPROVAL_REASONS) | {
+    DocumentDecisionReason.OTHER
+}
 
 
 class Document(models.Model):
@@ -254,7 +257,9 @@ class Document(models.Model):
         blank=True,
         related_name="documents_reviewed",
     )
-    decision_reason = models.CharField(max_length=40, choices=DecisionReason.choices, blank=True)
+    decision_reason = models.CharField(
+        max_length=40, choices=DocumentDecisionReason.choices, blank=True
+    )
     decision_note = models.TextField(blank=True)
 
     class Meta:

@@ -25,7 +25,7 @@ from attestations.models import (
 from attestations.vendors import vendor_label
 from idverify import crypto
 from idverify.errors import NotFound, PermissionDenied
-from idverify.ids import uuid_or_not_found
+from idverify.url_ids import uuid_or_not_found
 
 Basis = Literal["self", "document", "sponsorship", "both", "review"]
 # Document.mrz_source of lines the person typed (not read from an image).

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from attestations.models import DecisionReason, Document
+from attestations.models import Document, DocumentDecisionReason
 from attestations.services.checks import REFUSING_CHECKS
 
 CHECK_TITLES: dict[str, str] = {
@@ -44,25 +44,27 @@ CHECK_TITLES: dict[str, str] = {
 
 # Why a document was not accepted, and what the person can do.
 REJECTION_FOR_PERSON: dict[str, str] = {
-    DecisionReason.UNREADABLE: (
+    DocumentDecisionReason.UNREADABLE: (
         "The compliance officer could not read the document. Upload a sharp photo or scan "
         "of the whole page, in good light and without glare."
     ),
-    DecisionReason.WRONG_DOCUMENT: (
+    DocumentDecisionReason.WRONG_DOCUMENT: (
         "The document does not show the status you attested. Upload a document that does, "
         "or ask your organisation to sponsor you."
     ),
-    DecisionReason.NAME_OR_BIRTH_DATE_MISMATCH: (
+    DocumentDecisionReason.NAME_OR_BIRTH_DATE_MISMATCH: (
         "The name or date of birth on the document does not match your attestation. If "
         "your attestation has a mistake, correct it and upload the document again; if your "
         "name has changed, upload a document with your current name."
     ),
-    DecisionReason.EXPIRED: ("The document has expired. Upload a document that is still valid."),
-    DecisionReason.SUSPECTED_ALTERATION: (
+    DocumentDecisionReason.EXPIRED: (
+        "The document has expired. Upload a document that is still valid."
+    ),
+    DocumentDecisionReason.SUSPECTED_ALTERATION: (
         "The compliance officer could not accept the document as genuine. Upload a photo "
         "or scan of the original document, unedited."
     ),
-    DecisionReason.OTHER: "The compliance officer's note below says why.",
+    DocumentDecisionReason.OTHER: "The compliance officer's note below says why.",
 }
 
 

@@ -75,7 +75,7 @@ def _fixtures(var_dir: Path) -> tuple[Any, Any, Any]:
     from entitlements.services.keys import signing_keys_rotate
     from entitlements.services.tiers import tier_create
     from geo.demo_db import write_demo_databases
-    from geo.signals import GeoSignals
+    from geo.location_signals import GeoSignals
     from tests.attestations.factories import AttestationFactory, DocumentFactory
     from tests.support.factories import UserFactory
 

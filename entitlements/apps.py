@@ -8,7 +8,7 @@ class EntitlementsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the system checks, the readiness check and the schema extension.
         # ... and the compliance console link of the site navigation.
-        from entitlements import checks, navigation, readiness, receivers, schema  # noqa: F401
+        from entitlements import checks, health, navigation, receivers, schema  # noqa: F401
 
         receivers.connect()
 

@@ -25,9 +25,9 @@ from attestations.models import US_PERSON_STATUSES
 from attestations.selectors import VerificationStatus
 from entitlements import token_store
 from entitlements.models import DirectiveState, ModelTier
+from geo.location_signals import GeoSignals
 from geo.places import PlaceEvaluation, PlaceRule, evaluate
 from geo.selectors import embargoed_place_rules, local_addresses_allowed
-from geo.signals import GeoSignals
 
 # Stable reason codes (part of the API: clients branch on them).
 DIRECTIVE_SUSPENDED = "directive.suspended"

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from mmdb_writer import MMDBWriter
 from netaddr import IPNetwork, IPSet
 
-from geo.signals import ANONYMIZER_FLAGS
+from geo.location_signals import ANONYMIZER_FLAGS
 
 LocationShape = Literal["city", "country", "enterprise"]
 Record = dict[str, Any]
@@ -26,7 +26,16 @@ Record = dict[str, Any]
 
 class _Writer(MMDBWriter):
     """mmdb-writer always stamps the current time as ``build_epoch``; tests of
-    database age need to choose it."""
+    database age need to choose it.
+
+    Its public interface (the constructor, ``insert_network``, ``to_db_file``)
+    has no way to, so this overrides the private ``_build_meta``, which
+    ``to_db_file`` calls for the metadata map. That is why requirements.txt
+    pins mmdb-writer to one exact version, and why
+    ``tests/geo/test_mmdb_build.py`` fails on any other version, and on a
+    ``_build_meta`` that changes its signature, its keys or its use, until the
+    override has been checked against the new one.
+    """
 
     def __init__(self, *, build_epoch: int | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -21,7 +21,7 @@ from pathlib import Path
 import maxminddb
 from maxminddb.reader import Reader
 
-from geo.signals import DatabaseInfo, DatabaseKind
+from geo.location_signals import DatabaseInfo, DatabaseKind
 
 logger = logging.getLogger(__name__)
 

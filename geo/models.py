@@ -8,8 +8,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from geo.location_signals import SIGNAL_NOT_PROOF
 from geo.places import PLACE_CODE_PATTERN, PlaceRule
-from geo.signals import SIGNAL_NOT_PROOF
 
 
 class EmbargoedPlace(models.Model):

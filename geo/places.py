@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from geo.signals import GeoSignals, JSONValue
+from geo.location_signals import GeoSignals, JSONValue
 
 PLACE_CODE_PATTERN = r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?"
 _PLACE_CODE = re.compile(PLACE_CODE_PATTERN)

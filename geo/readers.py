@@ -1,7 +1,7 @@
 """The GeoIP seam: one typed interface and its MaxMind implementation.
 
 Everything else in the project asks :class:`GeoReader` for
-:class:`~geo.signals.GeoSignals`; tests either use the real implementation
+:class:`~geo.location_signals.GeoSignals`; tests either use the real implementation
 on a generated ``.mmdb`` or supply their own ``GeoReader``.
 
 The MaxMind implementation reads records with ``maxminddb`` and picks the
@@ -26,6 +26,7 @@ from ipaddress import IPv4Address
 from typing import Any, Protocol
 
 from geo.addresses import IPAddress, is_local, is_local_ipv4, normalize
+from geo.location_signals import ANONYMIZER_FLAGS, AnonymousStatus, GeoSignals
 from geo.mmdb_file import (
     ANONYMOUS_KINDS,
     LOCATION_KINDS,
@@ -33,7 +34,6 @@ from geo.mmdb_file import (
     OpenDatabase,
     ReloadingDatabase,
 )
-from geo.signals import ANONYMIZER_FLAGS, AnonymousStatus, GeoSignals
 
 logger = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ from django.http import HttpRequest
 
 from geo.addresses import IPAddress, IPNetwork
 from geo.client_ip import client_ip, parse_trusted_proxies
+from geo.location_signals import GeoSignals
 from geo.models import EmbargoedPlace
 from geo.places import PlaceRule
 from geo.readers import GeoReader, reader_for
-from geo.signals import GeoSignals
 
 PLACE_RULES_CACHE_KEY = "geo:embargoed-place-rules:v1"
 # Bounds how long another process serves an edited list when the cache is

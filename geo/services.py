@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from geo.location_signals import GeoSignals
 from geo.models import GeoSignal
 from geo.places import PlaceEvaluation
-from geo.signals import GeoSignals
 
 MAX_PURPOSE_LENGTH = 40
 

@@ -19,9 +19,10 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework import exceptions
+
+from idverify.cache import count_in_window
 
 # A minute's counter outlives its minute a little, for requests that straddle it.
 _TIMEOUT = 90
@@ -37,13 +38,7 @@ def _seconds_left() -> int:
 
 def _count(key: str) -> int:
     """Add one to ``key``'s counter; the count before this one."""
-    if cache.add(key, 1, timeout=_TIMEOUT):
-        return 0
-    try:
-        return int(cache.incr(key)) - 1
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=_TIMEOUT)
-        return 0
+    return count_in_window(key, _TIMEOUT) - 1
 
 
 @dataclass(frozen=True)

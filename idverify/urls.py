@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from idverify import views
@@ -17,9 +17,21 @@ handler403 = "idverify.views.permission_denied"
 handler404 = "idverify.views.page_not_found"
 handler500 = "idverify.views.server_error"
 
+# The API first: its requests, most of the traffic, are resolved without trying the
+# web pages' patterns (allauth's alone are dozens). No web pattern starts api/v1/.
+api_patterns: list[URLPattern | URLResolver] = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", views.ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("accounts.api_urls")),
+    path("", include("attestations.api_urls")),
+    path("", include("screening.api_urls")),
+    path("", include("entitlements.api_urls")),
+]
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("api/v1/", include(api_patterns)),
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
@@ -30,12 +42,7 @@ urlpatterns = [
     path("", include("attestations.urls")),
     path("", include("screening.urls")),
     path("", include("entitlements.urls")),
-    path("", include("scim.urls")),
-    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/docs/", views.ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/v1/", include("accounts.api_urls")),
-    path("api/v1/", include("attestations.api_urls")),
-    path("api/v1/", include("screening.api_urls")),
-    path("api/v1/", include("entitlements.api_urls")),
+    # The SCIM endpoint (/scim/v2/) first, as when it was the first of scim.urls.
     path("", include("scim.api_urls")),
+    path("", include("scim.urls")),
 ]

@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.apis.common import request_user
-from screening.review import DECISIONS, match_decide
 from screening.selectors import match_list
+from screening.services.review import DECISIONS, match_decide
 
 PAGE = 100
 

@@ -10,7 +10,7 @@ from accounts.models import User
 from accounts.screening_hook import ScreeningRequest, ScreeningVerdict, register_screener
 from screening.matching.index import Query, current_index
 from screening.models import ScreeningMatch
-from screening.services import Subject, subject_screen
+from screening.services.subjects import Subject, subject_screen
 
 
 def _subject(request: ScreeningRequest) -> Subject:

@@ -3,7 +3,7 @@ potential matches officers decide.
 
 A snapshot is loaded whole under its own id while searches keep reading the
 current one; ``ScreeningState`` names the current snapshot of every feed and
-is flipped in one transaction (``screening.imports``).
+is flipped in one transaction (``screening.services.snapshots``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reads for compliance officers: the potential-match queue and one match."""
+"""Reads for compliance officers: the potential-match queue, one match, the latest re-screen."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from accounts.selectors import is_compliance_officer
 from idverify.errors import NotFound, PermissionDenied, ValidationFailed
-from idverify.ids import uuid_or_not_found
-from screening.models import ScreeningMatch
+from idverify.url_ids import uuid_or_not_found
+from screening.models import RescreenJob, ScreeningMatch
 
 
 def _require_officer(viewer: User) -> None:
@@ -54,3 +54,8 @@ def match_get(*, viewer: User, public_id: object) -> ScreeningMatch:
     if match is None:
         raise NotFound("No such screening match.")
     return match
+
+
+def rescreen_progress() -> RescreenJob | None:
+    """The latest re-screen, for the review page."""
+    return RescreenJob.objects.order_by("-created_at", "-pk").first()

@@ -1,4 +1,4 @@
-"""Celery tasks: thin, take ids, call one service."""
+"""Celery tasks: thin, take ids, call one service. Each function has its task's name."""
 
 from __future__ import annotations
 
@@ -11,22 +11,22 @@ from django.conf import settings
 
 from screening.formats import ImportRefused
 from screening.http import FetchFailed, download
-from screening.imports import snapshot_import
-from screening.rescreen import rescreen_run, rescreens_resume_stalled
+from screening.services import rescreens
+from screening.services.snapshots import snapshot_import
 
 logger = logging.getLogger(__name__)
 
 
 # acks_late: a worker killed mid-job leaves the message for the next, which resumes.
 @shared_task(name="screening.rescreen_run", acks_late=True)
-def rescreen(job_id: int) -> None:
-    rescreen_run(job_id=job_id)
+def rescreen_run(job_id: int) -> None:
+    rescreens.rescreen_run(job_id=job_id)
 
 
 @shared_task(name="screening.rescreens_resume_stalled", acks_late=True)
-def resume_stalled_rescreens() -> int:
+def rescreens_resume_stalled() -> int:
     # Idempotent: sending a re-screen twice only resumes it from its cursor.
-    return rescreens_resume_stalled()
+    return rescreens.rescreens_resume_stalled()
 
 
 def csl_fetch_and_import() -> str:

@@ -17,9 +17,8 @@ from idverify.errors import DomainError, NotFound, PermissionDenied
 from idverify.forms import apply_domain_error
 from screening.forms import MatchDecisionForm, MatchFilterForm
 from screening.models import ScreeningState
-from screening.rescreen import rescreen_progress
-from screening.review import match_decide
-from screening.selectors import match_get, match_list
+from screening.selectors import match_get, match_list, rescreen_progress
+from screening.services.review import match_decide
 
 
 def _officer(request: HttpRequest) -> User:

@@ -11,7 +11,7 @@ method name (``has_add_permission``, ``clean_<field>``...) are ignored by name i
 
 from accounts import authentication, schema, throttling
 from accounts.second_factor import adapter, middleware
-from attestations.apis import AttestationOutput
+from attestations.apis.attestations import AttestationOutput
 from entitlements import middleware as entitlements_middleware
 from entitlements import schema as entitlements_schema
 from geo import context_processors

@@ -15,7 +15,7 @@ from accounts.models import ApiKey, User
 from accounts.selectors import is_privileged
 from audit.services import audit_record
 from idverify.errors import NotFound, ValidationFailed
-from idverify.ids import uuid_or_not_found
+from idverify.url_ids import uuid_or_not_found
 
 MAX_KEYS_PER_USER = 50
 # Revoked or expired keys are kept this long for the owner's reference, then removed.

@@ -18,11 +18,11 @@ from attestations.identity import identity_fingerprint
 from attestations.models import Attestation, UsPersonStatus
 from attestations.selectors import declaration_current
 from audit.services import audit_record
+from geo.location_signals import GeoSignals
 from geo.models import GeoSignal
 from geo.places import evaluate
 from geo.selectors import embargoed_place_rules, local_addresses_allowed
 from geo.services import geosignal_record
-from geo.signals import GeoSignals
 from idverify.errors import Conflict, ValidationFailed
 
 MAX_AGE_YEARS = 130

@@ -29,7 +29,7 @@ from attestations.documents import (
     PORTRAIT_CHECKS,
     PRINTED_CHECKS,
 )
-from attestations.models import Attestation, DecisionReason, Document, ReviewReason
+from attestations.models import Attestation, Document, DocumentDecisionReason, ReviewReason
 from attestations.mrz import (
     Check,
     Claim,
@@ -46,9 +46,9 @@ from idverify import crypto
 _STATUS_CHECKS = frozenset({"document_supports_status"})
 # Checks whose failure the person can put right themselves: the document is refused
 # at once with the check's own sentence, under the reason an officer would give.
-REFUSING_CHECKS: dict[str, DecisionReason] = {
-    "document_not_expired": DecisionReason.EXPIRED,
-    "document_type_matches": DecisionReason.WRONG_DOCUMENT,
+REFUSING_CHECKS: dict[str, DocumentDecisionReason] = {
+    "document_not_expired": DocumentDecisionReason.EXPIRED,
+    "document_type_matches": DocumentDecisionReason.WRONG_DOCUMENT,
 }
 
 

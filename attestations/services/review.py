@@ -12,8 +12,8 @@ from attestations.models import (
     APPROVAL_REASONS,
     REJECTION_REASONS,
     Attestation,
-    DecisionReason,
     Document,
+    DocumentDecisionReason,
 )
 from attestations.selectors import document_get
 from attestations.services.images import image_delete_locked
@@ -32,7 +32,7 @@ def _validate(decision: str, reason: str, note: str) -> None:
         raise ValidationFailed(
             fields={"reason": [f"Choose a reason that fits the decision to {decision}."]}
         )
-    if reason == DecisionReason.OTHER and not note:
+    if reason == DocumentDecisionReason.OTHER and not note:
         raise ValidationFailed(fields={"note": ["Explain the decision in the note."]})
     if len(note) > 2000:
         raise ValidationFailed(fields={"note": ["Use at most 2000 characters."]})

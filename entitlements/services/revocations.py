@@ -42,8 +42,8 @@ from audit.services import AuditEntry, audit_record, audit_record_many
 from entitlements import versions
 from entitlements.models import IssuedToken, ModelTier, RevocationState, UserRevocation
 from idverify.errors import NotFound, PermissionDenied, ValidationFailed
-from idverify.ids import uuid_or_not_found
 from idverify.reasons import required_reason
+from idverify.url_ids import uuid_or_not_found
 
 # Longest token lifetime plus a generous verifier leeway: a cutoff or a revoked
 # jti older than this can no longer match a token anyone would accept.

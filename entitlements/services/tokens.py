@@ -22,9 +22,9 @@ from entitlements import jws, token_store
 from entitlements.models import DecisionRecord, IssuedToken, ModelTier
 from entitlements.policy import Decision, decide
 from entitlements.services.keys import SigningKeyUnavailable, active_signer
+from geo.location_signals import GeoSignals
 from geo.models import GeoSignal
 from geo.services import geosignal_build
-from geo.signals import GeoSignals
 from idverify.errors import Unavailable, ValidationFailed
 
 # An RFC 7638 SHA-256 thumbprint: 32 bytes, base64url without padding.

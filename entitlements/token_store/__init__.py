@@ -5,7 +5,7 @@ written by hand here rather than through the ORM: the reads as prepared statemen
 (``reads``), the writes as two statements in autocommit (``writes``). Nothing else
 in the service uses this package; the other apps keep ORM-shaped APIs, and each
 statement here has an ORM twin that tests hold it equal to. Every statement goes
-through Django's cursor wrappers (``_sql``), so ``connection.execute_wrapper``,
+through Django's cursor wrappers (``idverify.prepared``), so ``connection.execute_wrapper``,
 the query log and monitoring see them. docs/architecture.md says why.
 """
 

@@ -1,6 +1,6 @@
 """What the token path reads: the tier, the person's evidence, revocations and screening holds.
 
-Each is one hand-written statement, built once and prepared (``_sql``): the ORM
+Each is one hand-written statement, built once and prepared (``idverify.prepared``): the ORM
 took longer to compile these queries (subqueries, an OR of two conditions) than
 PostgreSQL took to answer them. Each has an ORM-shaped twin in its own app, which
 the rest of the service uses and which tests hold equal to it.
@@ -18,7 +18,7 @@ from accounts.models import Organization, Sponsorship, User
 from attestations.models import Attestation, Document, VendorVerification
 from attestations.selectors import NONE, TYPED, VerificationStatus, status_from_evidence
 from entitlements.models import ModelTier, UserRevocation
-from entitlements.token_store._sql import fetch, fetch_values, model_fields, select_list
+from idverify.prepared import fetch, fetch_values, model_fields, select_list
 from screening.models import ScreeningMatch, ScreeningState
 
 _TIER_SQL = (

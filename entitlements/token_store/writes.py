@@ -23,8 +23,8 @@ from django.db.models import Field, Model
 from audit.models import AuditEvent
 from audit.services import AuditEntry, audit_events_build, audit_record_many
 from entitlements.models import DecisionReason, DecisionRecord, IssuedToken
-from entitlements.token_store._sql import cursor, execute
 from geo.models import GeoSignal
+from idverify.prepared import cursor, execute
 
 # One function per audit event, called once the rows have their ids (the decision's
 # event names its geo signal).
@@ -91,8 +91,9 @@ def _ids_sql(geo: bool, events: int) -> str:
     return "SELECT " + ", ".join([nextval(GeoSignal)] * geo + [nextval(AuditEvent)] * events)
 
 
-# (geo signal, token, reasons, events) -> SQL: the token path repeats a handful of shapes.
-_Shape = tuple[bool, bool, int, int]
+# (geo signal, token, reasons) -> SQL: the token path repeats a handful of shapes (any
+# number of audit events fits each: they are passed as arrays).
+_Shape = tuple[bool, bool, int]
 _statements: dict[_Shape, str] = {}
 # Columns whose value is not a parameter but the id of a row inserted by the statement
 # (a decision without a token gets NULL).
@@ -113,10 +114,24 @@ def _insert(model: type[Model], count: int, *, with_pk: bool, token: bool = True
     )
 
 
+def _insert_columns(model: type[Model], *, with_pk: bool) -> str:
+    """An insert of any number of rows with one parameter per column (an array each),
+    not one per value: psycopg re-parses a statement of more than 50 parameters on
+    every execution instead of caching it, and the audit events alone have 28."""
+    connection = connections["default"]
+    fields = _fields(model, with_pk=with_pk)
+    arrays = ", ".join(f"%b::{f.db_type(connection)}[]" for f in fields)
+    return (
+        f'INSERT INTO "{model._meta.db_table}" '  # noqa: S608 - model names; values are parameters
+        f"({', '.join(chr(34) + f.column + chr(34) for f in fields)}) "
+        f"SELECT * FROM unnest({arrays})"
+    )
+
+
 def _statement(shape: _Shape) -> str:
     found = _statements.get(shape)
     if found is None:
-        geo, token, reasons, events = shape
+        geo, token, reasons = shape
         ctes = []
         if token:
             ctes.append(f"t AS ({_insert(IssuedToken, 1, with_pk=False)} RETURNING id)")
@@ -125,7 +140,7 @@ def _statement(shape: _Shape) -> str:
         ctes.append(f"d AS ({_insert(DecisionRecord, 1, with_pk=False, token=token)} RETURNING id)")
         if reasons:
             ctes.append(f"r AS ({_insert(DecisionReason, reasons, with_pk=False)})")
-        ctes.append(f"a AS ({_insert(AuditEvent, events, with_pk=True)})")
+        ctes.append(f"a AS ({_insert_columns(AuditEvent, with_pk=True)})")
         returned = "(SELECT id FROM t)" if token else "NULL"
         found = f"WITH {', '.join(ctes)} SELECT (SELECT id FROM d), {returned}"  # noqa: S608
         _statements[shape] = found
@@ -140,6 +155,16 @@ def _params(objects: Sequence[Model], *, with_pk: bool) -> list[Any]:
     fields = [f for f in _fields(model, with_pk=with_pk) if (model, f.attname) not in _FROM_CTE]
     return [
         f.get_db_prep_save(obj.__dict__[f.attname], connection) for obj in objects for f in fields
+    ]
+
+
+def _column_params(objects: Sequence[Model], *, with_pk: bool) -> list[list[Any]]:
+    """``_params`` by column: for each field, its values in every object, in order."""
+    model = type(objects[0])
+    connection = connections["default"]
+    return [
+        [f.get_db_prep_save(obj.__dict__[f.attname], connection) for obj in objects]
+        for f in _fields(model, with_pk=with_pk)
     ]
 
 
@@ -163,13 +188,13 @@ def _save_in_one_statement(
             DecisionReason(decision_id=0, code=code, decided_at=record.decided_at)
             for code in reason_codes
         ]
-        shape = (geo_signal is not None, token is not None, len(reasons), len(events))
+        shape = (geo_signal is not None, token is not None, len(reasons))
         params = [
             *_params([token] if token else [], with_pk=False),
             *_params([geo_signal] if geo_signal else [], with_pk=True),
             *_params([record], with_pk=False),
             *_params(reasons, with_pk=False),
-            *_params(events, with_pk=True),
+            *_column_params(events, with_pk=True),
         ]
         execute(wrapped, _statement(shape), params)
         row = wrapped.fetchone()

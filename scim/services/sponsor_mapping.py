@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, ValidationFailed
-from idverify.ids import uuid_or_not_found
+from idverify.url_ids import uuid_or_not_found
 from scim.models import ScimGroup, ScimSettings, ScimUser
 from scim.services.standing import sponsorship_reconcile
 from scim.services.tokens import require_signing_official

@@ -11,7 +11,7 @@ from accounts.models import Membership, Organization, User
 from accounts.selectors import organization_role
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from idverify.ids import uuid_or_not_found
+from idverify.url_ids import uuid_or_not_found
 from scim import tokens
 from scim.models import ScimToken
 

@@ -16,9 +16,9 @@ from attestations.models import Attestation, Declaration, UsPersonStatus
 from attestations.selectors import declaration_current, verification_status
 from attestations.services import attestation_submit
 from audit.models import AuditEvent
+from geo.location_signals import GeoSignals
 from geo.models import EmbargoedPlace
 from geo.selectors import embargoed_place_rules_forget, request_signals
-from geo.signals import GeoSignals
 from idverify.errors import Conflict, ValidationFailed
 
 pytestmark = pytest.mark.django_db

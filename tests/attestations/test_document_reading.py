@@ -14,7 +14,7 @@ from PIL import Image
 
 from accounts.models import User
 from attestations.documents import EXAMINATION_CHECKS, Examination
-from attestations.models import DecisionReason, Document, DocumentType, ReviewReason
+from attestations.models import Document, DocumentDecisionReason, DocumentType, ReviewReason
 from attestations.mrz import Check
 from attestations.ocr import OcrEngineError, OcrOutcome, OcrStatus, OcrTimings
 from attestations.pdf import render_dpi, render_first_page
@@ -121,7 +121,7 @@ def test_a_reading_that_shows_an_expired_document_refuses_it_at_once(
     reader = ScriptedReader(OcrStatus.READ, tuple(td3(expiry=expired_on).split("\n")))
     document = document_ocr_run(document_public_id=str(uploaded.public_id), examiner=reader)
     assert document.status == Document.Status.REJECTED
-    assert document.decision_reason == DecisionReason.EXPIRED
+    assert document.decision_reason == DocumentDecisionReason.EXPIRED
     assert document.reviewed_by is None
     assert document.review_reasons == []  # not parked for an officer
     assert not document.has_image  # nothing left to review
@@ -143,7 +143,7 @@ def test_typed_lines_of_another_kind_refuse_the_document_with_the_kind_to_choose
         user=stranger, document_public_id=uploaded.public_id, mrz=card, name_confirmed=True
     )
     assert document.status == Document.Status.REJECTED
-    assert document.decision_reason == DecisionReason.WRONG_DOCUMENT
+    assert document.decision_reason == DocumentDecisionReason.WRONG_DOCUMENT
     assert (
         "You chose a U.S. passport, but the machine-readable lines belong to a U.S. passport card"
         in (rejection_for_person(document))

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from attestations.identity import identity_fingerprint
-from attestations.models import Attestation, DecisionReason, Document, DocumentType
+from attestations.models import Attestation, Document, DocumentDecisionReason, DocumentType
 from attestations.ocr import OcrStatus
 from attestations.progress import next_step
 from attestations.selectors import attestation_current, declaration_current, verification_status
@@ -184,7 +184,7 @@ def _approve(officer: User, document: Document) -> Document:
         officer=officer,
         document_public_id=document.public_id,
         decision="approve",
-        reason=DecisionReason.GENUINE_AND_MATCHING,
+        reason=DocumentDecisionReason.GENUINE_AND_MATCHING,
     )
 
 

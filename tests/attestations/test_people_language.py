@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Membership, Organization, User
-from attestations.models import DecisionReason, Document, DocumentType
+from attestations.models import Document, DocumentDecisionReason, DocumentType
 from attestations.services import document_review_decide, document_submit
 from tests.attestations import images
 from tests.attestations.factories import AttestationFactory
@@ -51,7 +51,7 @@ def test_a_rejection_is_explained_to_the_person_not_in_the_officers_menu_words(
         officer=officer,
         document_public_id=document.public_id,
         decision="reject",
-        reason=DecisionReason.NAME_OR_BIRTH_DATE_MISMATCH,
+        reason=DocumentDecisionReason.NAME_OR_BIRTH_DATE_MISMATCH,
     )
     client = _as(stranger)
     page = client.get(f"/documents/{document.public_id}/").content.decode()

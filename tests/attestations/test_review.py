@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.models import User
-from attestations.models import Attestation, DecisionReason, Document, DocumentType
+from attestations.models import Attestation, Document, DocumentDecisionReason, DocumentType
 from attestations.selectors import review_queue, verification_status
 from attestations.services import APPROVE, REJECT, document_review_decide, document_submit
 from audit.models import AuditEvent
@@ -51,7 +51,7 @@ def test_an_organisation_admin_cannot_decide(owner: User, waiting: Document) -> 
             officer=owner,
             document_public_id=waiting.public_id,
             decision=APPROVE,
-            reason=DecisionReason.GENUINE_AND_MATCHING,
+            reason=DocumentDecisionReason.GENUINE_AND_MATCHING,
         )
     assert Document.objects.get(pk=waiting.pk).status == Document.Status.NEEDS_REVIEW
 
@@ -69,7 +69,7 @@ def test_approval_makes_level_3_deletes_the_image_and_is_audited(
             officer=officer,
             document_public_id=waiting.public_id,
             decision=APPROVE,
-            reason=DecisionReason.GENUINE_AND_MATCHING,
+            reason=DocumentDecisionReason.GENUINE_AND_MATCHING,
             note="Certified copy, seal visible.",
         )
     assert document.status == Document.Status.APPROVED
@@ -92,7 +92,7 @@ def test_rejection_keeps_the_level_and_tells_the_reason(
         officer=officer,
         document_public_id=waiting.public_id,
         decision=REJECT,
-        reason=DecisionReason.UNREADABLE,
+        reason=DocumentDecisionReason.UNREADABLE,
         note="Too blurred to read the seal.",
     )
     assert document.status == Document.Status.REJECTED
@@ -109,7 +109,7 @@ def test_a_reason_must_fit_the_decision_and_other_needs_a_note(
             officer=officer,
             document_public_id=waiting.public_id,
             decision=APPROVE,
-            reason=DecisionReason.UNREADABLE,
+            reason=DocumentDecisionReason.UNREADABLE,
         )
     assert "reason" in caught.value.fields
     with pytest.raises(ValidationFailed) as caught:
@@ -117,7 +117,7 @@ def test_a_reason_must_fit_the_decision_and_other_needs_a_note(
             officer=officer,
             document_public_id=waiting.public_id,
             decision=REJECT,
-            reason=DecisionReason.OTHER,
+            reason=DocumentDecisionReason.OTHER,
         )
     assert "note" in caught.value.fields
 
@@ -127,14 +127,14 @@ def test_a_document_is_decided_once(officer: User, waiting: Document) -> None:
         officer=officer,
         document_public_id=waiting.public_id,
         decision=REJECT,
-        reason=DecisionReason.EXPIRED,
+        reason=DocumentDecisionReason.EXPIRED,
     )
     with pytest.raises(Conflict):
         document_review_decide(
             officer=officer,
             document_public_id=waiting.public_id,
             decision=APPROVE,
-            reason=DecisionReason.GENUINE_AND_MATCHING,
+            reason=DocumentDecisionReason.GENUINE_AND_MATCHING,
         )
 
 
@@ -148,13 +148,13 @@ def test_an_officer_cannot_review_their_own_document(officer: User) -> None:
             officer=officer,
             document_public_id=own.public_id,
             decision=APPROVE,
-            reason=DecisionReason.GENUINE_AND_MATCHING,
+            reason=DocumentDecisionReason.GENUINE_AND_MATCHING,
         )
     client = Client()
     sign_in_with_second_factor(client, officer)
     page = client.post(
         f"/review/{own.public_id}/",
-        {"decision": "approve", "reason": DecisionReason.GENUINE_AND_MATCHING},
+        {"decision": "approve", "reason": DocumentDecisionReason.GENUINE_AND_MATCHING},
     )
     assert page.status_code == 400
     assert "You cannot review your own document" in page.content.decode()
@@ -172,7 +172,7 @@ def test_approving_settles_a_location_flag_raised_at_signing(officer: User, stra
         officer=officer,
         document_public_id=document.public_id,
         decision=APPROVE,
-        reason=DecisionReason.LOCATION_EXPLAINED,
+        reason=DocumentDecisionReason.LOCATION_EXPLAINED,
     )
     assert Attestation.objects.get(pk=attestation.pk).geo_cleared_at is not None
     assert verification_status(user=stranger).level == 3

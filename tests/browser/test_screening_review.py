@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from accounts.models import User
-from screening.imports import snapshot_import
 from screening.models import ScreeningMatch
-from screening.services import Subject, subject_screen
+from screening.services.snapshots import snapshot_import
+from screening.services.subjects import Subject, subject_screen
 from tests.screening.conftest import CSL
 from tests.support.browser import axe_check, browser_login
 from tests.support.factories import PASSWORD, UserFactory

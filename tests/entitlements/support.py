@@ -9,7 +9,7 @@ from accounts.models import Membership, Organization, User
 from attestations.models import UsPersonStatus
 from entitlements.models import ModelTier
 from entitlements.services.tiers import tier_create
-from geo.signals import GeoSignals
+from geo.location_signals import GeoSignals
 from tests.attestations.factories import AttestationFactory, DocumentFactory
 from tests.support.factories import (
     MembershipFactory,

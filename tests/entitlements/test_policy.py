@@ -15,7 +15,7 @@ from entitlements.models import DirectiveState, ModelTier, UserRevocation
 from entitlements.policy import decide
 from entitlements.services.revocations import user_revocation_lift, user_revoke, users_tokens_void
 from entitlements.services.tiers import tier_directive_set
-from geo.signals import GeoSignals
+from geo.location_signals import GeoSignals
 from idverify.errors import SelfApproval
 from tests.entitlements.support import (
     local_signals,

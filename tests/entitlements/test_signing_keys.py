@@ -13,8 +13,8 @@ from pytest_django.fixtures import Settings
 
 from audit.models import AuditEvent
 from entitlements import jws
+from entitlements.health import check_signing_key
 from entitlements.models import SigningKey
-from entitlements.readiness import check_signing_key
 from entitlements.services import keys
 from entitlements.services.keys import (
     NEXT_MIN_AGE,

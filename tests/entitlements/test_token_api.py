@@ -22,6 +22,7 @@ from attestations.services import attestation_submit
 from audit.models import AuditEvent
 from audit.selectors import audit_verify
 from entitlements import jws, token_store
+from entitlements.apis.tokens import TokenCreateApi
 from entitlements.models import DecisionReason, DecisionRecord, IssuedToken, SigningKey
 from entitlements.services.keys import signing_keys_rotate
 from geo.models import GeoSignal
@@ -81,7 +82,14 @@ def test_an_entitled_person_gets_a_signed_token_with_its_claims(
     assert claims["epoch"] == 0
     assert "cnf" not in claims
     assert datetime.fromisoformat(body["expires_at"]).timestamp() == claims["exp"]
+    assert body["expires_at"].endswith("Z")
     assert response["Cache-Control"].startswith("max-age=0")
+    # The body is what the documented serializer renders (the view builds it directly).
+    expires_at = datetime.fromtimestamp(claims["exp"], tz=dt.UTC)
+    documented = TokenCreateApi.OutputSerializer(
+        {"token": body["token"], "expires_at": expires_at, "claims": claims}
+    ).data
+    assert body == documented
 
 
 @pytest.mark.usefixtures("fable", "write_path")

@@ -16,8 +16,8 @@ from django.utils import timezone
 from accounts.models import User
 from entitlements import token_store
 from entitlements.models import ModelTier
-from entitlements.token_store import _sql
 from entitlements.token_store.reads import _EVIDENCE_SQL, _REVOCATION_SQL, _TIER_SQL
+from idverify import prepared as _sql
 from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,12 +8,12 @@ import pytest
 
 from geo.addresses import parse_ip
 from geo.demo_db import write_demo_databases
+from geo.location_signals import SIGNAL_NOT_PROOF, GeoSignals
 from geo.models import GeoSignal
 from geo.places import evaluate
 from geo.readers import MaxMindGeoReader
 from geo.selectors import embargoed_place_rules
 from geo.services import geosignal_record
-from geo.signals import SIGNAL_NOT_PROOF, GeoSignals
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_places")]
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from geo.location_signals import DatabaseInfo, GeoSignals
 from geo.places import PlaceRule, evaluate
-from geo.signals import DatabaseInfo, GeoSignals
 
 FAQ_1009 = (
     "OFAC FAQ 1009: the sanctions cover the so-called DNR/LNR regions, not the "

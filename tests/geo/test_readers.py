@@ -12,9 +12,9 @@ from typing import Any, cast
 import pytest
 
 from geo.addresses import parse_ip
+from geo.location_signals import GeoSignals
 from geo.mmdb_build import anonymous_record, location_record
 from geo.readers import MaxMindGeoReader, reader_for
-from geo.signals import GeoSignals
 from tests.support.mmdb import write_anonymous_db, write_location_db
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from attestations.models import Document
 from attestations.services.documents import READ_STALL_SECONDS, documents_read_stalled
 from screening.models import RescreenJob
-from screening.rescreen import STALL_SECONDS, rescreens_resume_stalled
+from screening.services.rescreens import STALL_SECONDS, rescreens_resume_stalled
 from tests.attestations.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db

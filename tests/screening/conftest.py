@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from screening.imports import ImportResult, snapshot_import
+from screening.services.snapshots import ImportResult, snapshot_import
 
 DATA = Path(__file__).resolve().parents[2] / "share" / "screening"
 CSL = DATA / "csl-2023-sample.csv"

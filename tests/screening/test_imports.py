@@ -12,9 +12,9 @@ from django.core.management.base import CommandError
 
 from audit.models import AuditEvent
 from screening.formats import ImportRefused, guess_format
-from screening.imports import snapshot_import
 from screening.matching.index import Query, current_index
 from screening.models import ListEntry, ListSnapshot, ScreeningState
+from screening.services.snapshots import snapshot_import
 from tests.screening.conftest import CSL, DPL, OFAC, ofac_subset
 
 pytestmark = pytest.mark.django_db

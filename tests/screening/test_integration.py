@@ -17,10 +17,10 @@ from accounts.services.organizations import organization_verify
 from audit.models import AuditEvent
 from entitlements import token_store
 from entitlements.models import IssuedToken, UserRevocation
-from screening.imports import ImportResult, snapshot_import
 from screening.models import RescreenJob, ScreeningMatch
-from screening.rescreen import rescreen_run
-from screening.review import match_decide
+from screening.services.rescreens import rescreen_run
+from screening.services.review import match_decide
+from screening.services.snapshots import ImportResult, snapshot_import
 from tests.accounts.factories import HEADER, csv_bytes
 from tests.accounts.test_enrolment_jobs import result_rows, run, submit
 from tests.attestations.factories import AttestationFactory, DocumentFactory

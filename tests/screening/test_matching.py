@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from screening.imports import ImportResult
+from screening.services.snapshots import ImportResult
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, Sponsorship, User
 from audit.models import AuditEvent
-from screening.imports import ImportResult
 from screening.models import ScreeningMatch
-from screening.services import Subject, subject_screen
+from screening.services.snapshots import ImportResult
+from screening.services.subjects import Subject, subject_screen
 from tests.support.api import assert_api_error, json_body
 from tests.support.factories import MembershipFactory, UserFactory
 from tests.support.people import sign_in_with_second_factor

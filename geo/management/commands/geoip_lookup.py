@@ -8,9 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from geo.addresses import parse_ip
+from geo.location_signals import GeoSignals, JSONValue
 from geo.places import PlaceEvaluation, evaluate
 from geo.selectors import embargoed_place_rules, geo_reader, local_addresses_allowed
-from geo.signals import GeoSignals, JSONValue
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Organization
 from idverify.errors import DomainError, NotFound
-from idverify.ids import uuid_or_not_found
+from idverify.url_ids import uuid_or_not_found
 from scim.services.tokens import scim_token_create
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from screening.formats import FORMATS, ImportRefused
-from screening.imports import snapshot_import
+from screening.services.snapshots import snapshot_import
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""What a GeoIP lookup says about one address, as an immutable value."""
+"""Location signals: what a GeoIP lookup says about one address, as immutable values."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from attestations.selectors import attestations_active_after
 from idverify.celery import app
 from idverify.enqueue import publish
 from screening.models import RescreenJob
-from screening.services import Subject, subject_screen
+from screening.services.subjects import Subject, subject_screen
 
 logger = logging.getLogger(__name__)
 BATCH = 200
@@ -109,11 +109,6 @@ def rescreen_run(*, job_id: int) -> RescreenJob | None:
                     job.potential_matches,
                 )
                 return job
-
-
-def rescreen_progress() -> RescreenJob | None:
-    """The latest re-screen, for the review page."""
-    return RescreenJob.objects.order_by("-created_at", "-pk").first()
 
 
 def rescreens_resume_stalled() -> int:

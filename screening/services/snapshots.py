@@ -21,7 +21,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from screening.formats import FORMAT_FEED, ImportRefused, ParsedEntry, read_list
 from screening.models import ListEntry, ListSnapshot, ScreeningState
-from screening.rescreen import rescreen_start
+from screening.services.rescreens import rescreen_start
 
 logger = logging.getLogger(__name__)
 BATCH = 2000

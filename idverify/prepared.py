@@ -1,4 +1,10 @@
-"""How the token store talks to the database: through Django's cursors, prepared on PostgreSQL.
+"""Hand-written statements through Django's cursors, prepared on PostgreSQL.
+
+Used on the API's hottest paths only: the token store
+(``entitlements.token_store``), the API-key lookup every API request makes and
+the memberships ``GET /api/v1/me`` lists (``accounts.selectors``). Each
+statement is written once, at import or on first use, and has an ORM twin that
+tests hold it equal to.
 
 Every statement goes through a Django ``CursorWrapper`` (``execute``), so
 ``connection.execute_wrapper`` hooks, the query log (``connection.queries``
@@ -6,8 +12,8 @@ under DEBUG, ``CaptureQueriesContext``) and Django's error translation see it
 like any ORM query. On PostgreSQL the wrapped cursor is a server-binding psycopg
 cursor that asks for every statement to be prepared: the connection parses and
 plans each of the token path's statements once. That halved the PostgreSQL CPU
-per issued token (bench/token_path_db.py, docs/architecture.md). Only the token
-store's cursors prepare; every other query keeps Django's default client-side
+per issued token (bench/token_path_db.py, docs/architecture.md). Only these
+cursors prepare; every other query keeps Django's default client-side
 binding, so a bulk import never runs under a generic plan made while a table was
 small. ``DB_PREPARED_STATEMENTS=false`` (some poolers) turns preparing off.
 

@@ -1,3 +1,5 @@
+"""Ids taken from URLs: a public id that is not a UUID is "not found", never an error."""
+
 from __future__ import annotations
 
 import uuid

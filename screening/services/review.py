@@ -17,8 +17,8 @@ from accounts.selectors import is_compliance_officer
 from accounts.services.sponsorships import organization_sponsorships_revoke
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from idverify.ids import uuid_or_not_found
 from idverify.reasons import reason_problem
+from idverify.url_ids import uuid_or_not_found
 from screening import signals
 from screening.models import ScreeningMatch
 
