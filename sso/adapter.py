@@ -5,7 +5,7 @@ Every SSO sign-in, first or not, passes ``pre_social_login``:
 - the app must be an organisation's ``SsoConnection``, the organisation verified
   with its website domain proven;
 - the address the IdP asserted must be in that domain, and no other verified
-  organisation's SSO may own it more specifically (``sso.domains``): an IdP
+  organisation's SSO may own it more specifically (``sso.selectors``): an IdP
   cannot vouch for another company's people;
 - the first sign-in links the IdP's subject to the existing account with that
   address (the one SCIM provisioned, or the person's own); nobody gets a new
@@ -29,8 +29,8 @@ from django.utils import timezone
 from accounts.models import User
 from audit.services import audit_record
 from sso import secrets
-from sso.domains import connection_for_email, in_domain
 from sso.models import SsoConnection
+from sso.selectors import connection_for_email, in_domain
 
 
 def _refuse(request: HttpRequest, message: str, status: int = 403) -> ImmediateHttpResponse:

@@ -1,7 +1,7 @@
 """A signing official sets up, changes or removes the organisation's single sign-on.
 
 Only a verified organisation with a proven website domain may have one: the
-domain is what decides whose sign-in the IdP vouches for (``sso.domains``).
+domain is what decides whose sign-in the IdP vouches for (``sso.selectors``).
 Making it mandatory needs one sign-in through the IdP first, so a wrong
 set-up cannot lock everyone in the domain out. Every change is audited.
 """

@@ -16,8 +16,9 @@ from rest_framework.views import APIView
 
 from accounts import selectors
 from accounts.apis.common import request_user
-from accounts.enrolment import results, services
+from accounts.enrolment import results
 from accounts.models import EnrolmentJob, Organization
+from accounts.services import enrolments
 from idverify.api_input import StrictInput
 from idverify.errors import DomainError
 from idverify.openapi import ApiError
@@ -126,7 +127,7 @@ class EnrolmentListCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        job = services.enrolment_submit(
+        job = enrolments.enrolment_submit(
             actor=viewer,
             organization=org,
             file=upload.file,
@@ -196,7 +197,7 @@ class EnrolmentCommitApi(APIView):
         dry_run = selectors.enrolment_job_get(viewer=viewer, organization=org, public_id=job_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        job = services.enrolment_commit(
+        job = enrolments.enrolment_commit(
             actor=viewer,
             organization=org,
             dry_run=dry_run,

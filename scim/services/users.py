@@ -20,9 +20,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.invitations import SEND_TASK, clean_email, new_invitation
 from accounts.models import Invitation, Membership, Organization, User
 from accounts.queue import enqueue_on_commit
+from accounts.services.invitations import SEND_TASK, clean_email, new_invitation
 from audit.services import audit_record
 from idverify.errors import NotFound, ValidationFailed
 from scim.errors import UserNameTaken, VersionMismatch

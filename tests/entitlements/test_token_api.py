@@ -16,7 +16,7 @@ from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, User
-from accounts.sponsorship import sponsorship_revoke
+from accounts.services.sponsorships import sponsorship_revoke
 from attestations.selectors import declaration_current
 from attestations.services import attestation_submit
 from audit.models import AuditEvent

@@ -1,8 +1,8 @@
 """Sponsorship writes: a signing official vouches for a member, or withdraws it.
 
-Revocation and organisation suspension drop the member's verification level
-at once (levels are computed from live rows) and announce it after commit
-through ``accounts.signals`` so that live tokens are revoked too.
+Revocation (and organisation suspension, ``accounts.services.organizations``) drops
+the member's verification level at once (levels are computed from live rows) and is
+announced after commit through ``accounts.signals`` so that live tokens are revoked too.
 """
 
 from __future__ import annotations
@@ -152,38 +152,6 @@ def organization_sponsorships_revoke(
             sponsorship_revoke(actor=actor, sponsorship=sponsorship, reason=reason)
             count += 1
     return count
-
-
-def organization_suspend(*, actor: User, organization: Organization, reason: str) -> Organization:
-    """Suspend an organisation: its sponsorships stop counting at once."""
-    if not is_compliance_officer(actor):
-        raise PermissionDenied("Only a compliance officer can suspend an organisation.")
-    reason = required_reason(reason, max_length=300)  # Organization.status_reason's size
-    with transaction.atomic():
-        org = Organization.objects.select_for_update().get(pk=organization.pk)
-        if org.status == Organization.Status.SUSPENDED:
-            return org
-        if org.is_closed:
-            raise Conflict("This registration is closed (rejected or expired); nothing to suspend.")
-        org.status = Organization.Status.SUSPENDED
-        org.save(update_fields=["status"])
-        suspended = Sponsorship.objects.filter(
-            organization=org, status=Sponsorship.Status.ACTIVE
-        ).update(status=Sponsorship.Status.SUSPENDED)
-        audit_record(
-            action="organization.suspended",
-            actor=actor,
-            subject_type="organization",
-            subject_id=org.public_id,
-            organization_id=org.public_id,
-            data={"reason": reason, "sponsorships_suspended": suspended},
-        )
-        transaction.on_commit(
-            lambda: signals.organization_suspended.send(
-                sender=Organization, organization=org, reason=reason, actor=actor
-            )
-        )
-    return org
 
 
 def sponsorships_create_many(

@@ -1,5 +1,6 @@
-"""Whose single sign-on an address is: the verified organisation whose proven website domain
-holds it (the domain itself or a subdomain), the most specific one when two do."""
+"""Reads of single sign-on. Above all, whose single sign-on an address is: the verified
+organisation whose proven website domain holds it (the domain itself or a subdomain), the
+most specific one when two do."""
 
 from __future__ import annotations
 
@@ -49,3 +50,8 @@ def connection_for_email(email: str) -> SsoConnection | None:
 def mandatory_connection_for(email: str) -> SsoConnection | None:
     connection = connection_for_email(email)
     return connection if connection is not None and connection.mandatory else None
+
+
+def connection_for_organization(organization: Organization) -> SsoConnection | None:
+    """The organisation's SSO connection, with its app, if it has one."""
+    return SsoConnection.objects.select_related("app").filter(organization=organization).first()
