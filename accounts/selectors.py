@@ -146,6 +146,27 @@ def is_signing_official(*, user: User, organization: Organization) -> bool:
     return role == Membership.Role.SIGNING_OFFICIAL
 
 
+def require_signing_official(*, user: User, organization: Organization) -> None:
+    """Refuse (PermissionDenied) unless ``user`` signs for ``organization``: the one rule
+    for acts that bind it (sponsorships, SCIM tokens and mapping, single sign-on)."""
+    if not is_signing_official(user=user, organization=organization):
+        raise PermissionDenied("Only a signing official of the organisation can do this.")
+
+
+def email_domain(email: str) -> str:
+    return email.strip().rpartition("@")[2].lower().rstrip(".")
+
+
+def email_in_proven_domain(*, organization: Organization, email: str) -> bool:
+    """The address is in the organisation's proven domain or a subdomain of it: who SCIM
+    may provision and whose IdP sign-in single sign-on accepts."""
+    domain = organization.website_domain.strip().lower().rstrip(".")
+    if not (organization.domain_verified_at and domain and "@" in email):
+        return False
+    host = email_domain(email)
+    return host == domain or host.endswith("." + domain)
+
+
 def organization_get_managed(*, viewer: User, public_id: str, write: bool = False) -> Organization:
     """An organisation the viewer runs. Outsiders get 404, its plain members 403.
 

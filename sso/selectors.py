@@ -7,20 +7,8 @@ from __future__ import annotations
 from django.db.models.functions import Lower
 
 from accounts.models import Organization
+from accounts.selectors import email_domain
 from sso.models import SsoConnection
-
-
-def email_domain(email: str) -> str:
-    return email.strip().rpartition("@")[2].lower().rstrip(".")
-
-
-def in_domain(organization: Organization, email: str) -> bool:
-    """The address is in the organisation's proven domain (as SCIM decides who joins)."""
-    domain = organization.website_domain.strip().lower().rstrip(".")
-    if not (organization.domain_verified_at and domain and "@" in email):
-        return False
-    host = email_domain(email)
-    return host == domain or host.endswith("." + domain)
 
 
 def _suffixes(host: str) -> list[str]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts import signals
 from accounts.models import Membership, Organization, Sponsorship, User
-from accounts.selectors import is_compliance_officer, organization_role
+from accounts.selectors import is_compliance_officer, require_signing_official
 from accounts.separation import require_other_person
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -34,11 +34,6 @@ def months_after(start: datetime, months: int) -> datetime:
     year, month = start.year + index // 12, index % 12 + 1
     day = min(start.day, calendar.monthrange(year, month)[1])
     return start.replace(year=year, month=month, day=day)
-
-
-def _require_signing_official(actor: User, organization: Organization) -> None:
-    if organization_role(user=actor, organization=organization) != Membership.Role.SIGNING_OFFICIAL:
-        raise PermissionDenied("Only a signing official of the organisation can do this.")
 
 
 def sponsorship_create(
@@ -68,7 +63,7 @@ def sponsorship_create(
         )
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
-        _require_signing_official(actor, org)
+        require_signing_official(user=actor, organization=org)
         require_other_person(
             actor=actor,
             subject=user,
@@ -108,7 +103,7 @@ def sponsorship_revoke(*, actor: User, sponsorship: Sponsorship, reason: str) ->
             .get(pk=sponsorship.pk)
         )
         if not is_compliance_officer(actor):
-            _require_signing_official(actor, locked.organization)
+            require_signing_official(user=actor, organization=locked.organization)
         if locked.status != Sponsorship.Status.ACTIVE:
             return locked
         locked.status = Sponsorship.Status.REVOKED
