@@ -207,13 +207,6 @@ class EnrolmentCommitApi(APIView):
         return Response(_job_data(job, org), status=status.HTTP_202_ACCEPTED)
 
 
-def csv_response(rows: Any, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 class EnrolmentResultsApi(APIView):
     @extend_schema(
         responses={(200, "text/csv"): OpenApiTypes.STR},
@@ -221,7 +214,7 @@ class EnrolmentResultsApi(APIView):
     )
     def get(self, request: Request, org_id: str, job_id: str) -> StreamingHttpResponse:
         _, job = _job(request, org_id, job_id)
-        return csv_response(results.results_csv(job), f"enrolment-{job.public_id}.csv")
+        return results.results_response(job)
 
 
 class EnrolmentTemplateApi(APIView):

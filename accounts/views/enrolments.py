@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import selectors
-from accounts.apis.enrolments import csv_response
 from accounts.enrolment import results
 from accounts.forms import EnrolmentUploadForm
 from accounts.models import EnrolmentJob, Organization
@@ -121,7 +120,7 @@ def enrolment_commit_view(request: HttpRequest, org_id: str, job_id: str) -> Htt
 def enrolment_results_view(request: HttpRequest, org_id: str, job_id: str) -> StreamingHttpResponse:
     org = organization_for(request, org_id, manage=True)
     job = _job(request, org, job_id)
-    return csv_response(results.results_csv(job), f"enrolment-{job.public_id}.csv")
+    return results.results_response(job)
 
 
 @login_required
