@@ -7,9 +7,9 @@ from django.conf import settings
 
 from accounts import identifiers
 from accounts.email_addresses import validate_not_formula
-from accounts.membership import ASSIGNABLE_ROLES
 from accounts.models import Membership
-from accounts.sponsorship import DEFAULT_PERIOD_MONTHS, MAX_PERIOD_MONTHS
+from accounts.services.memberships import ASSIGNABLE_ROLES
+from accounts.services.sponsorships import DEFAULT_PERIOD_MONTHS, MAX_PERIOD_MONTHS
 
 _KEY_LIFETIMES = [(30, "in 30 days"), (90, "in 90 days"), (365, "in a year"), (0, "never")]
 

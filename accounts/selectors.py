@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
+from django.conf import settings
 from django.db import router
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -22,8 +23,8 @@ from accounts.models import (
     User,
 )
 from idverify.errors import NotFound, PermissionDenied
-from idverify.ids import uuid_or_not_found
 from idverify.prepared import fetch, fetch_values, model_fields, select_list
+from idverify.url_ids import uuid_or_not_found
 
 # Roles that run an organisation's account: people, invitations, enrolment.
 # A signing official is an admin who may also sign for the organisation.
@@ -85,6 +86,18 @@ def organization_get(*, viewer: User, public_id: str) -> Organization:
         raise NotFound("No such organisation.") from None
 
 
+def ein_holders(*, ein: str) -> QuerySet[Organization]:
+    """Organisations holding ``ein``: pending, verified or suspended (closed ones released it)."""
+    return Organization.objects.filter(ein=ein, status__in=Organization.EIN_HOLDING_STATUSES)
+
+
+def pending_expires_at(organization: Organization) -> datetime | None:
+    """When a pending registration expires if no officer has verified it."""
+    if organization.status != Organization.Status.PENDING:
+        return None
+    return organization.created_at + timedelta(days=settings.IDV_PENDING_ORG_DAYS)
+
+
 def organization_ein_conflicts(
     *, viewer: User, organization: Organization
 ) -> QuerySet[Organization]:
@@ -94,9 +107,7 @@ def organization_ein_conflicts(
     if not organization.ein or not is_compliance_officer(viewer):
         return Organization.objects.none()
     return (
-        Organization.objects.filter(
-            ein=organization.ein, status__in=Organization.EIN_HOLDING_STATUSES
-        )
+        ein_holders(ein=organization.ein)
         .exclude(pk=organization.pk)
         .select_related("registered_by")
         .order_by("created_at")
@@ -133,6 +144,27 @@ def can_manage(*, user: User, organization: Organization) -> bool:
 def is_signing_official(*, user: User, organization: Organization) -> bool:
     role = organization_role(user=user, organization=organization)
     return role == Membership.Role.SIGNING_OFFICIAL
+
+
+def require_signing_official(*, user: User, organization: Organization) -> None:
+    """Refuse (PermissionDenied) unless ``user`` signs for ``organization``: the one rule
+    for acts that bind it (sponsorships, SCIM tokens and mapping, single sign-on)."""
+    if not is_signing_official(user=user, organization=organization):
+        raise PermissionDenied("Only a signing official of the organisation can do this.")
+
+
+def email_domain(email: str) -> str:
+    return email.strip().rpartition("@")[2].lower().rstrip(".")
+
+
+def email_in_proven_domain(*, organization: Organization, email: str) -> bool:
+    """The address is in the organisation's proven domain or a subdomain of it: who SCIM
+    may provision and whose IdP sign-in single sign-on accepts."""
+    domain = organization.website_domain.strip().lower().rstrip(".")
+    if not (organization.domain_verified_at and domain and "@" in email):
+        return False
+    host = email_domain(email)
+    return host == domain or host.endswith("." + domain)
 
 
 def organization_get_managed(*, viewer: User, public_id: str, write: bool = False) -> Organization:

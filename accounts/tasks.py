@@ -1,4 +1,7 @@
-"""Celery tasks: thin, take ids, call one service; re-running one changes nothing."""
+"""Celery tasks: thin, take ids, call one service; re-running one changes nothing.
+
+Each function is named as its task is (``accounts.<function>``); the services it calls
+are reached through their modules, so the two names never clash."""
 
 from __future__ import annotations
 
@@ -6,17 +9,14 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from accounts.enrolment.runner import enrolment_job_run
-from accounts.enrolment.services import enrolments_prune, enrolments_resume_stalled
-from accounts.invitations import invitation_emails_send, invitations_send_pending
-from accounts.registration import organizations_expire_pending
-from accounts.services import api_keys_prune
+from accounts.enrolment import runner
+from accounts.services import api_keys, enrolments, invitation_emails, organizations
 
 
 @shared_task(name="accounts.api_keys_prune", acks_late=True)
-def prune_api_keys() -> int:
+def api_keys_prune() -> int:
     # Idempotent: deleting what is already gone deletes nothing.
-    return api_keys_prune()
+    return api_keys.api_keys_prune()
 
 
 # acks_late with reject-on-worker-lost (settings): a worker killed mid-job
@@ -24,17 +24,17 @@ def prune_api_keys() -> int:
 # which resumes from the job's checkpoint.
 @shared_task(name="accounts.enrolment_run", acks_late=True)
 def enrolment_run(job_id: int) -> None:
-    enrolment_job_run(job_id=job_id)
+    runner.enrolment_job_run(job_id=job_id)
 
 
 @shared_task(name="accounts.enrolments_resume_stalled", acks_late=True)
-def resume_stalled_enrolments() -> int:
-    return enrolments_resume_stalled()
+def enrolments_resume_stalled() -> int:
+    return enrolments.enrolments_resume_stalled()
 
 
 @shared_task(name="accounts.enrolments_prune", acks_late=True)
-def prune_enrolments() -> int:
-    return enrolments_prune()
+def enrolments_prune() -> int:
+    return enrolments.enrolments_prune()
 
 
 @shared_task(
@@ -46,15 +46,15 @@ def prune_enrolments() -> int:
 )
 def invitations_send(invitation_ids: list[int]) -> int:
     # Each invitation's email goes out at most once per link (emailed_generation).
-    return invitation_emails_send(invitation_ids=invitation_ids)
+    return invitation_emails.invitation_emails_send(invitation_ids=invitation_ids)
 
 
 @shared_task(name="accounts.invitations_send_pending", acks_late=True)
-def send_pending_invitations() -> int:
-    return invitations_send_pending()
+def invitations_send_pending() -> int:
+    return invitation_emails.invitations_send_pending()
 
 
 @shared_task(name="accounts.organizations_expire_pending", acks_late=True)
-def expire_pending_organizations() -> int:
+def organizations_expire_pending() -> int:
     # Idempotent: an expired registration is no longer pending.
-    return organizations_expire_pending()
+    return organizations.organizations_expire_pending()

@@ -104,9 +104,9 @@ def _enrol(path: Path, size: int, label: str) -> dict[str, Any]:
     from django.core import mail
 
     from accounts.enrolment.runner import enrolment_job_run
-    from accounts.enrolment.services import enrolment_commit, enrolment_submit
-    from accounts.invitations import invitations_send_pending
     from accounts.models import EnrolmentJob, Invitation, Membership, Organization, User
+    from accounts.services.enrolments import enrolment_commit, enrolment_submit
+    from accounts.services.invitation_emails import invitations_send_pending
 
     org = Organization.objects.create(legal_name=f"Bench {label}", status="verified")
     admin = User.objects.create_user(email=f"admin-{label}@bench.invalid")

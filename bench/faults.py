@@ -47,7 +47,7 @@ from tests.support.nodes import (  # noqa: E402 - after the path is set
 # Creates the tier and one verified person per client; prints their API keys as JSON.
 _SEED = """
 import json, sys
-from accounts.services import api_key_create
+from accounts.services.api_keys import api_key_create
 from entitlements.services.keys import signing_keys_ensure
 from tests.entitlements.support import person, tier
 signing_keys_ensure()

@@ -122,7 +122,7 @@ def create_fixtures(clients: int, var_dir: Path) -> Fixtures:
     """Schema, GeoIP demo data, signing keys, the tier and one verified person per client."""
     from django.core.management import call_command
 
-    from accounts.services import api_key_create
+    from accounts.services.api_keys import api_key_create
     from attestations.models import Document, DocumentType, UsPersonStatus
     from entitlements.services.keys import signing_keys_rotate
     from entitlements.services.tiers import tier_create

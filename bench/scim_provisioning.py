@@ -158,7 +158,7 @@ def call(base: str, method: str, path: str, token: str, body: Any = None) -> dic
 def sponsored_person(base: str, scim: Scim, n: int) -> tuple[str, str]:
     """A person SCIM provisions and sponsors through the mapped group, with an API key."""
     from accounts.models import User
-    from accounts.services import api_key_create
+    from accounts.services.api_keys import api_key_create
     from attestations.models import UsPersonStatus
     from tests.attestations.factories import AttestationFactory
 
@@ -298,7 +298,7 @@ def main() -> None:
 
 def _map_group(scim: Scim) -> None:
     from accounts.models import Membership, Organization
-    from scim.services.settings import scim_sponsor_mapping_set
+    from scim.services.sponsor_mapping import scim_sponsor_mapping_set
 
     organization = Organization.objects.get(public_id=scim.organization_id)
     official = Membership.objects.get(organization=organization, role="signing_official").user

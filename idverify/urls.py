@@ -42,5 +42,7 @@ urlpatterns = [
     path("", include("attestations.urls")),
     path("", include("screening.urls")),
     path("", include("entitlements.urls")),
+    # The SCIM endpoint (/scim/v2/) first, as when it was the first of scim.urls.
+    path("", include("scim.api_urls")),
     path("", include("scim.urls")),
 ]

@@ -1,9 +1,8 @@
-from django.urls import path, re_path
+from django.urls import path
 
-from scim import apis, views
+from scim import views
 
 urlpatterns = [
-    re_path(r"^scim/v2(?:/(?P<path>.*))?$", apis.scim_endpoint, name="scim-endpoint"),
     path(
         "organizations/<str:org_id>/scim/tokens",
         views.scim_token_create_view,

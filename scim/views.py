@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.views.common import error_text, org_context, organization_for, report, viewer
 from idverify.errors import DomainError
-from scim.services.settings import scim_sponsor_mapping_set
+from scim.services.sponsor_mapping import scim_sponsor_mapping_set
 from scim.services.tokens import scim_token_create, scim_token_revoke
 
 

@@ -18,6 +18,8 @@ from geo import context_processors
 from idverify import api_errors, asgi, db_router, gunicorn_config, logging, page_errors, views, wsgi
 from idverify import middleware as site_middleware
 from idverify_verifier.testing.doubles import MemoryFetch
+from sso import adapter as sso_adapter
+from sso import backends as sso_backends
 from tests.sso.oidc_provider import validator as oidc_validator
 from tests.support import celery_worker, nodes
 
@@ -30,6 +32,7 @@ site_middleware.ApiErrorShapeMiddleware
 site_middleware.RequestSizeLimitMiddleware
 middleware.SecondFactorMiddleware
 adapter.SecondFactorAdapter
+sso_adapter.SocialAccountAdapter
 context_processors.geo_data
 logging.RequestIdFilter
 # drf-spectacular finds its extensions by subclassing; DRF calls get_<field>.
@@ -58,6 +61,9 @@ entitlements_middleware.PolledDocumentsMiddleware
 db_router.ReplicaRouter
 db_router.ReplicaReadsMiddleware
 page_errors.PageErrorsMiddleware
+# AUTHENTICATION_BACKENDS: passwords refused where single sign-on is mandatory.
+sso_backends.PasswordBackend
+sso_backends.AllauthPasswordBackend
 # The test OpenID provider's settings name its validator (OAUTH2_VALIDATOR_CLASS).
 oidc_validator.Validator
 # bench/faults.py (outside the checked paths) restarts a private cluster.

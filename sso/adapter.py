@@ -5,7 +5,7 @@ Every SSO sign-in, first or not, passes ``pre_social_login``:
 - the app must be an organisation's ``SsoConnection``, the organisation verified
   with its website domain proven;
 - the address the IdP asserted must be in that domain, and no other verified
-  organisation's SSO may own it more specifically (``sso.domains``): an IdP
+  organisation's SSO may own it more specifically (``sso.selectors``): an IdP
   cannot vouch for another company's people;
 - the first sign-in links the IdP's subject to the existing account with that
   address (the one SCIM provisioned, or the person's own); nobody gets a new
@@ -27,10 +27,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import email_in_proven_domain
 from audit.services import audit_record
 from sso import secrets
-from sso.domains import connection_for_email, in_domain
 from sso.models import SsoConnection
+from sso.selectors import connection_for_email
 
 
 def _refuse(request: HttpRequest, message: str, status: int = 403) -> ImmediateHttpResponse:
@@ -77,7 +78,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc] #
         email = asserted_email(sociallogin)
         if not email:
             raise _refuse(request, f"{org}'s identity provider did not send an email address.")
-        if not in_domain(org, email) or connection_for_email(email) != connection:
+        if (
+            not email_in_proven_domain(organization=org, email=email)
+            or connection_for_email(email) != connection
+        ):
             self._audit_refusal(connection, email, "address_outside_domain")
             raise _refuse(
                 request,
@@ -86,7 +90,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc] #
             )
         if sociallogin.is_existing:
             user = sociallogin.user
-            if not in_domain(org, user.email):
+            if not email_in_proven_domain(organization=org, email=user.email):
                 self._audit_refusal(connection, email, "account_outside_domain")
                 raise _refuse(
                     request,

@@ -14,7 +14,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from accounts.models import User
-from sso.domains import mandatory_connection_for
+from sso.selectors import mandatory_connection_for
 
 
 def _allowed(user: Any) -> Any:

@@ -13,7 +13,7 @@ from cryptography import x509
 from django import forms
 from django.core.exceptions import ValidationError
 
-from sso.domains import mandatory_connection_for
+from sso.selectors import mandatory_connection_for
 from sso.services import OidcSettings, SamlSettings
 
 

@@ -5,7 +5,7 @@ The IdP's settings live where django-allauth reads them, in one ``SocialApp``
 per organisation (provider ``openid_connect`` or ``saml``, ``provider_id`` and,
 for SAML, ``client_id`` the organisation's slug, its client secret sealed by
 ``sso.secrets``). This row ties that app to the organisation, whose proven
-website domain decides whose sign-in it is (``sso.domains``).
+website domain decides whose sign-in it is (``sso.selectors``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A signing official sets up, changes or removes the organisation's single sign-on.
 
 Only a verified organisation with a proven website domain may have one: the
-domain is what decides whose sign-in the IdP vouches for (``sso.domains``).
+domain is what decides whose sign-in the IdP vouches for (``sso.selectors``).
 Making it mandatory needs one sign-in through the IdP first, so a wrong
 set-up cannot lock everyone in the domain out. Every change is audited.
 """
@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from accounts.selectors import require_signing_official
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, ValidationFailed
-from scim.services.tokens import require_signing_official
 from sso import secrets
 from sso.models import SsoConnection
 
@@ -124,7 +124,7 @@ def sso_configure(
     """Create or replace the organisation's IdP settings (OIDC or SAML)."""
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
-        require_signing_official(actor, org)
+        require_signing_official(user=actor, organization=org)
         _require_eligible(org)
         fields = _app_fields(org, config)
         connection = (
@@ -176,7 +176,7 @@ def sso_configure(
 def sso_mandatory_set(*, actor: User, organization: Organization, mandatory: bool) -> SsoConnection:
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
-        require_signing_official(actor, org)
+        require_signing_official(user=actor, organization=org)
         connection = SsoConnection.objects.select_for_update().filter(organization=org).first()
         if connection is None:
             raise NotFound("Set up single sign-on first.")
@@ -204,7 +204,7 @@ def sso_mandatory_set(*, actor: User, organization: Organization, mandatory: boo
 def sso_remove(*, actor: User, organization: Organization) -> None:
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
-        require_signing_official(actor, org)
+        require_signing_official(user=actor, organization=org)
         connection = SsoConnection.objects.select_related("app").filter(organization=org).first()
         if connection is None:
             return

@@ -21,9 +21,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.views.common import organization_for, report, viewer
-from sso.domains import connection_for_email
 from sso.forms import OidcForm, SamlForm, SsoStartForm
 from sso.models import SsoConnection
+from sso.selectors import connection_for_email
 from sso.services import sso_configure, sso_mandatory_set, sso_remove
 
 logger = logging.getLogger(__name__)
@@ -67,10 +67,10 @@ class LoginView(AllauthLoginView):  # type: ignore[misc] # allauth untyped
         return response
 
 
-login = LoginView.as_view()
+login_view = LoginView.as_view()
 
 
-def sso_start(request: HttpRequest) -> HttpResponse:
+def sso_start_view(request: HttpRequest) -> HttpResponse:
     form = SsoStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         connection = connection_for_email(form.cleaned_data["email"])

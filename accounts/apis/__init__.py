@@ -14,14 +14,13 @@ from accounts.apis.invitations import (
     InvitationResendApi,
     InvitationRevokeApi,
 )
+from accounts.apis.members import OrganizationMemberApi, OrganizationMembersApi
 from accounts.apis.organizations import (
     DeclarationApi,
     DomainChallengeApi,
     DomainChallengeCheckApi,
     OrganizationDetailApi,
     OrganizationListCreateApi,
-    OrganizationMemberApi,
-    OrganizationMembersApi,
     OrganizationRejectApi,
     OrganizationSuspendApi,
     OrganizationVerifyApi,

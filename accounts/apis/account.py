@@ -13,10 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import selectors
 from accounts.apis.common import request_user as _user
 from accounts.models import ApiKey
 from accounts.second_factor.policy import SecondFactorRequired
+from accounts.services import api_keys as services
 from accounts.throttling import ScopedRateThrottle
 from idverify.api_input import StrictInput
 

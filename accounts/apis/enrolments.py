@@ -16,8 +16,9 @@ from rest_framework.views import APIView
 
 from accounts import selectors
 from accounts.apis.common import request_user
-from accounts.enrolment import results, services
+from accounts.enrolment import results
 from accounts.models import EnrolmentJob, Organization
+from accounts.services import enrolments
 from idverify.api_input import StrictInput
 from idverify.errors import DomainError
 from idverify.openapi import ApiError
@@ -126,7 +127,7 @@ class EnrolmentListCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        job = services.enrolment_submit(
+        job = enrolments.enrolment_submit(
             actor=viewer,
             organization=org,
             file=upload.file,
@@ -196,7 +197,7 @@ class EnrolmentCommitApi(APIView):
         dry_run = selectors.enrolment_job_get(viewer=viewer, organization=org, public_id=job_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        job = services.enrolment_commit(
+        job = enrolments.enrolment_commit(
             actor=viewer,
             organization=org,
             dry_run=dry_run,
@@ -206,13 +207,6 @@ class EnrolmentCommitApi(APIView):
         return Response(_job_data(job, org), status=status.HTTP_202_ACCEPTED)
 
 
-def csv_response(rows: Any, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 class EnrolmentResultsApi(APIView):
     @extend_schema(
         responses={(200, "text/csv"): OpenApiTypes.STR},
@@ -220,7 +214,7 @@ class EnrolmentResultsApi(APIView):
     )
     def get(self, request: Request, org_id: str, job_id: str) -> StreamingHttpResponse:
         _, job = _job(request, org_id, job_id)
-        return csv_response(results.results_csv(job), f"enrolment-{job.public_id}.csv")
+        return results.results_response(job)
 
 
 class EnrolmentTemplateApi(APIView):

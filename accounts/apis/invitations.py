@@ -12,9 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import invitations, membership, selectors
+from accounts import selectors
 from accounts.apis.common import request_user
 from accounts.models import Invitation, Membership
+from accounts.services import invitations, memberships
 from idverify.api_input import StrictInput
 from idverify.openapi import ApiError
 
@@ -35,7 +36,7 @@ class InvitationListCreateApi(APIView):
     class InputSerializer(StrictInput):
         email = serializers.CharField(max_length=254)
         role = serializers.ChoiceField(
-            choices=list(membership.ASSIGNABLE_ROLES), default=Membership.Role.MEMBER
+            choices=list(memberships.ASSIGNABLE_ROLES), default=Membership.Role.MEMBER
         )
 
     @extend_schema(responses=InvitationOutput(many=True), summary="An organisation's invitations")

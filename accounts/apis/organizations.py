@@ -1,5 +1,4 @@
-"""Organisations: register, read, verify, reject or suspend (officers), prove the domain,
-members."""
+"""Organisations: register, read, verify, reject or suspend (officers), prove the domain."""
 
 from __future__ import annotations
 
@@ -11,10 +10,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import declarations, membership, registration, selectors
+from accounts import declarations, selectors
 from accounts.apis.common import request_user
-from accounts.models import DomainChallenge, Membership, Organization, User
-from accounts.sponsorship import organization_suspend
+from accounts.models import DomainChallenge, Organization, User
+from accounts.services import domain_challenges, organizations
 from idverify.api_input import StrictInput
 from idverify.errors import NotFound
 from idverify.openapi import ApiError
@@ -81,8 +80,8 @@ class OrganizationListCreateApi(APIView):
 
     @extend_schema(responses=OrganizationOutput(many=True), summary="Your organisations")
     def get(self, request: Request) -> Response:
-        organizations = selectors.organization_list(viewer=request_user(request))
-        return Response(OrganizationOutput(organizations, many=True).data)
+        listed = selectors.organization_list(viewer=request_user(request))
+        return Response(OrganizationOutput(listed, many=True).data)
 
     @extend_schema(
         request=InputSerializer,
@@ -96,9 +95,9 @@ class OrganizationListCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        org = registration.organization_register(
+        org = organizations.organization_register(
             actor=request_user(request),
-            details=registration.RegistrationDetails.from_data(data),
+            details=organizations.RegistrationDetails.from_data(data),
             signature_name=data["signature_name"],
             declaration_sha256=data["declaration_sha256"],
             declaration_accepted=data["declaration_accepted"],
@@ -135,7 +134,7 @@ class OrganizationDetailApi(APIView):
         signers = selectors.signing_officials(organization=org).count()
         conflicts = selectors.organization_ein_conflicts(viewer=viewer, organization=org)
         data = OrganizationOutput(org).data | {
-            "pending_expires_at": registration.pending_expires_at(org),
+            "pending_expires_at": selectors.pending_expires_at(org),
             "ein_conflicts": EinConflictOutput(conflicts, many=True).data,
             "your_role": selectors.organization_role(user=viewer, organization=org),
             "signing_officials": signers,
@@ -170,7 +169,7 @@ class OrganizationVerifyApi(APIView):
         summary="Verify a pending organisation (compliance officer)",
     )
     def post(self, request: Request, org_id: str) -> Response:
-        return _officer_decision(request, org_id, registration.organization_verify)
+        return _officer_decision(request, org_id, organizations.organization_verify)
 
 
 class OrganizationRejectApi(APIView):
@@ -180,7 +179,7 @@ class OrganizationRejectApi(APIView):
         summary="Reject a pending registration; its EIN is released (compliance officer)",
     )
     def post(self, request: Request, org_id: str) -> Response:
-        return _officer_decision(request, org_id, registration.organization_reject)
+        return _officer_decision(request, org_id, organizations.organization_reject)
 
 
 class OrganizationSuspendApi(APIView):
@@ -190,7 +189,7 @@ class OrganizationSuspendApi(APIView):
         summary="Suspend an organisation and its sponsorships (compliance officer)",
     )
     def post(self, request: Request, org_id: str) -> Response:
-        return _officer_decision(request, org_id, organization_suspend)
+        return _officer_decision(request, org_id, organizations.organization_suspend)
 
 
 class DomainChallengeApi(APIView):
@@ -213,7 +212,7 @@ class DomainChallengeApi(APIView):
     def post(self, request: Request, org_id: str) -> Response:
         viewer = request_user(request)
         org = selectors.organization_get_managed(viewer=viewer, public_id=org_id, write=True)
-        challenge = registration.domain_challenge_create(actor=viewer, organization=org)
+        challenge = domain_challenges.domain_challenge_create(actor=viewer, organization=org)
         return Response(_challenge(challenge), status=status.HTTP_201_CREATED)
 
 
@@ -233,7 +232,7 @@ class DomainChallengeCheckApi(APIView):
     def post(self, request: Request, org_id: str) -> Response:
         viewer = request_user(request)
         org = selectors.organization_get_managed(viewer=viewer, public_id=org_id)
-        challenge = registration.domain_challenge_check(actor=viewer, organization=org)
+        challenge = domain_challenges.domain_challenge_check(actor=viewer, organization=org)
         return Response(_challenge(challenge))
 
 
@@ -250,60 +249,3 @@ def _challenge(challenge: DomainChallenge) -> dict[str, Any]:
             }
         ).data
     )
-
-
-class MemberOutput(serializers.Serializer[Any]):
-    user = serializers.UUIDField(source="user.public_id")
-    email = serializers.EmailField(source="user.email")
-    full_name = serializers.CharField(source="user.full_name")
-    role = serializers.CharField()
-
-
-class OrganizationMembersApi(APIView):
-    OutputSerializer = MemberOutput
-
-    @extend_schema(responses=MemberOutput(many=True), summary="Members of an organisation")
-    def get(self, request: Request, org_id: str) -> Response:
-        viewer = request_user(request)
-        organization = selectors.organization_get(viewer=viewer, public_id=org_id)
-        members = selectors.membership_list(viewer=viewer, organization=organization)
-        return Response(MemberOutput(members, many=True).data)
-
-
-class OrganizationMemberApi(APIView):
-    class InputSerializer(StrictInput):
-        role = serializers.ChoiceField(choices=list(membership.ASSIGNABLE_ROLES))
-
-    def _member(self, request: Request, org_id: str, user_id: str) -> tuple[Organization, User]:
-        viewer = request_user(request)
-        org = selectors.organization_get_managed(viewer=viewer, public_id=org_id, write=True)
-        found: Membership = selectors.membership_get(
-            viewer=viewer, organization=org, user_public_id=user_id
-        )
-        return org, found.user
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={200: MemberOutput, 409: ApiError("They are the only signing official.")},
-        summary="Change a role",
-    )
-    def patch(self, request: Request, org_id: str, user_id: str) -> Response:
-        org, user = self._member(request, org_id, user_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        changed = membership.membership_role_set(
-            actor=request_user(request),
-            organization=org,
-            user=user,
-            role=serializer.validated_data["role"],
-        )
-        return Response(MemberOutput(changed).data)
-
-    @extend_schema(
-        responses={204: None, 409: ApiError("They are the only signing official.")},
-        summary="Remove a member (revokes their sponsorship)",
-    )
-    def delete(self, request: Request, org_id: str, user_id: str) -> Response:
-        org, user = self._member(request, org_id, user_id)
-        membership.membership_remove(actor=request_user(request), organization=org, user=user)
-        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -11,8 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, sponsorship
+from accounts import selectors
 from accounts.apis.common import request_user
+from accounts.services import sponsorships
 from idverify.api_input import StrictInput
 from idverify.openapi import ApiError
 
@@ -38,8 +39,8 @@ class SponsorshipListCreateApi(APIView):
         )
         period_months = serializers.IntegerField(
             min_value=1,
-            max_value=sponsorship.MAX_PERIOD_MONTHS,
-            default=sponsorship.DEFAULT_PERIOD_MONTHS,
+            max_value=sponsorships.MAX_PERIOD_MONTHS,
+            default=sponsorships.DEFAULT_PERIOD_MONTHS,
         )
 
     @extend_schema(responses=SponsorshipOutput(many=True), summary="An organisation's sponsorships")
@@ -66,12 +67,12 @@ class SponsorshipListCreateApi(APIView):
         member = selectors.membership_get(
             viewer=viewer, organization=org, user_public_id=data["user"]
         )
-        created = sponsorship.sponsorship_create(
+        created = sponsorships.sponsorship_create(
             actor=viewer,
             organization=org,
             user=member.user,
             basis=data["basis"],
-            expires_at=sponsorship.months_after(timezone.now(), data["period_months"]),
+            expires_at=sponsorships.months_after(timezone.now(), data["period_months"]),
         )
         return Response(SponsorshipOutput(created).data, status=status.HTTP_201_CREATED)
 
@@ -91,7 +92,7 @@ class SponsorshipRevokeApi(APIView):
         found = selectors.sponsorship_get(viewer=viewer, organization=org, public_id=sponsorship_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        revoked = sponsorship.sponsorship_revoke(
+        revoked = sponsorships.sponsorship_revoke(
             actor=viewer, sponsorship=found, reason=serializer.validated_data["reason"]
         )
         return Response(SponsorshipOutput(revoked).data)

@@ -5,5 +5,7 @@
 - ``apply``: a chunk's effect on the roster (the idempotent upsert)
 - ``runner``: the checkpointed job a Celery task runs
 - ``results``: per-row results as CSV, errors as a list
-- ``services``: starting jobs
+- ``bulk``: the set-based inserts and updates a chunk is written with
+
+Starting, resuming and pruning jobs are services (``accounts.services.enrolments``).
 """

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from accounts.enrolment import bulk
 from accounts.enrolment.rows import CleanRow, Row
-from accounts.invitations import build_invitations, renew_token
 from accounts.models import Invitation, Membership, Organization, RosterEntry, User
+from accounts.services.invitations import build_invitations, renew_token
 
 NEW, UPDATED, UNCHANGED, INVALID = "new", "updated", "unchanged", "invalid"
 _FIELDS = ("given_name", "family_name", "employee_id", "department", "sponsor")

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Sum
+from django.http import StreamingHttpResponse
 
 from accounts.enrolment.csvfile import COLUMNS
 from accounts.enrolment.rows import Row
@@ -88,3 +89,11 @@ def errors_page(job: EnrolmentJob, *, offset: int, limit: int) -> list[dict[str,
 def error_total(job: EnrolmentJob) -> int:
     total = EnrolmentResultChunk.objects.filter(job=job).aggregate(n=Sum("error_count"))["n"]
     return int(total or 0)
+
+
+def results_response(job: EnrolmentJob) -> StreamingHttpResponse:
+    """The results CSV as a download, streamed (the page and the API both serve it)."""
+    response = StreamingHttpResponse(results_csv(job), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="enrolment-{job.public_id}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -27,10 +27,11 @@ from accounts.enrolment import results
 from accounts.enrolment.apply import classify
 from accounts.enrolment.csvfile import FileRejected, upload_records
 from accounts.enrolment.rows import Row, check_row
-from accounts.invitations import SEND_BATCH, SEND_TASK, unclaimed_invitations
 from accounts.models import EnrolmentJob, EnrolmentResultChunk, EnrolmentUploadPart, Organization
 from accounts.queue import enqueue_on_commit
 from accounts.screening_hook import ScreeningRequest, screen_many
+from accounts.services.invitation_emails import SEND_BATCH, unclaimed_invitations
+from accounts.services.invitations import SEND_TASK
 from audit.services import audit_record
 
 logger = logging.getLogger(__name__)

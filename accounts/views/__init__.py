@@ -1,59 +1,64 @@
-"""Web pages of the accounts app, one module per topic; URLs import from here."""
+"""Web pages of the accounts app, one module per topic; URLs import from here.
 
-from accounts.views.account import account, api_key_create, api_key_revoke
+Every page is a function named ``<what>_view``, so a page never shares a name with the
+service it calls (``organizations.organization_verify`` behind ``organization_verify_view``)."""
+
+from accounts.views.account import account_view, api_key_create_view, api_key_revoke_view
 from accounts.views.enrolments import (
-    enrolment_commit,
-    enrolment_detail,
-    enrolment_list,
-    enrolment_results,
-    enrolment_template,
+    enrolment_commit_view,
+    enrolment_detail_view,
+    enrolment_list_view,
+    enrolment_results_view,
+    enrolment_template_view,
 )
+from accounts.views.invitations import (
+    invitation_accept_view,
+    invitation_list_view,
+    invitation_resend_view,
+    invitation_revoke_view,
+)
+from accounts.views.members import member_list_view, member_remove_view, member_role_view
 from accounts.views.organizations import (
-    domain_challenge_check,
-    domain_challenge_create,
-    organization_detail,
-    organization_list,
-    organization_register,
-    organization_reject,
+    domain_challenge_check_view,
+    domain_challenge_create_view,
+    organization_detail_view,
+    organization_list_view,
+    organization_register_view,
+    organization_reject_view,
     organization_suspend_view,
-    organization_verify,
+    organization_verify_view,
 )
-from accounts.views.people import (
-    invitation_accept,
-    invitation_list,
-    invitation_resend,
-    invitation_revoke,
-    member_list,
-    member_remove,
-    member_role,
+from accounts.views.sponsorships import (
+    sponsor_candidates_view,
+    sponsorship_list_view,
+    sponsorship_revoke_view,
 )
-from accounts.views.sponsorships import sponsor_candidates, sponsorship_list, sponsorship_revoke
 
 __all__ = [
-    "account",
-    "api_key_create",
-    "api_key_revoke",
-    "domain_challenge_check",
-    "domain_challenge_create",
-    "enrolment_commit",
-    "enrolment_detail",
-    "enrolment_list",
-    "enrolment_results",
-    "enrolment_template",
-    "invitation_accept",
-    "invitation_list",
-    "invitation_resend",
-    "invitation_revoke",
-    "member_list",
-    "member_remove",
-    "member_role",
-    "organization_detail",
-    "organization_list",
-    "organization_register",
-    "organization_reject",
+    "account_view",
+    "api_key_create_view",
+    "api_key_revoke_view",
+    "domain_challenge_check_view",
+    "domain_challenge_create_view",
+    "enrolment_commit_view",
+    "enrolment_detail_view",
+    "enrolment_list_view",
+    "enrolment_results_view",
+    "enrolment_template_view",
+    "invitation_accept_view",
+    "invitation_list_view",
+    "invitation_resend_view",
+    "invitation_revoke_view",
+    "member_list_view",
+    "member_remove_view",
+    "member_role_view",
+    "organization_detail_view",
+    "organization_list_view",
+    "organization_register_view",
+    "organization_reject_view",
     "organization_suspend_view",
-    "organization_verify",
-    "sponsor_candidates",
-    "sponsorship_list",
-    "sponsorship_revoke",
+    "organization_verify_view",
+    "sponsor_candidates_view",
+    "sponsorship_list_view",
+    "sponsorship_revoke_view",
 ]

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services
+from accounts import selectors
 from accounts.forms import ApiKeyCreateForm
 from accounts.models import User
+from accounts.services import api_keys
 from idverify.errors import DomainError
 from idverify.forms import apply_domain_error
 
@@ -40,7 +41,7 @@ def _render_account(
 
 @login_required
 @never_cache
-def account(request: HttpRequest) -> HttpResponse:
+def account_view(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)  # noqa: S101 - login_required guarantees it
     return _render_account(request, request.user, _key_form(request.user))
 
@@ -48,14 +49,14 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_POST
-def api_key_create(request: HttpRequest) -> HttpResponse:
+def api_key_create_view(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)  # noqa: S101
     form = _key_form(request.user, request.POST)
     if not form.is_valid():
         return _render_account(request, request.user, form)
     days = form.cleaned_data["expires_in_days"]
     try:
-        created = services.api_key_create(
+        created = api_keys.api_key_create(
             user=request.user,
             name=form.cleaned_data["name"],
             expires_at=timezone.now() + timedelta(days=days) if days else None,
@@ -71,10 +72,10 @@ def api_key_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_key_revoke(request: HttpRequest, key_id: str) -> HttpResponse:
+def api_key_revoke_view(request: HttpRequest, key_id: str) -> HttpResponse:
     assert isinstance(request.user, User)  # noqa: S101
     try:
-        key = services.api_key_revoke(user=request.user, key_public_id=key_id)
+        key = api_keys.api_key_revoke(user=request.user, key_public_id=key_id)
     except DomainError as error:
         messages.error(request, error.message)
     else:

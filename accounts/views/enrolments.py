@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import selectors
-from accounts.apis.enrolments import csv_response
-from accounts.enrolment import results, services
+from accounts.enrolment import results
 from accounts.forms import EnrolmentUploadForm
 from accounts.models import EnrolmentJob, Organization
+from accounts.services import enrolments
 from accounts.views.common import error_text, org_context, organization_for, viewer
 from idverify.errors import DomainError, NotFound
 from idverify.forms import apply_domain_error
@@ -39,7 +39,7 @@ def _render_list(
 
 
 @login_required
-def enrolment_list(request: HttpRequest, org_id: str) -> HttpResponse:
+def enrolment_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
     if request.method != "POST":
         org = organization_for(request, org_id, manage=True)
         return _render_list(request, org, EnrolmentUploadForm())
@@ -48,7 +48,7 @@ def enrolment_list(request: HttpRequest, org_id: str) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = services.enrolment_submit(
+            job = enrolments.enrolment_submit(
                 actor=viewer(request),
                 organization=org,
                 file=upload.file,
@@ -73,7 +73,7 @@ def _job(request: HttpRequest, org: Organization, job_id: str) -> EnrolmentJob:
 
 
 @login_required
-def enrolment_detail(request: HttpRequest, org_id: str, job_id: str) -> HttpResponse:
+def enrolment_detail_view(request: HttpRequest, org_id: str, job_id: str) -> HttpResponse:
     org = organization_for(request, org_id, manage=True)
     job = _job(request, org, job_id)
     context = org_context(request, org, "enrolments")
@@ -100,11 +100,11 @@ def enrolment_detail(request: HttpRequest, org_id: str, job_id: str) -> HttpResp
 
 @login_required
 @require_POST
-def enrolment_commit(request: HttpRequest, org_id: str, job_id: str) -> HttpResponse:
+def enrolment_commit_view(request: HttpRequest, org_id: str, job_id: str) -> HttpResponse:
     org = organization_for(request, org_id, manage=True, write=True)
     dry_run = _job(request, org, job_id)
     try:
-        job = services.enrolment_commit(
+        job = enrolments.enrolment_commit(
             actor=viewer(request),
             organization=org,
             dry_run=dry_run,
@@ -117,14 +117,14 @@ def enrolment_commit(request: HttpRequest, org_id: str, job_id: str) -> HttpResp
 
 
 @login_required
-def enrolment_results(request: HttpRequest, org_id: str, job_id: str) -> StreamingHttpResponse:
+def enrolment_results_view(request: HttpRequest, org_id: str, job_id: str) -> StreamingHttpResponse:
     org = organization_for(request, org_id, manage=True)
     job = _job(request, org, job_id)
-    return csv_response(results.results_csv(job), f"enrolment-{job.public_id}.csv")
+    return results.results_response(job)
 
 
 @login_required
-def enrolment_template(request: HttpRequest) -> HttpResponse:
+def enrolment_template_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(results.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="enrolment-template.csv"'
     return response

@@ -11,40 +11,40 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts import declarations, registration, selectors
+from accounts import declarations, selectors
 from accounts.forms import ReasonForm, RegistrationForm
 from accounts.models import Organization, User
-from accounts.sponsorship import organization_suspend
+from accounts.services import domain_challenges, organizations
 from accounts.views.common import org_context, organization_for, report, viewer
 from idverify.errors import DomainError
 from idverify.forms import apply_domain_error
 
 
 @login_required
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list_view(request: HttpRequest) -> HttpResponse:
     user = viewer(request)
-    organizations = selectors.organization_list(viewer=user)
+    listed = selectors.organization_list(viewer=user)
     return render(
         request,
         "accounts/organizations/list.html",
         {
-            "organizations": organizations,
+            "organizations": listed,
             "conflicting_eins": selectors.ein_conflicts_all(viewer=user),
         },
     )
 
 
 @login_required
-def organization_register(request: HttpRequest) -> HttpResponse:
+def organization_register_view(request: HttpRequest) -> HttpResponse:
     declaration = declarations.CURRENT
     if request.method == "POST":
         form = RegistrationForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                org = registration.organization_register(
+                org = organizations.organization_register(
                     actor=viewer(request),
-                    details=registration.RegistrationDetails.from_data(data),
+                    details=organizations.RegistrationDetails.from_data(data),
                     signature_name=data["signature_name"],
                     declaration_sha256=data["declaration_sha256"],
                     declaration_accepted=data["declaration_accepted"],
@@ -68,7 +68,7 @@ def organization_register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_detail(request: HttpRequest, org_id: str) -> HttpResponse:
+def organization_detail_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request, org_id)
     context = org_context(request, org, "overview")
     context.update(
@@ -80,7 +80,7 @@ def organization_detail(request: HttpRequest, org_id: str) -> HttpResponse:
             "ein_conflicts": selectors.organization_ein_conflicts(
                 viewer=viewer(request), organization=org
             ),
-            "pending_expires_at": registration.pending_expires_at(org),
+            "pending_expires_at": selectors.pending_expires_at(org),
         }
     )
     return render(request, "accounts/organizations/detail.html", context)
@@ -100,34 +100,34 @@ def _reason(request: HttpRequest) -> str:
 
 @login_required
 @require_POST
-def domain_challenge_create(request: HttpRequest, org_id: str) -> HttpResponse:
+def domain_challenge_create_view(request: HttpRequest, org_id: str) -> HttpResponse:
     return _act(
         request,
         org_id,
         "A new DNS record is ready to publish.",
-        lambda user, org: registration.domain_challenge_create(actor=user, organization=org),
+        lambda user, org: domain_challenges.domain_challenge_create(actor=user, organization=org),
     )
 
 
 @login_required
 @require_POST
-def domain_challenge_check(request: HttpRequest, org_id: str) -> HttpResponse:
+def domain_challenge_check_view(request: HttpRequest, org_id: str) -> HttpResponse:
     return _act(
         request,
         org_id,
         "The domain is proven.",
-        lambda user, org: registration.domain_challenge_check(actor=user, organization=org),
+        lambda user, org: domain_challenges.domain_challenge_check(actor=user, organization=org),
     )
 
 
 @login_required
 @require_POST
-def organization_verify(request: HttpRequest, org_id: str) -> HttpResponse:
+def organization_verify_view(request: HttpRequest, org_id: str) -> HttpResponse:
     return _act(
         request,
         org_id,
         "The organisation is verified.",
-        lambda user, org: registration.organization_verify(
+        lambda user, org: organizations.organization_verify(
             actor=user, organization=org, reason=_reason(request)
         ),
     )
@@ -140,7 +140,7 @@ def organization_suspend_view(request: HttpRequest, org_id: str) -> HttpResponse
         request,
         org_id,
         "The organisation and all its sponsorships are suspended.",
-        lambda user, org: organization_suspend(
+        lambda user, org: organizations.organization_suspend(
             actor=user, organization=org, reason=_reason(request)
         ),
     )
@@ -148,12 +148,12 @@ def organization_suspend_view(request: HttpRequest, org_id: str) -> HttpResponse
 
 @login_required
 @require_POST
-def organization_reject(request: HttpRequest, org_id: str) -> HttpResponse:
+def organization_reject_view(request: HttpRequest, org_id: str) -> HttpResponse:
     return _act(
         request,
         org_id,
         "The registration is rejected; its EIN is free for the genuine organisation.",
-        lambda user, org: registration.organization_reject(
+        lambda user, org: organizations.organization_reject(
             actor=user, organization=org, reason=_reason(request)
         ),
     )

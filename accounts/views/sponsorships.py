@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, sponsorship
+from accounts import selectors
 from accounts.forms import ReasonForm, SponsorForm
 from accounts.models import Organization
+from accounts.services import sponsorships
 from accounts.views.common import error_text, org_context, organization_for, viewer
 from idverify.errors import DomainError, NotFound, SelfApproval, ValidationFailed
 from idverify.forms import apply_domain_error
@@ -43,7 +44,7 @@ def _render(request: HttpRequest, org: Organization, form: SponsorForm) -> HttpR
 
 
 @login_required
-def sponsorship_list(request: HttpRequest, org_id: str) -> HttpResponse:
+def sponsorship_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request, org_id)
     if request.method != "POST":
         return _render(request, org, SponsorForm(members=_members(request, org)))
@@ -53,12 +54,12 @@ def sponsorship_list(request: HttpRequest, org_id: str) -> HttpResponse:
             member = selectors.membership_get(
                 viewer=viewer(request), organization=org, user_public_id=form.cleaned_data["member"]
             )
-            sponsorship.sponsorship_create(
+            sponsorships.sponsorship_create(
                 actor=viewer(request),
                 organization=org,
                 user=member.user,
                 basis=form.cleaned_data["basis"],
-                expires_at=sponsorship.months_after(
+                expires_at=sponsorships.months_after(
                     timezone.now(), form.cleaned_data["period_months"]
                 ),
             )
@@ -74,7 +75,7 @@ def sponsorship_list(request: HttpRequest, org_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def sponsor_candidates(request: HttpRequest, org_id: str) -> HttpResponse:
+def sponsor_candidates_view(request: HttpRequest, org_id: str) -> HttpResponse:
     """Sponsor the checked members the roster marks for sponsorship, on one basis."""
     org = organization_for(request, org_id)
     user = viewer(request)
@@ -87,12 +88,14 @@ def sponsor_candidates(request: HttpRequest, org_id: str) -> HttpResponse:
     try:
         if not chosen:
             raise ValidationFailed("Tick at least one person to sponsor.")
-        created = sponsorship.sponsorships_create_many(
+        created = sponsorships.sponsorships_create_many(
             actor=user,
             organization=org,
             users=chosen,
             basis=str(request.POST.get("basis", "")),
-            expires_at=sponsorship.months_after(timezone.now(), sponsorship.DEFAULT_PERIOD_MONTHS),
+            expires_at=sponsorships.months_after(
+                timezone.now(), sponsorships.DEFAULT_PERIOD_MONTHS
+            ),
         )
     except DomainError as error:
         messages.error(request, error_text(error))
@@ -103,7 +106,7 @@ def sponsor_candidates(request: HttpRequest, org_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def sponsorship_revoke(request: HttpRequest, org_id: str, sponsorship_id: str) -> HttpResponse:
+def sponsorship_revoke_view(request: HttpRequest, org_id: str, sponsorship_id: str) -> HttpResponse:
     org = organization_for(request, org_id)
     try:
         found = selectors.sponsorship_get(
@@ -112,7 +115,7 @@ def sponsorship_revoke(request: HttpRequest, org_id: str, sponsorship_id: str) -
     except NotFound as exc:
         raise Http404(exc.message) from None
     try:
-        sponsorship.sponsorship_revoke(
+        sponsorships.sponsorship_revoke(
             actor=viewer(request), sponsorship=found, reason=str(request.POST.get("reason", ""))
         )
     except DomainError as error:

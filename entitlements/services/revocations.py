@@ -37,7 +37,7 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from accounts.selectors import is_compliance_officer
 from accounts.separation import require_other_person
-from accounts.sponsorship import organization_sponsorships_revoke
+from accounts.services.sponsorships import organization_sponsorships_revoke
 from audit.services import AuditEntry, audit_record, audit_record_many
 from entitlements import versions
 from entitlements.models import IssuedToken, ModelTier, RevocationState, UserRevocation

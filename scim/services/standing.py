@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, RosterEntry, Sponsorship, User
-from accounts.sponsorship import DEFAULT_PERIOD
+from accounts.services.sponsorships import DEFAULT_PERIOD
 from audit.services import AuditEntry, audit_record, audit_record_many
 from entitlements.services.revocations import users_tokens_void
 from scim.models import ScimSettings, ScimUser

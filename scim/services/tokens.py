@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Organization, User
-from accounts.selectors import organization_role
+from accounts.models import Organization, User
+from accounts.selectors import require_signing_official
 from audit.services import audit_record
-from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from idverify.errors import Conflict, NotFound, ValidationFailed
 from idverify.url_ids import uuid_or_not_found
 from scim import tokens
 from scim.models import ScimToken
@@ -24,11 +24,6 @@ class CreatedScimToken:
     plaintext: str  # shown once, never stored
 
 
-def require_signing_official(actor: User, organization: Organization) -> None:
-    if organization_role(user=actor, organization=organization) != Membership.Role.SIGNING_OFFICIAL:
-        raise PermissionDenied("Only a signing official of the organisation can do this.")
-
-
 def scim_token_create(
     *, actor: User | None, organization: Organization, name: str
 ) -> CreatedScimToken:
@@ -39,7 +34,7 @@ def scim_token_create(
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
         if actor is not None:
-            require_signing_official(actor, org)
+            require_signing_official(user=actor, organization=org)
         if org.status != Organization.Status.VERIFIED:
             raise Conflict("Only a verified organisation can provision people with SCIM.")
         live = ScimToken.objects.filter(organization=org, revoked_at__isnull=True).count()
@@ -71,7 +66,7 @@ def scim_token_revoke(
 ) -> ScimToken:
     wanted = uuid_or_not_found(token_public_id, what="SCIM token")
     with transaction.atomic():
-        require_signing_official(actor, organization)
+        require_signing_official(user=actor, organization=organization)
         token = (
             ScimToken.objects.select_for_update()
             .filter(organization=organization, public_id=wanted)

@@ -20,9 +20,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.invitations import SEND_TASK, clean_email, new_invitation
 from accounts.models import Invitation, Membership, Organization, User
 from accounts.queue import enqueue_on_commit
+from accounts.selectors import email_in_proven_domain
+from accounts.services.invitations import SEND_TASK, clean_email, new_invitation
 from audit.services import audit_record
 from idverify.errors import NotFound, ValidationFailed
 from scim.errors import UserNameTaken, VersionMismatch
@@ -86,14 +87,6 @@ def _address(data: UserData) -> str:
         return ""
 
 
-def in_proven_domain(organization: Organization, email: str) -> bool:
-    domain = organization.website_domain.strip().lower().rstrip(".")
-    if not (organization.domain_verified_at and domain):
-        return False
-    host = email.rpartition("@")[2]
-    return host == domain or host.endswith("." + domain)
-
-
 def _full_name(data: UserData) -> str:
     joined = " ".join(p for p in (data.given_name, data.family_name) if p)
     return (data.formatted_name or joined or data.display_name)[:200]
@@ -131,7 +124,7 @@ def _link(token: ScimToken, organization: Organization, email: str) -> User | No
         and Membership.objects.filter(user=user, organization=organization).exists()
     ):
         return user
-    if not in_proven_domain(organization, email):
+    if not email_in_proven_domain(organization=organization, email=email):
         return None
     if user is None:
         user = User.objects.create_user(email=email, password=None)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from accounts.selectors import is_compliance_officer
-from accounts.sponsorship import organization_sponsorships_revoke
+from accounts.services.sponsorships import organization_sponsorships_revoke
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from idverify.reasons import reason_problem

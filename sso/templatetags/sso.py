@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Membership, Organization, User
 from accounts.selectors import organization_role
-from sso.models import SsoConnection
+from sso.selectors import connection_for_organization
 from sso.services import slug_for
 
 register = template.Library()
@@ -27,9 +27,7 @@ def sso_section(context: dict[str, Any], organization: Organization) -> dict[str
         # Its people see how they sign in; its admins and officials see the settings.
         "show": role is not None,
         "organization": organization,
-        "connection": SsoConnection.objects.select_related("app")
-        .filter(organization=organization)
-        .first(),
+        "connection": connection_for_organization(organization),
         "redirect_uri": request.build_absolute_uri(
             reverse("openid_connect_callback", kwargs={"provider_id": slug})
         ),

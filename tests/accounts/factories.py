@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.invitations import new_invitation
 from accounts.models import Invitation, Membership, Organization, User
+from accounts.services.invitations import new_invitation
 from tests.support.factories import MembershipFactory
 
 

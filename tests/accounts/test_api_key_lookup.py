@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts import api_keys
 from accounts.models import ApiKey, User
 from accounts.selectors import api_key_by_digest
-from accounts.services import api_key_create, api_key_revoke
+from accounts.services.api_keys import api_key_create, api_key_revoke
 from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(databases=["default"])

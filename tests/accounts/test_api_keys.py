@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from accounts import api_keys
 from accounts.models import ApiKey, User
-from accounts.services import api_key_create, api_key_revoke, api_keys_prune
+from accounts.services.api_keys import api_key_create, api_key_revoke, api_keys_prune
 from audit.models import AuditEvent
 from tests.support.api import assert_api_error
 from tests.support.people import sign_in_with_second_factor

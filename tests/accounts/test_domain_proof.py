@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import DomainChallenge, Organization, User
-from accounts.registration import (
+from accounts.services.domain_challenges import (
     DomainNotProven,
     domain_challenge_check,
     domain_challenge_create,

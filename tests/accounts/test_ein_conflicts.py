@@ -19,18 +19,17 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts import declarations
-from accounts.invitations import invitation_create
+from accounts import declarations, tasks
 from accounts.models import Invitation, Membership, Organization, User
-from accounts.registration import (
+from accounts.services.domain_challenges import domain_challenge_create
+from accounts.services.invitations import invitation_create
+from accounts.services.organizations import (
     RegistrationDetails,
-    domain_challenge_create,
     organization_register,
     organization_reject,
     organization_verify,
     organizations_expire_pending,
 )
-from accounts.tasks import expire_pending_organizations
 from audit.models import AuditEvent
 from idverify.errors import Conflict, PermissionDenied, SelfApproval, ValidationFailed
 from tests.support.api import assert_api_error, json_body
@@ -220,7 +219,7 @@ def test_an_unverified_registration_expires_and_releases_its_ein(
     Organization.objects.filter(pk=genuine.pk).update(
         created_at=timezone.now() - timedelta(days=30, seconds=1)
     )
-    assert expire_pending_organizations.apply().get() == 1
+    assert tasks.organizations_expire_pending.apply().get() == 1
     assert organizations_expire_pending() == 0  # nothing left to do
     genuine.refresh_from_db()
     assert genuine.status == Organization.Status.EXPIRED

@@ -14,10 +14,6 @@ from django.utils import timezone
 
 from accounts.enrolment.results import results_csv
 from accounts.enrolment.runner import enrolment_job_run
-from accounts.enrolment.services import (
-    enrolment_commit,
-    enrolment_submit,
-)
 from accounts.models import (
     EnrolmentJob,
     EnrolmentResultChunk,
@@ -28,6 +24,7 @@ from accounts.models import (
     RosterEntry,
     User,
 )
+from accounts.services.enrolments import enrolment_commit, enrolment_submit
 from idverify.errors import Conflict, PermissionDenied
 from tests.accounts.factories import HEADER, csv_bytes, csv_file, staff_rows
 from tests.support.people import sign_in_with_second_factor

@@ -11,10 +11,6 @@ from django.utils import timezone
 
 from accounts.enrolment import apply as enrolment_apply
 from accounts.enrolment.runner import MAX_ATTEMPTS, enrolment_job_run
-from accounts.enrolment.services import (
-    enrolments_prune,
-    enrolments_resume_stalled,
-)
 from accounts.models import (
     EnrolmentJob,
     EnrolmentResultChunk,
@@ -24,6 +20,7 @@ from accounts.models import (
     RosterEntry,
     User,
 )
+from accounts.services.enrolments import enrolments_prune, enrolments_resume_stalled
 from audit.models import AuditEvent
 from tests.accounts.factories import HEADER, csv_bytes, staff_rows
 from tests.accounts.test_enrolment_jobs import Status, counts, result_rows, run, submit

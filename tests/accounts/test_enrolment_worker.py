@@ -30,7 +30,6 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import F
 
-from accounts.enrolment.services import enrolment_submit
 from accounts.models import (
     EnrolmentJob,
     EnrolmentResultChunk,
@@ -39,6 +38,7 @@ from accounts.models import (
     RosterEntry,
     User,
 )
+from accounts.services.enrolments import enrolment_submit
 from tests.accounts.factories import HEADER, csv_bytes, csv_file, staff_rows
 from tests.support.celery_worker import Worker, broker_app, broker_url, start_worker
 

@@ -17,9 +17,9 @@ from rest_framework.test import APIClient
 
 from accounts.enrolment.csvfile import COLUMNS
 from accounts.enrolment.rows import check_row
-from accounts.invitations import clean_email
 from accounts.models import Invitation, Organization, User
-from accounts.services import user_create
+from accounts.services.invitations import clean_email
+from accounts.services.users import user_create
 from idverify.errors import ValidationFailed
 from tests.support.api import assert_api_error
 from tests.support.people import sign_in_with_second_factor

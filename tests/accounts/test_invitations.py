@@ -16,16 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.invitations import (
+from accounts.models import Invitation, Membership, Organization, RosterEntry, User
+from accounts.services.invitation_emails import invitation_emails_send, invitations_send_pending
+from accounts.services.invitations import (
     invitation_accept,
     invitation_create,
-    invitation_emails_send,
     invitation_resend,
     invitation_revoke,
-    invitations_send_pending,
     token_digest,
 )
-from accounts.models import Invitation, Membership, Organization, RosterEntry, User
 from accounts.views.common import after_join_url
 from audit.models import AuditEvent
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed

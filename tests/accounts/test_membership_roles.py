@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.membership import membership_remove, membership_role_set
 from accounts.models import Membership, Organization, RosterEntry, Sponsorship, User
-from accounts.sponsorship import sponsorship_create
+from accounts.services.memberships import membership_remove, membership_role_set
+from accounts.services.sponsorships import sponsorship_create
 from audit.models import AuditEvent
 from idverify.errors import Conflict, PermissionDenied, ValidationFailed
 from tests.accounts.factories import signing_official

@@ -16,7 +16,6 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.enrolment.runner import enrolment_job_run
-from accounts.enrolment.services import enrolment_submit
 from accounts.models import (
     DomainChallenge,
     EnrolmentJob,
@@ -27,8 +26,9 @@ from accounts.models import (
     Sponsorship,
     User,
 )
-from accounts.registration import domain_challenge_create
-from accounts.sponsorship import sponsorship_create
+from accounts.services.domain_challenges import domain_challenge_create
+from accounts.services.enrolments import enrolment_submit
+from accounts.services.sponsorships import sponsorship_create
 from tests.accounts.dns_server import dns_server
 from tests.accounts.factories import HEADER, csv_bytes, csv_file, invitation, signing_official
 from tests.support.factories import MembershipFactory

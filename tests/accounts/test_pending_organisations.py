@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from accounts.enrolment.services import enrolment_commit, enrolment_submit
-from accounts.invitations import invitation_create, invitation_resend
 from accounts.models import EnrolmentJob, Invitation, Organization, User
+from accounts.services.enrolments import enrolment_commit, enrolment_submit
+from accounts.services.invitations import invitation_create, invitation_resend
 from idverify.errors import Conflict
 from tests.accounts.factories import HEADER, csv_bytes, csv_file, staff_rows
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import ApiKey, Membership, Organization, User
-from accounts.services import api_key_create
+from accounts.services.api_keys import api_key_create
 from audit.models import AuditEvent
 from tests.support.api import assert_api_error
 from tests.support.people import sign_in_with_second_factor

@@ -16,9 +16,10 @@ from django.db import connections
 from django.db.models import Sum
 from rest_framework.test import APIClient
 
-from accounts.invitations import invitation_create, invitation_resend
 from accounts.models import Invitation, Organization, User
-from accounts.services import api_key_create, user_create
+from accounts.services.api_keys import api_key_create
+from accounts.services.invitations import invitation_create, invitation_resend
+from accounts.services.users import user_create
 from idverify.errors import Conflict, ValidationFailed
 from tests.support.api import assert_api_error
 

@@ -9,7 +9,11 @@ from rest_framework.test import APIClient
 
 from accounts import declarations
 from accounts.models import Membership, Organization, OrganizationDeclaration, User
-from accounts.registration import RegistrationDetails, organization_register, organization_verify
+from accounts.services.organizations import (
+    RegistrationDetails,
+    organization_register,
+    organization_verify,
+)
 from audit.models import AuditEvent
 from idverify.errors import Conflict, PermissionDenied, ValidationFailed
 from tests.support.api import assert_api_error

@@ -16,12 +16,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.admin import MembershipInline
-from accounts.invitations import invitation_accept, invitation_create, invitation_token
-from accounts.membership import membership_role_set
 from accounts.models import Membership, Organization, RosterEntry, Sponsorship, User
-from accounts.registration import organization_verify
 from accounts.selectors import sponsorship_candidates
-from accounts.sponsorship import sponsorship_create, sponsorships_create_many
+from accounts.services.invitations import invitation_accept, invitation_create, invitation_token
+from accounts.services.memberships import membership_role_set
+from accounts.services.organizations import organization_verify
+from accounts.services.sponsorships import sponsorship_create, sponsorships_create_many
 from audit.models import AuditEvent
 from idverify.errors import SelfApproval
 from tests.accounts.factories import signing_official

@@ -8,9 +8,9 @@ import pytest
 
 from accounts import signals
 from accounts.models import Membership, Organization, Sponsorship, User
-from accounts.sponsorship import (
+from accounts.services.organizations import organization_suspend
+from accounts.services.sponsorships import (
     organization_sponsorships_revoke,
-    organization_suspend,
     sponsorship_create,
     sponsorship_revoke,
 )

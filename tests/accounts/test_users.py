@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError
 
 from accounts.models import User
-from accounts.services import user_create
+from accounts.services.users import user_create
 from idverify.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from accounts.enrolment.services import enrolment_submit
-from accounts.invitations import new_invitation
 from accounts.models import EnrolmentJob, Invitation, Organization, RosterEntry, User
+from accounts.services.enrolments import enrolment_submit
+from accounts.services.invitations import new_invitation
 from tests.accounts.factories import HEADER, csv_bytes, csv_file
 from tests.support.browser import axe_check, browser_login
 from tests.support.factories import PASSWORD

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from accounts.enrolment.services import enrolment_submit
 from accounts.models import Organization, User
+from accounts.services.enrolments import enrolment_submit
 from attestations.models import DocumentType
 from attestations.services import document_submit
 from entitlements.models import ModelTier

@@ -13,8 +13,8 @@ import pytest
 from pytest_django.fixtures import Settings
 
 from accounts.models import Membership, Organization, User
-from accounts.services import api_key_create
-from accounts.sponsorship import sponsorship_revoke
+from accounts.services.api_keys import api_key_create
+from accounts.services.sponsorships import sponsorship_revoke
 from audit.models import AuditEvent
 from entitlements.services.keys import signing_keys_ensure
 from entitlements.services.revocations import revocation_document_resign

@@ -10,7 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Organization, Sponsorship, User
-from accounts.sponsorship import organization_suspend
+from accounts.services.organizations import organization_suspend
 from audit.models import AuditEvent
 from entitlements.models import IssuedToken, ModelTier, RevocationState, UserRevocation
 from entitlements.publication import revocation_document

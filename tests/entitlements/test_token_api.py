@@ -17,7 +17,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, User
-from accounts.sponsorship import sponsorship_revoke
+from accounts.services.sponsorships import sponsorship_revoke
 from attestations.selectors import declaration_current
 from attestations.services import attestation_submit
 from audit.models import AuditEvent

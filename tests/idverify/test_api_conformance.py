@@ -26,10 +26,10 @@ from typing import Any
 import pytest
 from pytest_django.fixtures import Settings
 
-from accounts.invitations import invitation_create
 from accounts.models import ApiKey, Membership, Organization, User
-from accounts.services import api_key_create
-from accounts.sponsorship import sponsorship_create
+from accounts.services.api_keys import api_key_create
+from accounts.services.invitations import invitation_create
+from accounts.services.sponsorships import sponsorship_create
 from entitlements.services.clients import model_client_create
 from tests.attestations.factories import DocumentFactory
 from tests.entitlements.support import person, tier

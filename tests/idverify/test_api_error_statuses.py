@@ -17,8 +17,8 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.invitations import invitation_create, invitation_revoke
 from accounts.models import Organization, User
+from accounts.services.invitations import invitation_create, invitation_revoke
 from entitlements.models import ModelTier
 from tests.entitlements.support import person, tier
 from tests.support.api import assert_api_error

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import ApiKey, User
-from accounts.services import api_key_create
-from accounts.tasks import prune_api_keys
+from accounts.services.api_keys import api_key_create
+from accounts.tasks import api_keys_prune
 from idverify.celery import app
 from tests.support.celery_worker import broker_app, celery_worker
 
@@ -28,12 +28,12 @@ def test_celery_is_configured_for_json_time_limits_and_a_schedule() -> None:
     assert {"accounts.api_keys_prune", "audit.seal_pending"} <= scheduled
     app.loader.import_default_modules()  # what a worker does at start-up
     assert all(name in app.tasks for name in scheduled)
-    assert prune_api_keys.acks_late is True
+    assert api_keys_prune.acks_late is True
 
 
 def test_without_a_broker_tasks_run_in_process(db: None) -> None:
     assert app.conf.task_always_eager is True
-    assert prune_api_keys.delay().get() == 0
+    assert api_keys_prune.delay().get() == 0
 
 
 @pytest.mark.broker
@@ -43,7 +43,7 @@ def test_a_task_runs_through_redis_in_a_worker_process(tmp_path: Path, owner: Us
     ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now() - timedelta(days=365))
 
     with celery_worker(tmp_path) as worker, broker_app():
-        prune_api_keys.apply_async(queue=worker.queue)
+        api_keys_prune.apply_async(queue=worker.queue)
         deadline = time.monotonic() + 60
         while ApiKey.objects.filter(pk=key.pk).exists():
             if time.monotonic() > deadline or worker.process.poll() is not None:

@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from accounts import api_keys
 from accounts.models import User
-from accounts.services import api_key_create
+from accounts.services.api_keys import api_key_create
 from entitlements.services.clients import CLIENT_ID_PREFIX, model_client_create
 from entitlements.services.tokens import token_issue
 from idverify.secret_tokens import checksum

@@ -20,9 +20,9 @@ import pytest
 from django.conf import settings
 from pytest_django.fixtures import Settings
 
-from accounts.enrolment.services import enrolments_resume_stalled
 from accounts.models import EnrolmentJob, Organization, RosterEntry, User
-from accounts.services import api_key_create
+from accounts.services.api_keys import api_key_create
+from accounts.services.enrolments import enrolments_resume_stalled
 from entitlements.services.keys import signing_keys_ensure
 from idverify.celery import app
 from idverify_verifier import Verifier

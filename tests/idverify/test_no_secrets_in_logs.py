@@ -21,9 +21,9 @@ from django.core.mail import EmailMessage
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.invitations import invitation_create
 from accounts.models import Organization, User
-from accounts.views import people as people_views
+from accounts.services.invitations import invitation_create
+from accounts.views import invitations as invitation_views
 from idverify.logging import JsonFormatter
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -122,7 +122,7 @@ def _journey(owner: User, org: Organization, monkeypatch: pytest.MonkeyPatch) ->
 
     failing = Client(raise_request_exception=False)
     with monkeypatch.context() as patch:
-        patch.setattr(people_views, "redirect", crash)
+        patch.setattr(invitation_views, "redirect", crash)
         assert failing.get(f"{accept.path}?{accept.query}").status_code == 500
         patch.setattr(ConfirmEmailView, "get_object", crash)
         assert failing.get(confirm).status_code == 500

@@ -23,7 +23,7 @@ import pytest
 from django.conf import settings
 
 from accounts.models import User
-from accounts.services import api_key_create
+from accounts.services.api_keys import api_key_create
 from entitlements.services.keys import SIGNER_CACHE_SECONDS, signing_keys_ensure
 from idverify_verifier import InvalidToken, Verifier
 from tests.entitlements.support import person, tier

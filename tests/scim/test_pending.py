@@ -6,10 +6,10 @@ from typing import Any
 
 from django.core import mail
 
-from accounts.invitations import invitation_accept, invitation_token
 from accounts.models import Invitation, Membership, Sponsorship, User
+from accounts.services.invitations import invitation_accept, invitation_token
 from scim.models import ScimUser
-from scim.services.settings import scim_sponsor_mapping_set
+from scim.services.sponsor_mapping import scim_sponsor_mapping_set
 from tests.scim.conftest import GROUP, Scim
 
 

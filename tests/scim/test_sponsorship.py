@@ -18,7 +18,7 @@ from entitlements.models import IssuedToken, RevocationState
 from entitlements.publication import revocation_document
 from entitlements.services.tokens import token_issue
 from scim.models import ScimGroup
-from scim.services.settings import scim_sponsor_mapping_set
+from scim.services.sponsor_mapping import scim_sponsor_mapping_set
 from tests.accounts.factories import signing_official
 from tests.attestations.factories import AttestationFactory
 from tests.entitlements.support import signals, tier

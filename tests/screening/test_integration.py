@@ -12,8 +12,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Organization, User
-from accounts.registration.decisions import organization_verify
 from accounts.screening_hook import screen_organization
+from accounts.services.organizations import organization_verify
 from audit.models import AuditEvent
 from entitlements import token_store
 from entitlements.models import IssuedToken, UserRevocation

@@ -35,7 +35,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, User
-from accounts.services import api_key_create
+from accounts.services.api_keys import api_key_create
 from tests.support.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 

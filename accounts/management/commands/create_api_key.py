@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.services import api_key_create
+from accounts.services.api_keys import api_key_create
 from idverify.errors import DomainError
 
 

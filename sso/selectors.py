@@ -1,25 +1,14 @@
-"""Whose single sign-on an address is: the verified organisation whose proven website domain
-holds it (the domain itself or a subdomain), the most specific one when two do."""
+"""Reads of single sign-on. Above all, whose single sign-on an address is: the verified
+organisation whose proven website domain holds it (the domain itself or a subdomain), the
+most specific one when two do."""
 
 from __future__ import annotations
 
 from django.db.models.functions import Lower
 
 from accounts.models import Organization
+from accounts.selectors import email_domain
 from sso.models import SsoConnection
-
-
-def email_domain(email: str) -> str:
-    return email.strip().rpartition("@")[2].lower().rstrip(".")
-
-
-def in_domain(organization: Organization, email: str) -> bool:
-    """The address is in the organisation's proven domain (as SCIM decides who joins)."""
-    domain = organization.website_domain.strip().lower().rstrip(".")
-    if not (organization.domain_verified_at and domain and "@" in email):
-        return False
-    host = email_domain(email)
-    return host == domain or host.endswith("." + domain)
 
 
 def _suffixes(host: str) -> list[str]:
@@ -49,3 +38,8 @@ def connection_for_email(email: str) -> SsoConnection | None:
 def mandatory_connection_for(email: str) -> SsoConnection | None:
     connection = connection_for_email(email)
     return connection if connection is not None and connection.mandatory else None
+
+
+def connection_for_organization(organization: Organization) -> SsoConnection | None:
+    """The organisation's SSO connection, with its app, if it has one."""
+    return SsoConnection.objects.select_related("app").filter(organization=organization).first()

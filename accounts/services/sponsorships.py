@@ -1,8 +1,8 @@
 """Sponsorship writes: a signing official vouches for a member, or withdraws it.
 
-Revocation and organisation suspension drop the member's verification level
-at once (levels are computed from live rows) and announce it after commit
-through ``accounts.signals`` so that live tokens are revoked too.
+Revocation (and organisation suspension, ``accounts.services.organizations``) drops
+the member's verification level at once (levels are computed from live rows) and is
+announced after commit through ``accounts.signals`` so that live tokens are revoked too.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts import signals
 from accounts.models import Membership, Organization, Sponsorship, User
-from accounts.selectors import is_compliance_officer, organization_role
+from accounts.selectors import is_compliance_officer, require_signing_official
 from accounts.separation import require_other_person
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -34,11 +34,6 @@ def months_after(start: datetime, months: int) -> datetime:
     year, month = start.year + index // 12, index % 12 + 1
     day = min(start.day, calendar.monthrange(year, month)[1])
     return start.replace(year=year, month=month, day=day)
-
-
-def _require_signing_official(actor: User, organization: Organization) -> None:
-    if organization_role(user=actor, organization=organization) != Membership.Role.SIGNING_OFFICIAL:
-        raise PermissionDenied("Only a signing official of the organisation can do this.")
 
 
 def sponsorship_create(
@@ -68,7 +63,7 @@ def sponsorship_create(
         )
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
-        _require_signing_official(actor, org)
+        require_signing_official(user=actor, organization=org)
         require_other_person(
             actor=actor,
             subject=user,
@@ -108,7 +103,7 @@ def sponsorship_revoke(*, actor: User, sponsorship: Sponsorship, reason: str) ->
             .get(pk=sponsorship.pk)
         )
         if not is_compliance_officer(actor):
-            _require_signing_official(actor, locked.organization)
+            require_signing_official(user=actor, organization=locked.organization)
         if locked.status != Sponsorship.Status.ACTIVE:
             return locked
         locked.status = Sponsorship.Status.REVOKED
@@ -152,38 +147,6 @@ def organization_sponsorships_revoke(
             sponsorship_revoke(actor=actor, sponsorship=sponsorship, reason=reason)
             count += 1
     return count
-
-
-def organization_suspend(*, actor: User, organization: Organization, reason: str) -> Organization:
-    """Suspend an organisation: its sponsorships stop counting at once."""
-    if not is_compliance_officer(actor):
-        raise PermissionDenied("Only a compliance officer can suspend an organisation.")
-    reason = required_reason(reason, max_length=300)  # Organization.status_reason's size
-    with transaction.atomic():
-        org = Organization.objects.select_for_update().get(pk=organization.pk)
-        if org.status == Organization.Status.SUSPENDED:
-            return org
-        if org.is_closed:
-            raise Conflict("This registration is closed (rejected or expired); nothing to suspend.")
-        org.status = Organization.Status.SUSPENDED
-        org.save(update_fields=["status"])
-        suspended = Sponsorship.objects.filter(
-            organization=org, status=Sponsorship.Status.ACTIVE
-        ).update(status=Sponsorship.Status.SUSPENDED)
-        audit_record(
-            action="organization.suspended",
-            actor=actor,
-            subject_type="organization",
-            subject_id=org.public_id,
-            organization_id=org.public_id,
-            data={"reason": reason, "sponsorships_suspended": suspended},
-        )
-        transaction.on_commit(
-            lambda: signals.organization_suspended.send(
-                sender=Organization, organization=org, reason=reason, actor=actor
-            )
-        )
-    return org
 
 
 def sponsorships_create_many(

@@ -1,4 +1,4 @@
-"""Members and invitations of an organisation, and accepting an invitation."""
+"""Invitations to an organisation: the list and the form, resend, revoke, and accepting one."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import invitations, membership, selectors
-from accounts.forms import InvitationForm, RoleForm
-from accounts.models import Invitation, Membership
+from accounts import selectors
+from accounts.forms import InvitationForm
+from accounts.models import Invitation
+from accounts.services import invitations
 from accounts.views.common import (
     after_join_url,
     error_text,
@@ -26,60 +27,6 @@ from idverify.errors import DomainError, NotFound
 from idverify.forms import apply_domain_error
 
 _SESSION_KEY = "accounts.invitation_token"
-
-
-@login_required
-def member_list(request: HttpRequest, org_id: str) -> HttpResponse:
-    org = organization_for(request, org_id)
-    context = org_context(request, org, "members")
-    members = selectors.membership_list(viewer=viewer(request), organization=org)
-    context.update(
-        {
-            "members": [(m, RoleForm(initial={"role": m.role}, prefix=str(m.pk))) for m in members],
-            "signing_official_count": selectors.signing_officials(organization=org).count(),
-        }
-    )
-    return render(request, "accounts/organizations/members.html", context)
-
-
-def _member(request: HttpRequest, org_id: str, user_id: str) -> Membership:
-    org = organization_for(request, org_id, manage=True, write=True)
-    try:
-        return selectors.membership_get(
-            viewer=viewer(request), organization=org, user_public_id=user_id
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-
-
-@login_required
-@require_POST
-def member_role(request: HttpRequest, org_id: str, user_id: str) -> HttpResponse:
-    found = _member(request, org_id, user_id)
-    form = RoleForm(request.POST, prefix=str(found.pk))
-    role = form.cleaned_data["role"] if form.is_valid() else ""
-    report(
-        request,
-        lambda: membership.membership_role_set(
-            actor=viewer(request), organization=found.organization, user=found.user, role=role
-        ),
-        lambda changed: f"{found.user.email} is now {changed.get_role_display().lower()}.",
-    )
-    return redirect("organization-members", org_id=org_id)
-
-
-@login_required
-@require_POST
-def member_remove(request: HttpRequest, org_id: str, user_id: str) -> HttpResponse:
-    found = _member(request, org_id, user_id)
-    report(
-        request,
-        lambda: membership.membership_remove(
-            actor=viewer(request), organization=found.organization, user=found.user
-        ),
-        lambda _: f"{found.user.email} is no longer a member.",
-    )
-    return redirect("organization-members", org_id=org_id)
 
 
 def _render_invitations(request: HttpRequest, org_id: str, form: InvitationForm) -> HttpResponse:
@@ -102,7 +49,7 @@ def _render_invitations(request: HttpRequest, org_id: str, form: InvitationForm)
 
 
 @login_required
-def invitation_list(request: HttpRequest, org_id: str) -> HttpResponse:
+def invitation_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
     if request.method != "POST":
         return _render_invitations(request, org_id, InvitationForm())
     org = organization_for(request, org_id, manage=True, write=True)
@@ -132,7 +79,7 @@ def _invitation(request: HttpRequest, org_id: str, invitation_id: str) -> Invita
 
 @login_required
 @require_POST
-def invitation_resend(request: HttpRequest, org_id: str, invitation_id: str) -> HttpResponse:
+def invitation_resend_view(request: HttpRequest, org_id: str, invitation_id: str) -> HttpResponse:
     found = _invitation(request, org_id, invitation_id)
     report(
         request,
@@ -146,7 +93,7 @@ def invitation_resend(request: HttpRequest, org_id: str, invitation_id: str) -> 
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, org_id: str, invitation_id: str) -> HttpResponse:
+def invitation_revoke_view(request: HttpRequest, org_id: str, invitation_id: str) -> HttpResponse:
     found = _invitation(request, org_id, invitation_id)
     report(
         request,
@@ -159,7 +106,7 @@ def invitation_revoke(request: HttpRequest, org_id: str, invitation_id: str) -> 
 
 
 @never_cache
-def invitation_accept(request: HttpRequest) -> HttpResponse:
+def invitation_accept_view(request: HttpRequest) -> HttpResponse:
     """The link in the email. The token moves from the URL into the session at once, so it
     is not left in the browser history or sent on in a Referer header."""
     here = reverse("invitation-accept")

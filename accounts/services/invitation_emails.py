@@ -17,8 +17,8 @@ from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.invitations.links import invitation_token, token_key
 from accounts.models import Invitation
+from accounts.services.invitations import invitation_token, token_key
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from accounts.models import Membership, Organization, RosterEntry, Sponsorship, User
 from accounts.selectors import MANAGER_ROLES, organization_role
 from accounts.separation import require_no_self_promotion
-from accounts.sponsorship import sponsorship_revoke
+from accounts.services.sponsorships import sponsorship_revoke
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 

@@ -6,12 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from accounts.selectors import require_signing_official
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, ValidationFailed
 from idverify.url_ids import uuid_or_not_found
 from scim.models import ScimGroup, ScimSettings, ScimUser
 from scim.services.standing import sponsorship_reconcile
-from scim.services.tokens import require_signing_official
 
 
 def scim_sponsor_mapping_set(
@@ -25,7 +25,7 @@ def scim_sponsor_mapping_set(
     basis = basis.strip()
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
-        require_signing_official(actor, org)
+        require_signing_official(user=actor, organization=org)
         group = None
         if group_public_id:
             wanted = uuid_or_not_found(group_public_id, what="group")

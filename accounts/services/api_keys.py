@@ -1,4 +1,5 @@
-"""Writes about people and their API keys. Each owns its transaction and audit record."""
+"""Personal access tokens (API keys): create, note their use, revoke, prune. The key
+format itself is ``accounts.api_keys``."""
 
 from __future__ import annotations
 
@@ -6,17 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts import api_keys
-from accounts.email_addresses import FORMULA_MESSAGE
 from accounts.models import ApiKey, User
 from accounts.selectors import is_privileged
 from audit.services import audit_record
-from idverify.csvsafe import formula_start
 from idverify.errors import NotFound, ValidationFailed
-from idverify.ids import uuid_or_not_found
+from idverify.url_ids import uuid_or_not_found
 
 MAX_KEYS_PER_USER = 50
 # Revoked or expired keys are kept this long for the owner's reference, then removed.
@@ -27,30 +26,6 @@ PRUNE_AFTER = timedelta(days=90)
 class CreatedApiKey:
     api_key: ApiKey
     plaintext: str  # shown once, never stored
-
-
-def user_create(
-    *, email: str, password: str | None = None, full_name: str = "", actor: User | None = None
-) -> User:
-    email = email.strip().lower()
-    if formula_start(email):
-        raise ValidationFailed(FORMULA_MESSAGE, fields={"email": [FORMULA_MESSAGE]})
-    taken = ValidationFailed(
-        "An account with this email address already exists.",
-        fields={"email": ["An account with this email address already exists."]},
-    )
-    try:
-        with transaction.atomic():
-            if User.objects.filter(email__iexact=email).exists():
-                raise taken
-            user = User.objects.create_user(email=email, password=password, full_name=full_name)
-            audit_record(
-                action="user.created", actor=actor, subject_type="user", subject_id=user.public_id
-            )
-    except IntegrityError:
-        # Two sign-ups with one address at the same moment: the unique index decides.
-        raise taken from None
-    return user
 
 
 def privileged_key_expiry(now: datetime) -> datetime:

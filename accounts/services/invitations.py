@@ -3,7 +3,7 @@
 The link's token is never stored: it is an HMAC of the invitation's id and
 generation under a key derived from SECRET_KEY, and only its SHA-256 is kept
 for lookup. The email task rebuilds the token from ids alone
-(``accounts.invitations.emails``), so the queue never carries a secret.
+(``accounts.services.invitation_emails``), so the queue never carries a secret.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.email_addresses import FORMULA_MESSAGE
-from accounts.membership import ASSIGNABLE_ROLES
 from accounts.models import Invitation, Membership, Organization, RosterEntry, User
 from accounts.queue import enqueue_on_commit
 from accounts.selectors import organization_role
 from accounts.separation import require_other_person
+from accounts.services.memberships import ASSIGNABLE_ROLES
 from audit.services import audit_record
 from idverify.csvsafe import formula_start
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
