@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from entitlements import publication
+from idverify.api_errors import domain_error_json
 from idverify.errors import DomainError
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -99,7 +100,8 @@ class PolledDocumentsMiddleware:
         try:
             return route[0](request)
         except DomainError as error:
-            response = JsonResponse({"error": error.as_dict()}, status=error.status)
+            response = domain_error_json(error)
             if error.status == 503:
+                # Signing takes about a second; verifiers poll again that soon.
                 response["Retry-After"] = "1"
             return response

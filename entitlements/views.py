@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -46,11 +46,8 @@ def officer_required(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not isinstance(request.user, User) or not is_compliance_officer(request.user):
-            raise Http404
-        try:
-            return view(request, request.user, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from None
+            raise NotFound
+        return view(request, request.user, *args, **kwargs)
 
     return login_required(never_cache(wrapped))
 
@@ -255,7 +252,7 @@ def user_restore(request: HttpRequest, officer: User, public_id: str) -> HttpRes
 def token_revoke(request: HttpRequest, officer: User, public_id: str, jti: str) -> HttpResponse:
     overview = selectors.user_overview(viewer=officer, public_id=public_id)
     if not any(str(token.jti) == jti for token in overview.live_tokens):
-        raise Http404("That token is not live for this person.")
+        raise NotFound("That token is not live for this person.")
 
     def act(reason: str) -> str:
         revocations.token_revoke(actor=officer, jti=jti, reason=reason)

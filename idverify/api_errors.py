@@ -1,6 +1,9 @@
-"""The one DRF exception handler: every API error gets the same JSON shape.
+"""The API's one error mapping: every API error gets the same JSON shape.
 
-``{"error": {"code": str, "message": str, "fields"?: {name: [str]}}}``
+``{"error": {"code": str, "message": str, "fields"?: {name: [str]}}}``, and for a
+refused token (``EntitlementDenied``) its ``"reasons"`` beside the error.
+``exception_handler`` is DRF's; ``domain_error_json`` answers a domain error met
+outside DRF (a middleware, a plain view on an API path) with the same body.
 """
 
 from __future__ import annotations
@@ -9,12 +12,12 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from idverify.errors import DomainError
+from idverify.errors import DomainError, EntitlementDenied
 from idverify.unavailable import RETRY_AFTER_SECONDS, is_database_unavailable, note
 from idverify.unavailable import error_body as unavailable_body
 
@@ -53,6 +56,18 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **extra}}
 
 
+def domain_error_body(error: DomainError) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": error.as_dict()}
+    if isinstance(error, EntitlementDenied):
+        body["reasons"] = error.reasons
+    return body
+
+
+def domain_error_json(error: DomainError) -> JsonResponse:
+    """A domain error's answer where DRF does not render it."""
+    return JsonResponse(domain_error_body(error), status=error.status)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if is_database_unavailable(exc):
         # The database is down or restarting: try again shortly (idverify.unavailable).
@@ -60,13 +75,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(
             unavailable_body(), status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
         )
+    if isinstance(exc, DomainError):
+        if not isinstance(exc, EntitlementDenied):
+            # A refusal is raised after its decision and audit events are written: keep them.
+            set_rollback()
+        return Response(domain_error_body(exc), status=exc.status)
     return _handled(exc, context)
 
 
 def _handled(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, DomainError):
-        set_rollback()
-        return Response({"error": exc.as_dict()}, status=exc.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -1,8 +1,9 @@
 """Domain errors: one class per kind of failure, each with a stable code.
 
-Services raise these; the API exception handler and the form helper turn
-them into responses. ``code`` is part of the API contract: clients branch on
-it, so a code once published does not change meaning.
+Services and views raise these. The API's exception handler (``idverify.api_errors``)
+and the page mapping (``idverify.page_errors``) turn them into answers; a form shows
+one beside its field (``idverify.forms.apply_domain_error``). ``code`` is part of the
+API contract: clients branch on it, so a code once published does not change meaning.
 """
 
 from __future__ import annotations
@@ -75,3 +76,17 @@ class SelfApproval(PermissionDenied):
     code = "self_approval"
     status = 403
     default_message = "You cannot approve your own case; another person must do it."
+
+
+class EntitlementDenied(PermissionDenied):
+    """The entitlement decision refused a token; ``reasons`` says why, each with a stable code
+    and a sentence (``Reason.as_api_dict``). The API answers them beside the error
+    (``EntitlementDenied`` in the OpenAPI schema); the message is their sentences joined."""
+
+    code = "entitlement_denied"
+    status = 403
+    default_message = "No token: the entitlement decision refused it."
+
+    def __init__(self, reasons: Sequence[Mapping[str, str]]) -> None:
+        self.reasons = [dict(reason) for reason in reasons]
+        super().__init__(" ".join(reason["message"] for reason in self.reasons))

@@ -16,17 +16,16 @@ request after the database returns (a 503 like the others) and the next gets a
 fresh connection: nodes recover without a restart. ``DB_CONN_HEALTH_CHECKS=1``
 spares even that one request, for a round trip on every request.
 
-Three places map the errors, so none escapes as a 500: the DRF exception
-handler (``idverify.api_errors``), ``DatabaseUnavailableMiddleware`` for plain
-views, and the 500 handler (``idverify.views.server_error``) for what fails
-in a middleware (a session saved after the view, say).
+Two places map the errors, so none escapes as a 500: the DRF exception
+handler (``idverify.api_errors``) and, for everything else,
+``idverify.page_errors.exception_response``: its middleware calls it for plain
+views, the 500 handler (``idverify.views.server_error``) for what fails in a
+middleware (a session saved after the view, say).
 """
 
 from __future__ import annotations
 
 import logging
-import sys
-from collections.abc import Callable
 from typing import Any
 
 from django import db
@@ -75,40 +74,28 @@ def error_body() -> dict[str, Any]:
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
-    from django.conf import settings
-
     from idverify.middleware import is_api_path
 
-    response: HttpResponse
-    if is_api_path(request.path):
-        response = JsonResponse(error_body(), status=503)
-    else:
-        # Standalone template, no query: the database is what is missing.
-        template = loader.get_template("idverify/errors/503.html")
-        context = {"retry_after": RETRY_AFTER_SECONDS, "site_name": settings.IDV_SITE_NAME}
-        response = HttpResponse(template.render(context), status=503)
+    if not is_api_path(request.path):
+        return unavailable_page()
+    response = JsonResponse(error_body(), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
 
 
-def current_database_error() -> BaseException | None:
-    """The exception being handled, when it is a database outage (for the 500 handler)."""
-    exc = sys.exc_info()[1]
-    return exc if is_database_unavailable(exc) else None
+def unavailable_page(*, message: str = "") -> HttpResponse:
+    """The 503 page; ``message`` says what is missing when it is not the database."""
+    from django.conf import settings
 
-
-class DatabaseUnavailableMiddleware:
-    """Turn a database outage raised by a view into a 503 instead of a 500."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not is_database_unavailable(exception):
-            return None
-        note(exception)
-        return unavailable_response(request)
+    # Standalone template, no query: the database may be what is missing.
+    template = loader.get_template("idverify/errors/503.html")
+    context = {
+        "retry_after": RETRY_AFTER_SECONDS,
+        "site_name": settings.IDV_SITE_NAME,
+        "message": message,
+    }
+    response = HttpResponse(template.render(context), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from idverify.health import run_checks
 from idverify.middleware import CONTENT_SECURITY_POLICY, is_api_path, json_error_response
-from idverify.unavailable import current_database_error, note, unavailable_response
+from idverify.page_errors import exception_response
 
 
 @csrf_exempt  # GET only; exempt so a stray POST gets 405, not a CSRF page
@@ -73,10 +74,11 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # A database outage raised outside a view (a middleware saving the session): a 503.
-    if (outage := current_database_error()) is not None:
-        note(outage)
-        return unavailable_response(request)
+    # Raised outside a view (a middleware saving the session): a database outage is a
+    # 503 and a domain error its page, as from a view (idverify.page_errors).
+    exc = sys.exc_info()[1]
+    if exc is not None and (response := exception_response(request, exc)) is not None:
+        return response
     return _error(request, 500, "idverify/errors/500.html")
 
 

@@ -1,13 +1,18 @@
 """The officers' screening review pages: the potential-match queue and one match.
 
-Anyone but a compliance officer gets "not found", as for the console.
+Anyone but a compliance officer gets "not found", as for the console: the selectors
+refuse them (``PermissionDenied``, a 403 on the API), and these pages hide even that.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -20,6 +25,8 @@ from screening.models import ScreeningState
 from screening.selectors import match_get, match_list, rescreen_progress
 from screening.services.review import match_decide
 
+View = Callable[..., HttpResponse]
+
 
 def _officer(request: HttpRequest) -> User:
     user = request.user
@@ -27,21 +34,33 @@ def _officer(request: HttpRequest) -> User:
     return user
 
 
+def _hidden_from_others(view: View) -> View:
+    """The selectors' refusal of a non-officer becomes "not found": the page does not exist
+    for them. Every other error is answered by the page mapping (idverify.page_errors)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            raise NotFound from None
+
+    return wrapped
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET"])
+@_hidden_from_others
 def match_queue(request: HttpRequest) -> HttpResponse:
     form = MatchFilterForm(request.GET or {"status": "pending"})
     filters = form.cleaned_data if form.is_valid() else {"status": "pending"}
-    try:
-        matches = match_list(
-            viewer=_officer(request),
-            status=filters.get("status", ""),
-            kind=filters.get("kind", ""),
-            search=filters.get("q", ""),
-        )
-    except PermissionDenied:
-        raise Http404 from None
+    matches = match_list(
+        viewer=_officer(request),
+        status=filters.get("status", ""),
+        kind=filters.get("kind", ""),
+        search=filters.get("q", ""),
+    )
     state = ScreeningState.objects.filter(pk=1).first()
     context = {
         "form": form,
@@ -56,12 +75,10 @@ def match_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_hidden_from_others
 def match_detail(request: HttpRequest, match_id: str) -> HttpResponse:
     officer = _officer(request)
-    try:
-        match = match_get(viewer=officer, public_id=match_id)
-    except (PermissionDenied, NotFound):
-        raise Http404 from None
+    match = match_get(viewer=officer, public_id=match_id)
     form = MatchDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,7 +15,7 @@ from attestations.apis.attestations import AttestationOutput
 from entitlements import middleware as entitlements_middleware
 from entitlements import schema as entitlements_schema
 from geo import context_processors
-from idverify import api_errors, asgi, db_router, gunicorn_config, logging, unavailable, views, wsgi
+from idverify import api_errors, asgi, db_router, gunicorn_config, logging, page_errors, views, wsgi
 from idverify import middleware as site_middleware
 from idverify_verifier.testing.doubles import MemoryFetch
 from sso import adapter as sso_adapter
@@ -60,7 +60,7 @@ throttling.AnonRateThrottle
 entitlements_middleware.PolledDocumentsMiddleware
 db_router.ReplicaRouter
 db_router.ReplicaReadsMiddleware
-unavailable.DatabaseUnavailableMiddleware
+page_errors.PageErrorsMiddleware
 # AUTHENTICATION_BACKENDS: passwords refused where single sign-on is mandatory.
 sso_backends.PasswordBackend
 sso_backends.AllauthPasswordBackend

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -122,10 +122,7 @@ def _own(request: HttpRequest, document_id: str) -> Document:
 @login_required
 @never_cache
 def document_detail(request: HttpRequest, document_id: str) -> HttpResponse:
-    try:
-        document = _own(request, document_id)
-    except NotFound:
-        raise Http404 from None
+    document = _own(request, document_id)
     form = None
     if request.method == "POST":
         form = _mrz_form(document, data=request.POST)
@@ -150,12 +147,9 @@ def document_detail(request: HttpRequest, document_id: str) -> HttpResponse:
 def document_file(request: HttpRequest, document_id: str) -> HttpResponse:
     """The decrypted file, for its owner or a compliance officer only."""
     viewer = signed_in(request)
-    try:
-        document = document_get(viewer=viewer, public_id=document_id)
-    except NotFound:
-        raise Http404 from None
+    document = document_get(viewer=viewer, public_id=document_id)
     if not document.has_image:
-        raise Http404
+        raise NotFound("This document has no image.")
     data = sealed_file_read(name=document.file_name, purpose=purpose_for(document.public_id))
     if document.user_id != viewer.pk:
         audit_record(
@@ -177,9 +171,9 @@ def document_file(request: HttpRequest, document_id: str) -> HttpResponse:
 def document_image_remove(request: HttpRequest, document_id: str) -> HttpResponse:
     try:
         document = document_image_delete(user=signed_in(request), document_public_id=document_id)
+    except NotFound:
+        raise  # the page mapping answers it (idverify.page_errors)
     except DomainError as error:
-        if isinstance(error, NotFound):
-            raise Http404 from None
         messages.error(request, error.message)
         return redirect("document-new")
     messages.success(request, "The image is deleted. The results of its checks are kept.")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
@@ -16,17 +15,14 @@ from attestations.selectors import document_get, document_mrz_text, review_queue
 from attestations.services import document_review_decide
 from attestations.views.common import signed_in
 from attestations.wording import check_rows
-from idverify.errors import DomainError, NotFound, PermissionDenied
+from idverify.errors import DomainError
 from idverify.forms import apply_domain_error
 
 
 @login_required
 @never_cache
 def review_list(request: HttpRequest) -> HttpResponse:
-    try:
-        queue = review_queue(viewer=signed_in(request))
-    except PermissionDenied:
-        raise DjangoPermissionDenied from None
+    queue = review_queue(viewer=signed_in(request))
     rows = [
         {"document": d, "reasons": [ReviewReason(code).label for code in d.review_reasons]}
         for d in queue[:200]
@@ -38,13 +34,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 def review_detail(request: HttpRequest, document_id: str) -> HttpResponse:
     officer = signed_in(request)
-    try:
-        review_queue(viewer=officer)
-        document = document_get(viewer=officer, public_id=document_id)
-    except PermissionDenied:
-        raise DjangoPermissionDenied from None
-    except NotFound:
-        raise Http404 from None
+    review_queue(viewer=officer)  # officers only: anyone else gets the 403 page
+    document = document_get(viewer=officer, public_id=document_id)
     form = ReviewDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

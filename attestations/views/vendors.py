@@ -17,6 +17,7 @@ from accounts.views.common import error_text
 from attestations import vendors
 from attestations.services.vendors import vendor_verification_start, vendor_webhook_receive
 from attestations.views.common import signed_in
+from idverify.api_errors import domain_error_json
 from idverify.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -72,5 +73,5 @@ def vendor_webhook(request: HttpRequest, vendor: str) -> HttpResponse:
         result = vendor_webhook_receive(provider=provider, event=event)
     except vendors.VendorError as error:
         # Not recorded: the vendor retries the event later.
-        return _error(503, error.code, error.message)
+        return domain_error_json(error)
     return JsonResponse({"received": True, "result": result})

@@ -19,7 +19,7 @@ from entitlements import token_store
 from entitlements.services.tokens import token_issue
 from geo.selectors import request_signals
 from idverify.api_input import StrictInput
-from idverify.errors import ValidationFailed
+from idverify.errors import EntitlementDenied, ValidationFailed
 from idverify.openapi import ENTITLEMENT_DENIED, ERROR, ApiError
 
 
@@ -84,17 +84,7 @@ class TokenCreateApi(APIView):
             jkt=serializer.validated_data.get("jkt"),
         )
         if outcome.token is None:
-            reasons = [reason.as_api_dict() for reason in outcome.decision.reasons]
-            return Response(
-                {
-                    "error": {
-                        "code": "entitlement_denied",
-                        "message": " ".join(reason["message"] for reason in reasons),
-                    },
-                    "reasons": reasons,
-                },
-                status=status.HTTP_403_FORBIDDEN,
-            )
+            raise EntitlementDenied([reason.as_api_dict() for reason in outcome.decision.reasons])
         # Built directly, in OutputSerializer's shape (a test holds it to it): the
         # serializer cost more CPU than signing the token.
         data = {

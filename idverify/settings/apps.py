@@ -62,8 +62,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # After authentication and allauth: privileged people pass a second factor first.
     "accounts.second_factor.middleware.SecondFactorMiddleware",
-    # Innermost, so it sees a view's exception first: a database outage is a 503.
-    "idverify.unavailable.DatabaseUnavailableMiddleware",
+    # Innermost, so it sees a view's exception first: a database outage is a 503, a
+    # domain error its page (idverify/page_errors.py).
+    "idverify.page_errors.PageErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "idverify.urls"

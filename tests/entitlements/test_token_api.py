@@ -11,8 +11,9 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from pytest_django.fixtures import Settings
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, User
@@ -23,9 +24,17 @@ from audit.models import AuditEvent
 from audit.selectors import audit_verify
 from entitlements import jws, token_store
 from entitlements.apis.tokens import TokenCreateApi
-from entitlements.models import DecisionReason, DecisionRecord, IssuedToken, SigningKey
+from entitlements.models import (
+    DecisionReason,
+    DecisionRecord,
+    IssuedToken,
+    ModelTier,
+    SigningKey,
+)
+from entitlements.policy import decide
 from entitlements.services.keys import signing_keys_rotate
 from geo.models import GeoSignal
+from geo.selectors import request_signals
 from tests.entitlements.support import CUBA, US_CALIFORNIA, US_VPN, person, signals, tier
 from tests.support.api import assert_api_error
 from tests.support.factories import PASSWORD, MembershipFactory
@@ -144,6 +153,30 @@ def test_a_refused_person_gets_every_reason_in_both_shapes(api_client_for: ApiCl
     assert event.data["geo"]["allowed"] is False
     assert event.data["geo_signal"] == decision.geo_signal.pk
     assert audit_verify().ok
+
+
+@pytest.mark.usefixtures("fable")
+def test_a_refusal_is_exactly_the_decisions_reasons_beside_one_error(
+    api_client_for: ApiClientFor,
+) -> None:
+    user = person(1)
+    response = ask(api_client_for(user), ip=CUBA)
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/json"
+    signals_seen = request_signals(RequestFactory().post("/api/v1/tokens", REMOTE_ADDR=CUBA))
+    decision = decide(user, ModelTier.objects.get(slug="fable-5"), signals_seen)
+    reasons = [reason.as_api_dict() for reason in decision.reasons]
+    assert [reason["code"] for reason in reasons] == ["level.too_low", "geo.embargoed_country"]
+    assert reasons[0]["url"] == "http://testserver/documents/"  # the page to act on
+    expected = {
+        "error": {
+            "code": "entitlement_denied",
+            "message": " ".join(reason["message"] for reason in reasons),
+        },
+        "reasons": reasons,
+    }
+    # Byte for byte: the key order and the compact rendering too.
+    assert response.content == JSONRenderer().render(expected)
 
 
 @pytest.mark.usefixtures("fable")
