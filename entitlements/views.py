@@ -54,7 +54,7 @@ def officer_required(view: View) -> View:
 
 @require_GET
 @officer_required
-def console(request: HttpRequest, officer: User) -> HttpResponse:
+def console_view(request: HttpRequest, officer: User) -> HttpResponse:
     context = {
         "documents_waiting": review_queue(viewer=officer).count(),
         "organisations_waiting": organization_awaiting_verification_count(viewer=officer),
@@ -67,7 +67,7 @@ def console(request: HttpRequest, officer: User) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @officer_required
-def directive_change(request: HttpRequest, officer: User, slug: str) -> HttpResponse:
+def directive_change_view(request: HttpRequest, officer: User, slug: str) -> HttpResponse:
     tier = selectors.tier_get_for_console(viewer=officer, slug=slug)
     if request.method == "GET":
         form = DirectiveForm(initial={"state": tier.directive_state})
@@ -119,7 +119,7 @@ def _render_tier_form(
 
 @require_http_methods(["GET", "POST"])
 @officer_required
-def tier_new(request: HttpRequest, officer: User) -> HttpResponse:
+def tier_new_view(request: HttpRequest, officer: User) -> HttpResponse:
     if request.method == "GET":
         initial = {"min_level": 2, "us_person_required": True, "block_embargoed_places": True}
         return _render_tier_form(request, TierCreateForm(initial=initial), None)
@@ -137,7 +137,7 @@ def tier_new(request: HttpRequest, officer: User) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @officer_required
-def tier_edit(request: HttpRequest, officer: User, slug: str) -> HttpResponse:
+def tier_edit_view(request: HttpRequest, officer: User, slug: str) -> HttpResponse:
     tier = selectors.tier_get_for_console(viewer=officer, slug=slug)
     if request.method == "GET":
         initial: dict[str, Any] = {name: getattr(tier, name) for name in REQUIREMENT_FIELDS}
@@ -161,7 +161,7 @@ def tier_edit(request: HttpRequest, officer: User, slug: str) -> HttpResponse:
 
 @require_GET
 @officer_required
-def user_search(request: HttpRequest, officer: User) -> HttpResponse:
+def user_search_view(request: HttpRequest, officer: User) -> HttpResponse:
     form = UserSearchForm(request.GET)
     results = selectors.user_search(viewer=officer, query=form.data.get("q", ""))
     status = 200 if form.is_valid() else 400
@@ -198,7 +198,7 @@ def _render_user(
 
 @require_GET
 @officer_required
-def user_detail(request: HttpRequest, officer: User, public_id: str) -> HttpResponse:
+def user_detail_view(request: HttpRequest, officer: User, public_id: str) -> HttpResponse:
     return _render_user(request, officer, public_id)
 
 
@@ -225,7 +225,7 @@ def _act(
 
 @require_POST
 @officer_required
-def user_revoke(request: HttpRequest, officer: User, public_id: str) -> HttpResponse:
+def user_revoke_view(request: HttpRequest, officer: User, public_id: str) -> HttpResponse:
     user = selectors.user_overview(viewer=officer, public_id=public_id).user
 
     def act(reason: str) -> str:
@@ -237,7 +237,7 @@ def user_revoke(request: HttpRequest, officer: User, public_id: str) -> HttpResp
 
 @require_POST
 @officer_required
-def user_restore(request: HttpRequest, officer: User, public_id: str) -> HttpResponse:
+def user_restore_view(request: HttpRequest, officer: User, public_id: str) -> HttpResponse:
     user = selectors.user_overview(viewer=officer, public_id=public_id).user
 
     def act(reason: str) -> str:
@@ -249,7 +249,9 @@ def user_restore(request: HttpRequest, officer: User, public_id: str) -> HttpRes
 
 @require_POST
 @officer_required
-def token_revoke(request: HttpRequest, officer: User, public_id: str, jti: str) -> HttpResponse:
+def token_revoke_view(
+    request: HttpRequest, officer: User, public_id: str, jti: str
+) -> HttpResponse:
     overview = selectors.user_overview(viewer=officer, public_id=public_id)
     if not any(str(token.jti) == jti for token in overview.live_tokens):
         raise NotFound("That token is not live for this person.")

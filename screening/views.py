@@ -52,7 +52,7 @@ def _hidden_from_others(view: View) -> View:
 @never_cache
 @require_http_methods(["GET"])
 @_hidden_from_others
-def match_queue(request: HttpRequest) -> HttpResponse:
+def match_queue_view(request: HttpRequest) -> HttpResponse:
     form = MatchFilterForm(request.GET or {"status": "pending"})
     filters = form.cleaned_data if form.is_valid() else {"status": "pending"}
     matches = match_list(
@@ -76,7 +76,7 @@ def match_queue(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @_hidden_from_others
-def match_detail(request: HttpRequest, match_id: str) -> HttpResponse:
+def match_detail_view(request: HttpRequest, match_id: str) -> HttpResponse:
     officer = _officer(request)
     match = match_get(viewer=officer, public_id=match_id)
     form = MatchDecisionForm(request.POST or None)

@@ -16,10 +16,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from accounts.models import User
 from accounts.second_factor.policy import Standing, second_factor_standing, standing_error
+from idverify.api_errors import domain_error_json
 from idverify.browser_middleware import is_machine_request
 from idverify.middleware import is_api_path
 
@@ -48,7 +49,7 @@ class SecondFactorMiddleware:
             return self.get_response(request)
         error = standing_error(standing, user)
         if is_api_path(request.path):
-            return JsonResponse({"error": error.as_dict()}, status=error.status)
+            return domain_error_json(error)
         url = str(error.extra["url"])
         if standing is Standing.ENROL:
             messages.warning(

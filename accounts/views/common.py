@@ -7,13 +7,12 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as PageForbidden
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from accounts import selectors
 from accounts.models import Membership, Organization, User
-from idverify.errors import DomainError, NotFound, PermissionDenied
+from idverify.errors import DomainError
 
 
 def viewer(request: HttpRequest) -> User:
@@ -27,16 +26,11 @@ def organization_for(
 ) -> Organization:
     """The organisation in the URL, as this viewer may see it: 404 to outsiders, 403 to
     members when the page is for its admins."""
-    try:
-        if manage:
-            return selectors.organization_get_managed(
-                viewer=viewer(request), public_id=org_id, write=write
-            )
-        return selectors.organization_get(viewer=viewer(request), public_id=org_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-    except PermissionDenied as exc:
-        raise PageForbidden(exc.message) from None
+    if manage:
+        return selectors.organization_get_managed(
+            viewer=viewer(request), public_id=org_id, write=write
+        )
+    return selectors.organization_get(viewer=viewer(request), public_id=org_id)
 
 
 def error_text(error: DomainError) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,7 +14,7 @@ from accounts.forms import EnrolmentUploadForm
 from accounts.models import EnrolmentJob, Organization
 from accounts.services import enrolments
 from accounts.views.common import error_text, org_context, organization_for, viewer
-from idverify.errors import DomainError, NotFound
+from idverify.errors import DomainError
 from idverify.forms import apply_domain_error
 
 ERRORS_SHOWN = 200
@@ -64,12 +64,7 @@ def enrolment_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 
 
 def _job(request: HttpRequest, org: Organization, job_id: str) -> EnrolmentJob:
-    try:
-        return selectors.enrolment_job_get(
-            viewer=viewer(request), organization=org, public_id=job_id
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    return selectors.enrolment_job_get(viewer=viewer(request), organization=org, public_id=job_id)
 
 
 @login_required

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -23,7 +23,7 @@ from accounts.views.common import (
     report,
     viewer,
 )
-from idverify.errors import DomainError, NotFound
+from idverify.errors import DomainError
 from idverify.forms import apply_domain_error
 
 _SESSION_KEY = "accounts.invitation_token"
@@ -69,12 +69,9 @@ def invitation_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 
 def _invitation(request: HttpRequest, org_id: str, invitation_id: str) -> Invitation:
     org = organization_for(request, org_id, manage=True, write=True)
-    try:
-        return selectors.invitation_get(
-            viewer=viewer(request), organization=org, public_id=invitation_id
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    return selectors.invitation_get(
+        viewer=viewer(request), organization=org, public_id=invitation_id
+    )
 
 
 @login_required

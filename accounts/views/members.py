@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,7 +12,6 @@ from accounts.forms import RoleForm
 from accounts.models import Membership
 from accounts.services import memberships
 from accounts.views.common import org_context, organization_for, report, viewer
-from idverify.errors import NotFound
 
 
 @login_required
@@ -31,12 +30,9 @@ def member_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 
 def _member(request: HttpRequest, org_id: str, user_id: str) -> Membership:
     org = organization_for(request, org_id, manage=True, write=True)
-    try:
-        return selectors.membership_get(
-            viewer=viewer(request), organization=org, user_public_id=user_id
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    return selectors.membership_get(
+        viewer=viewer(request), organization=org, user_public_id=user_id
+    )
 
 
 @login_required

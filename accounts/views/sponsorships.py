@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from accounts.forms import ReasonForm, SponsorForm
 from accounts.models import Organization
 from accounts.services import sponsorships
 from accounts.views.common import error_text, org_context, organization_for, viewer
-from idverify.errors import DomainError, NotFound, SelfApproval, ValidationFailed
+from idverify.errors import DomainError, SelfApproval, ValidationFailed
 from idverify.forms import apply_domain_error
 
 
@@ -108,12 +108,9 @@ def sponsor_candidates_view(request: HttpRequest, org_id: str) -> HttpResponse:
 @require_POST
 def sponsorship_revoke_view(request: HttpRequest, org_id: str, sponsorship_id: str) -> HttpResponse:
     org = organization_for(request, org_id)
-    try:
-        found = selectors.sponsorship_get(
-            viewer=viewer(request), organization=org, public_id=sponsorship_id
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    found = selectors.sponsorship_get(
+        viewer=viewer(request), organization=org, public_id=sponsorship_id
+    )
     try:
         sponsorships.sponsorship_revoke(
             actor=viewer(request), sponsorship=found, reason=str(request.POST.get("reason", ""))

@@ -85,7 +85,7 @@ def _render(request: HttpRequest, step: str, form: forms.Form, **extra: Any) -> 
 
 
 @login_required
-def attest_start(request: HttpRequest) -> HttpResponse:
+def attest_start_view(request: HttpRequest) -> HttpResponse:
     request.session.pop(SESSION_KEY, None)
     return redirect("attest-step", step="identity")
 
@@ -152,7 +152,7 @@ def _sign(
 @login_required
 @never_cache
 @sensitive_post_parameters("signature_name")
-def attest_step(request: HttpRequest, step: str) -> HttpResponse:
+def attest_step_view(request: HttpRequest, step: str) -> HttpResponse:
     if step not in STEPS:
         return redirect("attest-step", step="identity")
     draft = _draft(request)

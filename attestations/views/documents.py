@@ -44,7 +44,7 @@ def _read_upload(form: DocumentForm) -> bytes | None:
 
 @login_required
 @never_cache
-def document_new(request: HttpRequest) -> HttpResponse:
+def document_new_view(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     try:
         refuse_oversized_request(request.META.get("CONTENT_LENGTH"), limits=upload_limits())
@@ -121,7 +121,7 @@ def _own(request: HttpRequest, document_id: str) -> Document:
 
 @login_required
 @never_cache
-def document_detail(request: HttpRequest, document_id: str) -> HttpResponse:
+def document_detail_view(request: HttpRequest, document_id: str) -> HttpResponse:
     document = _own(request, document_id)
     form = None
     if request.method == "POST":
@@ -144,7 +144,7 @@ def document_detail(request: HttpRequest, document_id: str) -> HttpResponse:
 @login_required
 @require_GET
 @never_cache
-def document_file(request: HttpRequest, document_id: str) -> HttpResponse:
+def document_file_view(request: HttpRequest, document_id: str) -> HttpResponse:
     """The decrypted file, for its owner or a compliance officer only."""
     viewer = signed_in(request)
     document = document_get(viewer=viewer, public_id=document_id)
@@ -168,7 +168,7 @@ def document_file(request: HttpRequest, document_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_image_remove(request: HttpRequest, document_id: str) -> HttpResponse:
+def document_image_remove_view(request: HttpRequest, document_id: str) -> HttpResponse:
     try:
         document = document_image_delete(user=signed_in(request), document_public_id=document_id)
     except NotFound:

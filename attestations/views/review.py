@@ -21,7 +21,7 @@ from idverify.forms import apply_domain_error
 
 @login_required
 @never_cache
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list_view(request: HttpRequest) -> HttpResponse:
     queue = review_queue(viewer=signed_in(request))
     rows = [
         {"document": d, "reasons": [ReviewReason(code).label for code in d.review_reasons]}
@@ -32,7 +32,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def review_detail(request: HttpRequest, document_id: str) -> HttpResponse:
+def review_detail_view(request: HttpRequest, document_id: str) -> HttpResponse:
     officer = signed_in(request)
     review_queue(viewer=officer)  # officers only: anyone else gets the 403 page
     document = document_get(viewer=officer, public_id=document_id)

@@ -17,7 +17,7 @@ from attestations.views.common import signed_in
 
 @login_required
 @never_cache
-def verification_status_page(request: HttpRequest) -> HttpResponse:
+def verification_status_view(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     status = verification_status(user=user)
     attestation = attestation_current(user=user)

@@ -29,7 +29,7 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
 
 @login_required
 @require_POST
-def vendor_start(request: HttpRequest, vendor: str) -> HttpResponse:
+def vendor_start_view(request: HttpRequest, vendor: str) -> HttpResponse:
     """Create a session at the vendor, server-side, and send the person there."""
     provider = vendors.provider(vendor)
     status_page = reverse("verification-status")
@@ -52,7 +52,7 @@ def vendor_start(request: HttpRequest, vendor: str) -> HttpResponse:
 
 @csrf_exempt
 @require_POST
-def vendor_webhook(request: HttpRequest, vendor: str) -> HttpResponse:
+def vendor_webhook_view(request: HttpRequest, vendor: str) -> HttpResponse:
     """The vendor says a session changed: authenticate, then ask the vendor's API."""
     provider = vendors.provider(vendor)
     if provider is None:
