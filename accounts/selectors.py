@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 from uuid import UUID
 
 from django.conf import settings
@@ -31,6 +32,20 @@ from idverify.url_ids import uuid_or_not_found
 MANAGER_ROLES = frozenset({Membership.Role.ORG_ADMIN, Membership.Role.SIGNING_OFFICIAL})
 # Roles whose acts bind others (an organisation, or the whole service).
 PRIVILEGED_ROLES = MANAGER_ROLES | {Membership.Role.COMPLIANCE_OFFICER}
+
+
+class _Request(Protocol):
+    user: Any
+
+
+def request_user(request: _Request) -> User:
+    """The signed-in person making ``request`` (a page's or DRF's): the one way views ask
+    who is asking. ``login_required`` or ``IsAuthenticated`` has already refused anyone
+    else; should a view lack them, this refuses too."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("Sign in to do this.")
+    return user
 
 
 def is_privileged(user: User) -> bool:

@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
-from accounts.views.common import error_text, org_context, organization_for, report, viewer
+from accounts.selectors import request_user
+from accounts.views.common import error_text, org_context, organization_for, report
 from idverify.errors import DomainError
 from scim.services.sponsor_mapping import scim_sponsor_mapping_set
 from scim.services.tokens import scim_token_create, scim_token_revoke
@@ -26,7 +27,9 @@ def scim_token_create_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request, org_id, manage=True)
     try:
         created = scim_token_create(
-            actor=viewer(request), organization=org, name=str(request.POST.get("name", ""))[:100]
+            actor=request_user(request),
+            organization=org,
+            name=str(request.POST.get("name", ""))[:100],
         )
     except DomainError as error:
         messages.error(request, error_text(error))
@@ -50,7 +53,7 @@ def scim_token_revoke_view(request: HttpRequest, org_id: str, token_id: str) -> 
     report(
         request,
         lambda: scim_token_revoke(
-            actor=viewer(request), organization=org, token_public_id=token_id
+            actor=request_user(request), organization=org, token_public_id=token_id
         ),
         lambda token: f"The SCIM token {token.prefix}… is revoked; the IdP can no longer use it.",
     )
@@ -65,7 +68,7 @@ def scim_sponsor_mapping_view(request: HttpRequest, org_id: str) -> HttpResponse
     report(
         request,
         lambda: scim_sponsor_mapping_set(
-            actor=viewer(request),
+            actor=request_user(request),
             organization=org,
             group_public_id=group,
             basis=str(request.POST.get("basis", ""))[:300],

@@ -20,7 +20,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.views.common import organization_for, report, viewer
+from accounts.selectors import request_user
+from accounts.views.common import organization_for, report
 from sso.forms import OidcForm, SamlForm, SsoStartForm
 from sso.models import SsoConnection
 from sso.selectors import connection_for_email
@@ -102,7 +103,7 @@ def sso_settings_view(request: HttpRequest, org_id: str) -> HttpResponse:
     config = form.settings()
     report(
         request,
-        lambda: sso_configure(actor=viewer(request), organization=org, config=config),
+        lambda: sso_configure(actor=request_user(request), organization=org, config=config),
         lambda c: (
             f"Single sign-on through {c.get_protocol_display()} is set up. Sign in once "
             "through it before you make it mandatory."
@@ -118,7 +119,9 @@ def sso_mandatory_view(request: HttpRequest, org_id: str) -> HttpResponse:
     mandatory = request.POST.get("mandatory") == "on"
     report(
         request,
-        lambda: sso_mandatory_set(actor=viewer(request), organization=org, mandatory=mandatory),
+        lambda: sso_mandatory_set(
+            actor=request_user(request), organization=org, mandatory=mandatory
+        ),
         lambda c: (
             f"Single sign-on is now mandatory for {org.website_domain}: passwords are refused."
             if c.mandatory
@@ -134,7 +137,7 @@ def sso_remove_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request, org_id, manage=True)
     report(
         request,
-        lambda: sso_remove(actor=viewer(request), organization=org),
+        lambda: sso_remove(actor=request_user(request), organization=org),
         lambda _: "Single sign-on is removed; people sign in with their passwords.",
     )
     return redirect("organization-detail", org_id=org.public_id)

@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors
-from accounts.apis.common import request_user as _user
 from accounts.models import ApiKey
 from accounts.second_factor.policy import SecondFactorRequired
+from accounts.selectors import request_user as _user
 from accounts.services import api_keys as services
 from accounts.throttling import ScopedRateThrottle
 from idverify.api_input import StrictInput

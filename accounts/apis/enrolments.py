@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors
-from accounts.apis.common import request_user
 from accounts.enrolment import results
 from accounts.models import EnrolmentJob, Organization
+from accounts.selectors import request_user
 from accounts.services import enrolments
 from idverify.api_input import StrictInput
 from idverify.errors import DomainError

@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors
-from accounts.apis.common import request_user
 from accounts.models import Invitation, Membership
+from accounts.selectors import request_user
 from accounts.services import invitations, memberships
 from idverify.api_input import StrictInput
 from idverify.openapi import ApiError

@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors
-from accounts.apis.common import request_user
 from accounts.models import Membership, Organization, User
+from accounts.selectors import request_user
 from accounts.services import memberships
 from idverify.api_input import StrictInput
 from idverify.openapi import ApiError

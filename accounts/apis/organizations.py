@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import declarations, selectors
-from accounts.apis.common import request_user
 from accounts.models import DomainChallenge, Organization, User
+from accounts.selectors import request_user
 from accounts.services import domain_challenges, organizations
 from idverify.api_input import StrictInput
 from idverify.errors import NotFound

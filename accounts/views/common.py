@@ -11,14 +11,8 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from accounts import selectors
-from accounts.models import Membership, Organization, User
+from accounts.models import Membership, Organization
 from idverify.errors import DomainError
-
-
-def viewer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - login_required guarantees it
-    return user
 
 
 def organization_for(
@@ -28,9 +22,9 @@ def organization_for(
     members when the page is for its admins."""
     if manage:
         return selectors.organization_get_managed(
-            viewer=viewer(request), public_id=org_id, write=write
+            viewer=selectors.request_user(request), public_id=org_id, write=write
         )
-    return selectors.organization_get(viewer=viewer(request), public_id=org_id)
+    return selectors.organization_get(viewer=selectors.request_user(request), public_id=org_id)
 
 
 def error_text(error: DomainError) -> str:
@@ -63,7 +57,7 @@ def after_join_url() -> str:
 def org_context(
     request: HttpRequest, organization: Organization, section: str
 ) -> dict[str, object]:
-    user = viewer(request)
+    user = selectors.request_user(request)
     role = selectors.organization_role(user=user, organization=organization)
     return {
         "organization": organization,

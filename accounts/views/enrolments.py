@@ -12,8 +12,9 @@ from accounts import selectors
 from accounts.enrolment import results
 from accounts.forms import EnrolmentUploadForm
 from accounts.models import EnrolmentJob, Organization
+from accounts.selectors import request_user
 from accounts.services import enrolments
-from accounts.views.common import error_text, org_context, organization_for, viewer
+from accounts.views.common import error_text, org_context, organization_for
 from idverify.errors import DomainError
 from idverify.forms import apply_domain_error
 
@@ -27,7 +28,9 @@ def _render_list(
     context.update(
         {
             "form": form,
-            "jobs": selectors.enrolment_job_list(viewer=viewer(request), organization=org)[:20],
+            "jobs": selectors.enrolment_job_list(viewer=request_user(request), organization=org)[
+                :20
+            ],
         }
     )
     return render(
@@ -49,7 +52,7 @@ def enrolment_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             job = enrolments.enrolment_submit(
-                actor=viewer(request),
+                actor=request_user(request),
                 organization=org,
                 file=upload.file,
                 filename=upload.name or "",
@@ -64,7 +67,9 @@ def enrolment_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 
 
 def _job(request: HttpRequest, org: Organization, job_id: str) -> EnrolmentJob:
-    return selectors.enrolment_job_get(viewer=viewer(request), organization=org, public_id=job_id)
+    return selectors.enrolment_job_get(
+        viewer=request_user(request), organization=org, public_id=job_id
+    )
 
 
 @login_required
@@ -100,7 +105,7 @@ def enrolment_commit_view(request: HttpRequest, org_id: str, job_id: str) -> Htt
     dry_run = _job(request, org, job_id)
     try:
         job = enrolments.enrolment_commit(
-            actor=viewer(request),
+            actor=request_user(request),
             organization=org,
             dry_run=dry_run,
             valid_only=request.POST.get("valid_only") == "1",

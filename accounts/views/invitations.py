@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors
 from accounts.forms import InvitationForm
 from accounts.models import Invitation
+from accounts.selectors import request_user
 from accounts.services import invitations
 from accounts.views.common import (
     after_join_url,
@@ -21,7 +22,6 @@ from accounts.views.common import (
     org_context,
     organization_for,
     report,
-    viewer,
 )
 from idverify.errors import DomainError
 from idverify.forms import apply_domain_error
@@ -35,9 +35,9 @@ def _render_invitations(request: HttpRequest, org_id: str, form: InvitationForm)
     context.update(
         {
             "form": form,
-            "invitations": selectors.invitation_list(viewer=viewer(request), organization=org)[
-                :200
-            ],
+            "invitations": selectors.invitation_list(
+                viewer=request_user(request), organization=org
+            )[:200],
         }
     )
     return render(
@@ -57,7 +57,7 @@ def invitation_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
     if form.is_valid():
         try:
             invitation = invitations.invitation_create(
-                actor=viewer(request), organization=org, **form.cleaned_data
+                actor=request_user(request), organization=org, **form.cleaned_data
             )
         except DomainError as error:
             apply_domain_error(form, error)
@@ -70,7 +70,7 @@ def invitation_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 def _invitation(request: HttpRequest, org_id: str, invitation_id: str) -> Invitation:
     org = organization_for(request, org_id, manage=True, write=True)
     return selectors.invitation_get(
-        viewer=viewer(request), organization=org, public_id=invitation_id
+        viewer=request_user(request), organization=org, public_id=invitation_id
     )
 
 
@@ -81,7 +81,7 @@ def invitation_resend_view(request: HttpRequest, org_id: str, invitation_id: str
     report(
         request,
         lambda: invitations.invitation_resend(
-            actor=viewer(request), organization=found.organization, invitation=found
+            actor=request_user(request), organization=found.organization, invitation=found
         ),
         lambda _: f"A new link is on its way to {found.email}; the old one no longer works.",
     )
@@ -95,7 +95,7 @@ def invitation_revoke_view(request: HttpRequest, org_id: str, invitation_id: str
     report(
         request,
         lambda: invitations.invitation_revoke(
-            actor=viewer(request), organization=found.organization, invitation=found
+            actor=request_user(request), organization=found.organization, invitation=found
         ),
         lambda _: f"The invitation to {found.email} is withdrawn.",
     )
@@ -114,7 +114,7 @@ def invitation_accept_view(request: HttpRequest) -> HttpResponse:
     invitation = invitations.invitation_find(token=token) if token else None
     if request.method == "POST" and invitation is not None and request.user.is_authenticated:
         try:
-            joined = invitations.invitation_accept(user=viewer(request), token=token)
+            joined = invitations.invitation_accept(user=request_user(request), token=token)
         except DomainError as error:
             messages.error(request, error_text(error))
         else:

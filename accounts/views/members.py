@@ -10,15 +10,16 @@ from django.views.decorators.http import require_POST
 from accounts import selectors
 from accounts.forms import RoleForm
 from accounts.models import Membership
+from accounts.selectors import request_user
 from accounts.services import memberships
-from accounts.views.common import org_context, organization_for, report, viewer
+from accounts.views.common import org_context, organization_for, report
 
 
 @login_required
 def member_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request, org_id)
     context = org_context(request, org, "members")
-    members = selectors.membership_list(viewer=viewer(request), organization=org)
+    members = selectors.membership_list(viewer=request_user(request), organization=org)
     context.update(
         {
             "members": [(m, RoleForm(initial={"role": m.role}, prefix=str(m.pk))) for m in members],
@@ -31,7 +32,7 @@ def member_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 def _member(request: HttpRequest, org_id: str, user_id: str) -> Membership:
     org = organization_for(request, org_id, manage=True, write=True)
     return selectors.membership_get(
-        viewer=viewer(request), organization=org, user_public_id=user_id
+        viewer=request_user(request), organization=org, user_public_id=user_id
     )
 
 
@@ -44,7 +45,7 @@ def member_role_view(request: HttpRequest, org_id: str, user_id: str) -> HttpRes
     report(
         request,
         lambda: memberships.membership_role_set(
-            actor=viewer(request), organization=found.organization, user=found.user, role=role
+            actor=request_user(request), organization=found.organization, user=found.user, role=role
         ),
         lambda changed: f"{found.user.email} is now {changed.get_role_display().lower()}.",
     )
@@ -58,7 +59,7 @@ def member_remove_view(request: HttpRequest, org_id: str, user_id: str) -> HttpR
     report(
         request,
         lambda: memberships.membership_remove(
-            actor=viewer(request), organization=found.organization, user=found.user
+            actor=request_user(request), organization=found.organization, user=found.user
         ),
         lambda _: f"{found.user.email} is no longer a member.",
     )

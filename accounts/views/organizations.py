@@ -14,15 +14,16 @@ from django.views.decorators.http import require_POST
 from accounts import declarations, selectors
 from accounts.forms import ReasonForm, RegistrationForm
 from accounts.models import Organization, User
+from accounts.selectors import request_user
 from accounts.services import domain_challenges, organizations
-from accounts.views.common import org_context, organization_for, report, viewer
+from accounts.views.common import org_context, organization_for, report
 from idverify.errors import DomainError
 from idverify.forms import apply_domain_error
 
 
 @login_required
 def organization_list_view(request: HttpRequest) -> HttpResponse:
-    user = viewer(request)
+    user = request_user(request)
     listed = selectors.organization_list(viewer=user)
     return render(
         request,
@@ -43,7 +44,7 @@ def organization_register_view(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 org = organizations.organization_register(
-                    actor=viewer(request),
+                    actor=request_user(request),
                     details=organizations.RegistrationDetails.from_data(data),
                     signature_name=data["signature_name"],
                     declaration_sha256=data["declaration_sha256"],
@@ -78,7 +79,7 @@ def organization_detail_view(request: HttpRequest, org_id: str) -> HttpResponse:
             "challenge": selectors.domain_challenge_current(organization=org),
             "reason_form": ReasonForm(),
             "ein_conflicts": selectors.organization_ein_conflicts(
-                viewer=viewer(request), organization=org
+                viewer=request_user(request), organization=org
             ),
             "pending_expires_at": selectors.pending_expires_at(org),
         }
@@ -90,7 +91,7 @@ def _act(
     request: HttpRequest, org_id: str, done: str, act: Callable[[User, Organization], object]
 ) -> HttpResponse:
     org = organization_for(request, org_id)
-    report(request, lambda: act(viewer(request), org), lambda _: done)
+    report(request, lambda: act(request_user(request), org), lambda _: done)
     return redirect("organization-detail", org_id=org.public_id)
 
 

@@ -12,14 +12,15 @@ from django.views.decorators.http import require_POST
 from accounts import selectors
 from accounts.forms import ReasonForm, SponsorForm
 from accounts.models import Organization
+from accounts.selectors import request_user
 from accounts.services import sponsorships
-from accounts.views.common import error_text, org_context, organization_for, viewer
+from accounts.views.common import error_text, org_context, organization_for
 from idverify.errors import DomainError, SelfApproval, ValidationFailed
 from idverify.forms import apply_domain_error
 
 
 def _members(request: HttpRequest, org: Organization) -> list[tuple[str, str]]:
-    members = selectors.membership_list(viewer=viewer(request), organization=org)
+    members = selectors.membership_list(viewer=request_user(request), organization=org)
     return [(str(m.user.public_id), f"{m.user.get_full_name()} <{m.user.email}>") for m in members]
 
 
@@ -28,9 +29,11 @@ def _render(request: HttpRequest, org: Organization, form: SponsorForm) -> HttpR
     context.update(
         {
             "form": form,
-            "sponsorships": selectors.sponsorship_list(viewer=viewer(request), organization=org),
+            "sponsorships": selectors.sponsorship_list(
+                viewer=request_user(request), organization=org
+            ),
             "candidates": selectors.sponsorship_candidates(
-                viewer=viewer(request), organization=org
+                viewer=request_user(request), organization=org
             ),
             "reason_form": ReasonForm(),
         }
@@ -52,10 +55,12 @@ def sponsorship_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
     if form.is_valid():
         try:
             member = selectors.membership_get(
-                viewer=viewer(request), organization=org, user_public_id=form.cleaned_data["member"]
+                viewer=request_user(request),
+                organization=org,
+                user_public_id=form.cleaned_data["member"],
             )
             sponsorships.sponsorship_create(
-                actor=viewer(request),
+                actor=request_user(request),
                 organization=org,
                 user=member.user,
                 basis=form.cleaned_data["basis"],
@@ -78,7 +83,7 @@ def sponsorship_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 def sponsor_candidates_view(request: HttpRequest, org_id: str) -> HttpResponse:
     """Sponsor the checked members the roster marks for sponsorship, on one basis."""
     org = organization_for(request, org_id)
-    user = viewer(request)
+    user = request_user(request)
     wanted = set(request.POST.getlist("member"))
     chosen = [
         m.user
@@ -109,11 +114,13 @@ def sponsor_candidates_view(request: HttpRequest, org_id: str) -> HttpResponse:
 def sponsorship_revoke_view(request: HttpRequest, org_id: str, sponsorship_id: str) -> HttpResponse:
     org = organization_for(request, org_id)
     found = selectors.sponsorship_get(
-        viewer=viewer(request), organization=org, public_id=sponsorship_id
+        viewer=request_user(request), organization=org, public_id=sponsorship_id
     )
     try:
         sponsorships.sponsorship_revoke(
-            actor=viewer(request), sponsorship=found, reason=str(request.POST.get("reason", ""))
+            actor=request_user(request),
+            sponsorship=found,
+            reason=str(request.POST.get("reason", "")),
         )
     except DomainError as error:
         messages.error(request, error_text(error))

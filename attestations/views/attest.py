@@ -17,13 +17,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from accounts.selectors import request_user
 from attestations.countries import country_name
 from attestations.forms import STATUS_HELP, DeclarationForm, IdentityForm, StatusForm
 from attestations.models import UsPersonStatus
 from attestations.selectors import attestation_current, declaration_current
 from attestations.services import attestation_submit
 from attestations.services.attestation import status_errors
-from attestations.views.common import signed_in
 from geo.selectors import request_signals
 from idverify.errors import DomainError
 from idverify.forms import apply_domain_error
@@ -57,7 +57,7 @@ def _first_missing(draft: dict[str, dict[str, Any]], step: str) -> str | None:
 
 def _initial_identity(request: HttpRequest) -> dict[str, Any]:
     """Renewal starts from the current answers."""
-    current = attestation_current(user=signed_in(request))
+    current = attestation_current(user=request_user(request))
     if current is None:
         return {}
     return {
@@ -123,7 +123,7 @@ def _sign(
     request: HttpRequest, draft: dict[str, dict[str, Any]], form: DeclarationForm
 ) -> HttpResponse | None:
     identity = draft["identity"]
-    user = signed_in(request)
+    user = request_user(request)
     try:
         attestation = attestation_submit(
             user=user,

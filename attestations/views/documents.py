@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.selectors import request_user
 from attestations.forms import DocumentForm, MrzTypeForm
 from attestations.models import Document, ReviewReason
 from attestations.selectors import (
@@ -27,7 +28,6 @@ from attestations.services import (
 )
 from attestations.storage import purpose_for, sealed_file_read
 from attestations.uploads import refuse_oversized_request
-from attestations.views.common import signed_in
 from attestations.wording import check_rows, rejection_for_person
 from audit.services import audit_record
 from idverify.errors import DomainError, NotFound
@@ -45,7 +45,7 @@ def _read_upload(form: DocumentForm) -> bytes | None:
 @login_required
 @never_cache
 def document_new_view(request: HttpRequest) -> HttpResponse:
-    user = signed_in(request)
+    user = request_user(request)
     try:
         refuse_oversized_request(request.META.get("CONTENT_LENGTH"), limits=upload_limits())
     except DomainError as error:
@@ -74,7 +74,7 @@ def document_new_view(request: HttpRequest) -> HttpResponse:
 
 
 def _document_page(request: HttpRequest, form: DocumentForm, *, status: int) -> HttpResponse:
-    user = signed_in(request)
+    user = request_user(request)
     context = {
         "form": form,
         "attestation": attestation_current(user=user),
@@ -85,7 +85,7 @@ def _document_page(request: HttpRequest, form: DocumentForm, *, status: int) -> 
 
 
 def _detail(request: HttpRequest, document: Document, form: MrzTypeForm | None) -> HttpResponse:
-    user = signed_in(request)
+    user = request_user(request)
     ocr_guess = document_ocr_prefill(document=document)
     if form is None and document.status == Document.Status.NEEDS_INPUT:
         prefill = ocr_guess or document_mrz_text(document=document)
@@ -112,7 +112,7 @@ def _mrz_form(document: Document, **kwargs: object) -> MrzTypeForm:
 
 
 def _own(request: HttpRequest, document_id: str) -> Document:
-    user = signed_in(request)
+    user = request_user(request)
     document = document_get(viewer=user, public_id=document_id)
     if document.user_id != user.pk:
         raise NotFound("No such document.")
@@ -129,7 +129,7 @@ def document_detail_view(request: HttpRequest, document_id: str) -> HttpResponse
         if form.is_valid():
             try:
                 document = document_mrz_submit(
-                    user=signed_in(request),
+                    user=request_user(request),
                     document_public_id=document.public_id,
                     mrz=form.cleaned_data["mrz"],
                     name_confirmed=form.cleaned_data["name_confirmed"],
@@ -146,7 +146,7 @@ def document_detail_view(request: HttpRequest, document_id: str) -> HttpResponse
 @never_cache
 def document_file_view(request: HttpRequest, document_id: str) -> HttpResponse:
     """The decrypted file, for its owner or a compliance officer only."""
-    viewer = signed_in(request)
+    viewer = request_user(request)
     document = document_get(viewer=viewer, public_id=document_id)
     if not document.has_image:
         raise NotFound("This document has no image.")
@@ -170,7 +170,7 @@ def document_file_view(request: HttpRequest, document_id: str) -> HttpResponse:
 @require_POST
 def document_image_remove_view(request: HttpRequest, document_id: str) -> HttpResponse:
     try:
-        document = document_image_delete(user=signed_in(request), document_public_id=document_id)
+        document = document_image_delete(user=request_user(request), document_public_id=document_id)
     except NotFound:
         raise  # the page mapping answers it (idverify.page_errors)
     except DomainError as error:

@@ -8,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from accounts.selectors import request_user
 from attestations.countries import country_name
 from attestations.forms import ReviewDecisionForm
 from attestations.models import ReviewReason, UsPersonStatus
 from attestations.selectors import document_get, document_mrz_text, review_queue
 from attestations.services import document_review_decide
-from attestations.views.common import signed_in
 from attestations.wording import check_rows
 from idverify.errors import DomainError
 from idverify.forms import apply_domain_error
@@ -22,7 +22,7 @@ from idverify.forms import apply_domain_error
 @login_required
 @never_cache
 def review_list_view(request: HttpRequest) -> HttpResponse:
-    queue = review_queue(viewer=signed_in(request))
+    queue = review_queue(viewer=request_user(request))
     rows = [
         {"document": d, "reasons": [ReviewReason(code).label for code in d.review_reasons]}
         for d in queue[:200]
@@ -33,7 +33,7 @@ def review_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def review_detail_view(request: HttpRequest, document_id: str) -> HttpResponse:
-    officer = signed_in(request)
+    officer = request_user(request)
     review_queue(viewer=officer)  # officers only: anyone else gets the 403 page
     document = document_get(viewer=officer, public_id=document_id)
     form = ReviewDecisionForm(request.POST or None)

@@ -7,18 +7,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from accounts.selectors import request_user
 from attestations import vendors
 from attestations.countries import country_name
 from attestations.models import US_PERSON_STATUSES, Attestation, UsPersonStatus, VendorVerification
 from attestations.progress import LEVEL_MEANING, next_step, tier_needs
 from attestations.selectors import attestation_current, document_list, verification_status
-from attestations.views.common import signed_in
 
 
 @login_required
 @never_cache
 def verification_status_view(request: HttpRequest) -> HttpResponse:
-    user = signed_in(request)
+    user = request_user(request)
     status = verification_status(user=user)
     attestation = attestation_current(user=user)
     last = Attestation.objects.filter(user=user).order_by("-signed_at").first()

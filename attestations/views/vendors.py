@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import request_user
 from accounts.views.common import error_text
 from attestations import vendors
 from attestations.services.vendors import vendor_verification_start, vendor_webhook_receive
-from attestations.views.common import signed_in
 from idverify.api_errors import domain_error_json
 from idverify.errors import DomainError
 
@@ -40,7 +40,7 @@ def vendor_start_view(request: HttpRequest, vendor: str) -> HttpResponse:
     return_url = base + status_page if base else request.build_absolute_uri(status_page)
     try:
         _, url = vendor_verification_start(
-            user=signed_in(request), provider=provider, return_url=return_url
+            user=request_user(request), provider=provider, return_url=return_url
         )
     except DomainError as error:
         messages.error(request, error_text(error))

@@ -18,8 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.apis.common import request_user
 from accounts.models import User
+from accounts.selectors import request_user
 from entitlements import selectors
 from entitlements.models import Assurance, DirectiveState
 from entitlements.services.revocations import require_officer
