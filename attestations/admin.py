@@ -12,8 +12,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from attestations.declarations import sha256_of
 from attestations.models import Attestation, Declaration, Document, VendorVerification
+from idverify.declarations import sha256_of
 
 
 @admin.register(Declaration)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import is_compliance_officer, sponsorships_counting
-from attestations.declarations import latest_shipped_version, sha256_of, shipped_text
+from attestations.declarations import SHIPPED
 from attestations.evidence import NO_ASSURANCE, Assurance, assurance_of
 from attestations.models import (
     US_PERSON_STATUSES,
@@ -254,10 +254,9 @@ def declaration_current() -> Declaration:
     declaration = Declaration.objects.order_by("-published_at", "-id").first()
     if declaration is not None:
         return declaration
-    version = latest_shipped_version()
-    text = shipped_text(version)
+    shipped = SHIPPED.latest()
     declaration, _ = Declaration.objects.get_or_create(
-        version=version, defaults={"text": text, "sha256": sha256_of(text)}
+        version=shipped.version, defaults={"text": shipped.text, "sha256": shipped.sha256}
     )
     return declaration
 

@@ -2,14 +2,14 @@
 
 from django.db import migrations
 
-from attestations.declarations import FIRST_VERSION, sha256_of, shipped_text
+from attestations.declarations import FIRST_VERSION, SHIPPED
 
 
 def publish(apps, schema_editor):
     Declaration = apps.get_model("attestations", "Declaration")
-    text = shipped_text(FIRST_VERSION)
+    shipped = SHIPPED.get(FIRST_VERSION)
     Declaration.objects.get_or_create(
-        version=FIRST_VERSION, defaults={"text": text, "sha256": sha256_of(text)}
+        version=FIRST_VERSION, defaults={"text": shipped.text, "sha256": shipped.sha256}
     )
 
 
