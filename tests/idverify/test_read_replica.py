@@ -75,6 +75,8 @@ def primary_and_replica() -> Iterator[dict[str, Any]]:
         _run(
             _bin("pg_basebackup"), "-h", "127.0.0.1", "-p", str(ports["primary"]),
             "-U", "postgres", "-D", str(replica), "-R", "-X", "stream",
+            # An immediate checkpoint: by default the primary spreads it over minutes.
+            "--checkpoint=fast",
         )  # fmt: skip
         subprocess.run(_pg_ctl(replica, "start", ports["replica"]), check=True, timeout=60)
         started.append(replica)
