@@ -199,22 +199,19 @@ def directive_and_evidence_reasons(tier: ModelTier, status: VerificationStatus) 
     return [*_directive_reasons(tier, status), *_evidence_reasons(tier, status)]
 
 
-def _revocation_reasons(user: User, now: datetime) -> list[Reason]:
+def _revocation_reasons(facts: token_store.TokenFacts, now: datetime) -> list[Reason]:
     """A withdrawal by an officer, or a cutoff still ahead (a token signed now would die)."""
-    # A token signed within the cutoff's second would carry iat <= cutoff. The
-    # columns go through their fields' converters: SQLite's timestamps are naive.
-    rows = token_store.revocations_in_force(user=user, since=now - ONE_SECOND)
-    blocked = [created for blocks, lifted, created, _ in rows if blocks and lifted is None]
-    if blocked:
+    if facts.withdrawn_at is not None:
         return [
             Reason(
                 USER_REVOKED,
-                f"A compliance officer withdrew your access to models on {max(blocked):%Y-%m-%d}. "
+                f"A compliance officer withdrew your access to models on "
+                f"{facts.withdrawn_at:%Y-%m-%d}. "
                 "Contact your compliance team to have it restored.",
             )
         ]
-    if rows:
-        wait = max(1, math.ceil((max(row[3] for row in rows) - now).total_seconds()) + 1)
+    if facts.cutoff_at is not None:
+        wait = max(1, math.ceil((facts.cutoff_at - now).total_seconds()) + 1)
         return [
             Reason(
                 USER_TOKENS_JUST_REVOKED,
@@ -230,27 +227,36 @@ def screening_state(user: User, organization_id: UUID | None) -> tuple[str, list
     version, person, organisation = token_store.screening_holds(
         user=user, organization_id=organization_id
     )
+    return version, _screening_reasons(person, organisation)
+
+
+def _screening_reasons(person: int | None, organisation: int | None) -> list[Reason]:
     if person == 2:
-        reason = Reason(
-            SCREENING_CONFIRMED,
-            "A compliance officer has withdrawn your access to models after a compliance "
-            "check. Contact your compliance team.",
-        )
-        return version or "", [reason]
+        return [
+            Reason(
+                SCREENING_CONFIRMED,
+                "A compliance officer has withdrawn your access to models after a compliance "
+                "check. Contact your compliance team.",
+            )
+        ]
     if person or organisation:
         whose = "your details" if person else "the organisation that sponsors you"
-        reason = Reason(
-            SCREENING_POTENTIAL_MATCH,
-            f"Your access to models is on hold while a compliance officer completes a routine "
-            f"check of {whose}. You need not do anything; ask again once it is finished, "
-            "or contact your compliance team.",
-        )
-        return version or "", [reason]
-    return version or "", []
+        return [
+            Reason(
+                SCREENING_POTENTIAL_MATCH,
+                f"Your access to models is on hold while a compliance officer completes a "
+                f"routine check of {whose}. You need not do anything; ask again once it is "
+                "finished, or contact your compliance team.",
+            )
+        ]
+    return []
 
 
 def decide(user: User, tier: ModelTier, signals: GeoSignals) -> Decision:
-    status = token_store.verification_status(user=user, at=timezone.now())
+    now = timezone.now()
+    # A token signed within a cutoff's second would carry iat <= cutoff.
+    facts = token_store.token_facts(user=user, at=now, since=now - ONE_SECOND)
+    status = facts.status
     rules = place_rules(tier)
     geo = evaluate(
         signals,
@@ -260,10 +266,10 @@ def decide(user: User, tier: ModelTier, signals: GeoSignals) -> Decision:
         fail_closed=bool(rules),
         local_allowed=local_addresses_allowed(),
     )
-    screening_version, screening_reasons = screening_state(user, status.organization_id)
+    screening_version = facts.screening_version
     reasons = [
-        *_revocation_reasons(user, timezone.now()),
-        *screening_reasons,
+        *_revocation_reasons(facts, now),
+        *_screening_reasons(facts.person_hold, facts.organization_hold),
         *directive_and_evidence_reasons(tier, status),
         *(Reason(r.code, r.message) for r in geo.blocking_reasons),
     ]

@@ -12,18 +12,18 @@ the query log and monitoring see them. docs/architecture.md says why.
 from __future__ import annotations
 
 from entitlements.token_store.reads import (
-    revocations_in_force,
+    TokenFacts,
     screening_holds,
     tier_for_token,
-    verification_status,
+    token_facts,
 )
 from entitlements.token_store.writes import decision_save, decision_save_orm
 
 __all__ = [
+    "TokenFacts",
     "decision_save",
     "decision_save_orm",
-    "revocations_in_force",
     "screening_holds",
     "tier_for_token",
-    "verification_status",
+    "token_facts",
 ]

@@ -8,6 +8,7 @@ the rest of the service uses and which tests hold equal to it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -84,14 +85,81 @@ def _evidence_sql() -> str:
     )
 
 
-_EVIDENCE_SQL = _evidence_sql()
+# One indexed lookup: the lists' version, and the strongest screening hold on the
+# person (2 confirmed, 1 pending, NULL none) and on the organisation behind their
+# sponsorship (partial indexes on both columns).
+_HOLDING = "('pending', 'confirmed')"
+_HOLD = "MAX(CASE WHEN m.status = 'confirmed' THEN 2 ELSE 1 END)"
+_LISTS_VERSION = f"(SELECT version FROM {ScreeningState._meta.db_table} WHERE id = 1)"  # noqa: S608
+_PERSON_HOLD = (
+    f"(SELECT {_HOLD} FROM {ScreeningMatch._meta.db_table} m"  # noqa: S608 - values are parameters
+    f" WHERE m.user_id = %(user)s AND m.status IN {_HOLDING})"
+)
+
+
+def _organization_hold(public_id: str) -> str:
+    return (
+        f"(SELECT {_HOLD} FROM {ScreeningMatch._meta.db_table} m"  # noqa: S608
+        f" JOIN {Organization._meta.db_table} o ON o.id = m.organization_id"
+        f" WHERE o.public_id = {public_id} AND m.status IN {_HOLDING})"
+    )
+
+
+def _facts_sql() -> str:
+    """The evidence statement joined (left: a person may have no attestation) to one row
+    of everything else issuance reads about the person: the screening lists' version and
+    holds, the newest officer withdrawal still in force, and the latest cutoff at or after
+    ``since``. One statement, one round trip."""
+    revocation = UserRevocation._meta.db_table
+    return (
+        f"SELECT {select_list(Attestation, 'e')}, e.passed_document, e.typed_document,"  # noqa: S608
+        " e.approved_document, e.vendor, e.sponsor,"
+        f" {_LISTS_VERSION}, {_PERSON_HOLD}, {_organization_hold('e.sponsor')},"
+        f" (SELECT MAX(r.created_at) FROM {revocation} r WHERE r.user_id = %(user)s"
+        " AND r.blocks_issuance AND r.lifted_at IS NULL),"
+        f" (SELECT MAX(r.cutoff_at) FROM {revocation} r WHERE r.user_id = %(user)s"
+        " AND r.cutoff_at >= %(since)s)"
+        f" FROM (SELECT 1 AS one) o LEFT JOIN ({_evidence_sql()}) e ON 1 = 1"
+    )
+
+
+_FACTS_SQL = _facts_sql()
 # What its columns after the attestation's hold: three flags, the name of a vendor whose
-# verification counts (or NULL), then the sponsor's public id.
-_EVIDENCE_EXTRA = (None, None, None, None, *model_fields(Organization, "public_id"))
+# verification counts (or NULL), the sponsor's public id, the lists' version, the two
+# holds, and two revocation times.
+_FACTS_EXTRA = (
+    None,
+    None,
+    None,
+    None,
+    *model_fields(Organization, "public_id"),
+    None,
+    None,
+    None,
+    *model_fields(UserRevocation, "created_at", "cutoff_at"),
+)
 
 
-def verification_status(*, user: User, at: datetime) -> VerificationStatus:
-    """``attestations.selectors.verification_status``, in one statement."""
+@dataclass(frozen=True)
+class TokenFacts:
+    """What issuance reads about a person, as of one moment."""
+
+    # ``attestations.selectors.verification_status``.
+    status: VerificationStatus
+    # The restricted-party lists' version ("" before any import), and the strongest
+    # hold on the person and on the organisation whose sponsorship counts (2 confirmed,
+    # 1 pending, None none).
+    screening_version: str
+    person_hold: int | None
+    organization_hold: int | None
+    # When the newest officer withdrawal still blocking issuance was made, or None.
+    withdrawn_at: datetime | None
+    # The latest tokens-revoked cutoff at or after ``since``, or None.
+    cutoff_at: datetime | None
+
+
+def token_facts(*, user: User, at: datetime, since: datetime) -> TokenFacts:
+    """Everything ``entitlements.policy.decide`` reads about ``user``, in one statement."""
     params = {
         "sponsorship_active": Sponsorship.Status.ACTIVE.value,
         "organization_verified": Organization.Status.VERIFIED.value,
@@ -99,58 +167,39 @@ def verification_status(*, user: User, at: datetime) -> VerificationStatus:
         "active": Attestation.State.ACTIVE.value,
         "at": at,
         "today": at.date(),
+        "since": since,
         "passed": Document.Status.PASSED.value,
         "approved": Document.Status.APPROVED.value,
         "typed": TYPED,
         "accepted": VendorVerification.Outcome.ACCEPTED.value,
         "yes": True,
     }
-    rows = fetch(Attestation, _EVIDENCE_SQL, params, extra=_EVIDENCE_EXTRA)
-    if not rows:
-        return NONE
-    attestation, (passed, typed, approved, vendor, sponsor) = rows[0]
-    return status_from_evidence(
-        attestation,
-        passed=bool(passed),
-        typed=bool(typed),
-        approved=bool(approved),
-        vendor=str(vendor) if vendor else None,
-        sponsor=sponsor,
+    [(attestation, extra)] = fetch(Attestation, _FACTS_SQL, params, extra=_FACTS_EXTRA)
+    passed, typed, approved, vendor, sponsor, version, person, organisation, withdrawn, cutoff = (
+        extra
+    )
+    status = NONE
+    if attestation.pk is not None:  # the left join found an attestation
+        status = status_from_evidence(
+            attestation,
+            passed=bool(passed),
+            typed=bool(typed),
+            approved=bool(approved),
+            vendor=str(vendor) if vendor else None,
+            sponsor=sponsor,
+        )
+    return TokenFacts(
+        status=status,
+        screening_version=version or "",
+        person_hold=person,
+        # Only a sponsorship that counts brings its organisation's hold.
+        organization_hold=organisation if status.organization_id is not None else None,
+        withdrawn_at=withdrawn,
+        cutoff_at=cutoff,
     )
 
 
-_REVOCATION_COLUMNS = model_fields(
-    UserRevocation, "blocks_issuance", "lifted_at", "created_at", "cutoff_at"
-)
-_REVOCATION_SQL = (
-    f"SELECT {', '.join(field.column for field in _REVOCATION_COLUMNS)}"  # noqa: S608 - values are parameters
-    f" FROM {UserRevocation._meta.db_table}"
-    " WHERE user_id = %(user)s"
-    " AND ((blocks_issuance AND lifted_at IS NULL) OR cutoff_at >= %(since)s)"
-)
-
-
-def revocations_in_force(
-    *, user: User, since: datetime
-) -> list[tuple[bool, datetime | None, datetime, datetime]]:
-    """(blocks_issuance, lifted_at, created_at, cutoff_at) of the person's revocations
-    that still block issuance, or whose cutoff is at or after ``since``."""
-    return fetch_values(_REVOCATION_COLUMNS, _REVOCATION_SQL, {"user": user.pk, "since": since})
-
-
-# One indexed lookup: the lists' version, and the strongest screening hold on the
-# person (2 confirmed, 1 pending, NULL none) and on the organisation behind their
-# sponsorship (partial indexes on both columns).
-_HOLDING = "('pending', 'confirmed')"
-_HOLD = "MAX(CASE WHEN m.status = 'confirmed' THEN 2 ELSE 1 END)"
-_SCREENING_SQL = (
-    f"SELECT (SELECT version FROM {ScreeningState._meta.db_table} WHERE id = 1),"  # noqa: S608 - values are parameters
-    f" (SELECT {_HOLD} FROM {ScreeningMatch._meta.db_table} m"
-    f"  WHERE m.user_id = %(user)s AND m.status IN {_HOLDING}),"
-    f" (SELECT {_HOLD} FROM {ScreeningMatch._meta.db_table} m"
-    f"  JOIN {Organization._meta.db_table} o ON o.id = m.organization_id"
-    f"  WHERE o.public_id = %(org)s AND m.status IN {_HOLDING})"
-)
+_SCREENING_SQL = f"SELECT {_LISTS_VERSION}, {_PERSON_HOLD}, {_organization_hold('%(org)s')}"
 _PUBLIC_ID = Organization._meta.get_field("public_id")
 
 
@@ -158,7 +207,7 @@ def screening_holds(
     *, user: User, organization_id: UUID | None
 ) -> tuple[str, int | None, int | None]:
     """The screening lists' version, and the strongest hold on the person and on the
-    organisation (2 confirmed, 1 pending, None none)."""
+    organisation (2 confirmed, 1 pending, None none): ``token_facts``'s, for the status page."""
     org: Any = _PUBLIC_ID.get_db_prep_value(organization_id, connection)
     rows = fetch_values((None, None, None), _SCREENING_SQL, {"user": user.pk, "org": org})
     version, person, organisation = rows[0] if rows else ("", None, None)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from entitlements import token_store
 from entitlements.models import ModelTier
-from entitlements.token_store.reads import _EVIDENCE_SQL, _REVOCATION_SQL, _TIER_SQL
+from entitlements.token_store.reads import _FACTS_SQL, _SCREENING_SQL, _TIER_SQL
 from idverify import prepared as _sql
 from tests.support.factories import UserFactory
 
@@ -95,7 +95,7 @@ def test_fetch_of_no_rows_is_an_empty_list() -> None:
 def test_hot_path_statements_name_their_columns() -> None:
     # A prepared "SELECT *" fails with "cached plan must not change result type"
     # once a migration adds a column under a running server.
-    for sql in (_TIER_SQL, _EVIDENCE_SQL, _REVOCATION_SQL):
+    for sql in (_TIER_SQL, _FACTS_SQL, _SCREENING_SQL):
         assert "*" not in sql
     assert '"directive_state"' in _sql.select_list(ModelTier, "t")
 
