@@ -10,7 +10,7 @@ from rest_framework.request import Request
 
 from accounts import api_keys
 from accounts.models import ApiKey, User
-from accounts.selectors import api_key_by_digest
+from accounts.selectors.api_keys import api_key_by_digest
 from accounts.services.api_keys import api_key_mark_used
 from geo.selectors import request_client_ip
 from idverify.credential_failures import CredentialAttempt

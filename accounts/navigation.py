@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
-from accounts import selectors
 from accounts.models import Membership, User
+from accounts.selectors.organizations import organization_awaiting_verification_count
+from accounts.selectors.users import MANAGER_ROLES, is_compliance_officer
 from idverify.navigation import NavItem, nav_provider
 
 _OFFICER_CACHE = "_idverify_is_compliance_officer"
@@ -20,7 +21,7 @@ def viewer_is_officer(request: HttpRequest) -> bool:
         setattr(
             request,
             _OFFICER_CACHE,
-            isinstance(user, User) and selectors.is_compliance_officer(user),
+            isinstance(user, User) and is_compliance_officer(user),
         )
     return bool(getattr(request, _OFFICER_CACHE))
 
@@ -28,7 +29,7 @@ def viewer_is_officer(request: HttpRequest) -> bool:
 def _organisations(request: HttpRequest, user: User) -> NavItem | None:
     url = reverse("organizations")
     if viewer_is_officer(request):
-        waiting = selectors.organization_awaiting_verification_count(viewer=user)
+        waiting = organization_awaiting_verification_count(viewer=user)
         return NavItem(
             "Organisations",
             url,
@@ -44,7 +45,7 @@ def _organisations(request: HttpRequest, user: User) -> NavItem | None:
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
     if not roles:
         return None
-    manages = bool(roles & selectors.MANAGER_ROLES)
+    manages = bool(roles & MANAGER_ROLES)
     return NavItem(
         "Organisations",
         url,

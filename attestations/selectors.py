@@ -12,7 +12,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import is_compliance_officer, sponsorships_counting
+from accounts.selectors.sponsorships import sponsorships_counting
+from accounts.selectors.users import is_compliance_officer
 from attestations.declarations import SHIPPED
 from attestations.evidence import NO_ASSURANCE, Assurance, assurance_of
 from attestations.models import (
@@ -142,7 +143,7 @@ def verification_status(*, user: User, at: datetime | None = None) -> Verificati
     officer (level 1); a passed document that counts for it (``documents_counting``:
     supporting the attested status, checked against the attested identity), a vendor
     verification that counts (``vendor_verifications_counting``), or an
-    organisation's sponsorship that counts (``accounts.selectors.
+    organisation's sponsorship that counts (``accounts.selectors.sponsorships.
     sponsorships_counting``), gives level 2; both, or an officer-approved
     document, give level 3. The token path reads the same evidence with one
     prepared statement (``entitlements.token_store``); a test holds the two equal.

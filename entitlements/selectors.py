@@ -10,7 +10,7 @@ from django.db.models import Count, F, Max, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import is_compliance_officer
+from accounts.selectors.users import is_compliance_officer
 from attestations.selectors import VerificationStatus, verification_status
 from entitlements.models import (
     DecisionReason,

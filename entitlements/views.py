@@ -17,7 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.selectors import is_compliance_officer, organization_awaiting_verification_count
+from accounts.selectors.organizations import organization_awaiting_verification_count
+from accounts.selectors.users import is_compliance_officer
 from attestations.selectors import review_queue
 from entitlements import selectors
 from entitlements.forms import (

@@ -1,8 +1,9 @@
 """Hand-written statements through Django's cursors, prepared on PostgreSQL.
 
 Used on the API's hottest paths only: the token store
-(``entitlements.token_store``), the API-key lookup every API request makes and
-the memberships ``GET /api/v1/me`` lists (``accounts.selectors``). Each
+(``entitlements.token_store``), the API-key lookup every API request makes
+(``accounts.selectors.api_keys``) and the memberships ``GET /api/v1/me`` lists
+(``accounts.selectors.memberships``). Each
 statement is written once, at import or on first use, and has an ORM twin that
 tests hold it equal to.
 

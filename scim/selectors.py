@@ -8,7 +8,8 @@ from datetime import datetime
 from django.db.models import Max
 
 from accounts.models import Organization, User
-from accounts.selectors import can_manage, is_compliance_officer
+from accounts.selectors.memberships import can_manage
+from accounts.selectors.users import is_compliance_officer
 from audit.models import AuditEvent
 from scim.models import ScimGroup, ScimSettings, ScimToken, ScimUser
 

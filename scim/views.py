@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import request_user
+from accounts.selectors.users import request_user
 from accounts.views.common import error_text, org_context, organization_for, report
 from idverify.errors import DomainError
 from scim.services.sponsor_mapping import scim_sponsor_mapping_set

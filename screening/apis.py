@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.selectors import request_user
+from accounts.selectors.users import request_user
 from screening.selectors import match_list
 from screening.services.review import DECISIONS, match_decide
 

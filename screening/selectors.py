@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from accounts.selectors import is_compliance_officer
+from accounts.selectors.users import is_compliance_officer
 from idverify.errors import NotFound, PermissionDenied, ValidationFailed
 from idverify.url_ids import uuid_or_not_found
 from screening.models import RescreenJob, ScreeningMatch

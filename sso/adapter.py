@@ -27,7 +27,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import email_in_proven_domain
+from accounts.selectors.domain_challenges import email_in_proven_domain
 from audit.services import audit_record
 from sso import secrets
 from sso.models import SsoConnection

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models.functions import Lower
 
 from accounts.models import Organization
-from accounts.selectors import email_domain
+from accounts.selectors.domain_challenges import email_domain
 from sso.models import SsoConnection
 
 

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import request_user
+from accounts.selectors.users import request_user
 from accounts.views.common import organization_for, report
 from sso.forms import OidcForm, SamlForm, SsoStartForm
 from sso.models import SsoConnection

@@ -13,10 +13,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors
 from accounts.models import ApiKey
 from accounts.second_factor.policy import SecondFactorRequired
-from accounts.selectors import request_user as _user
+from accounts.selectors.api_keys import api_key_list
+from accounts.selectors.memberships import membership_roles
+from accounts.selectors.users import is_privileged
+from accounts.selectors.users import request_user as _user
 from accounts.services import api_keys as services
 from accounts.throttling import ScopedRateThrottle
 from idverify.api_input import StrictInput
@@ -40,7 +42,7 @@ class MeApi(APIView):
         # Built directly, in OutputSerializer's shape (which documents it, and which a
         # test holds this to): the serializer cost more than the rest of the view.
         user = _user(request)
-        memberships = selectors.membership_roles(user=user)
+        memberships = membership_roles(user=user)
         return Response(
             {
                 "id": str(user.public_id),
@@ -83,7 +85,7 @@ class ApiKeyListCreateApi(APIView):
 
     @extend_schema(responses=ApiKeyOutput(many=True), summary="Your API keys")
     def get(self, request: Request) -> Response:
-        keys = selectors.api_key_list(viewer=_user(request))
+        keys = api_key_list(viewer=_user(request))
         return Response(ApiKeyOutput(keys, many=True).data)
 
     @extend_schema(
@@ -99,7 +101,7 @@ class ApiKeyListCreateApi(APIView):
         user = _user(request)
         # A session reaching here passed the second-factor middleware; a key did not,
         # and a key that could mint keys would outlive its own expiry for ever.
-        if isinstance(request.auth, ApiKey) and selectors.is_privileged(user):
+        if isinstance(request.auth, ApiKey) and is_privileged(user):
             raise SecondFactorRequired(
                 "Compliance officers, signing officials and organisation admins create API "
                 "keys from a signed-in session that passed their second factor, not with "

@@ -14,10 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors
 from accounts.enrolment import results
 from accounts.models import EnrolmentJob, Organization
-from accounts.selectors import request_user
+from accounts.selectors.enrolments import enrolment_job_get, enrolment_job_list, enrolment_progress
+from accounts.selectors.organizations import organization_get_managed
+from accounts.selectors.users import request_user
 from accounts.services import enrolments
 from idverify.api_input import StrictInput
 from idverify.errors import DomainError
@@ -64,7 +65,7 @@ def _job_data(job: EnrolmentJob, organization: Organization) -> dict[str, Any]:
                 "mode": job.mode,
                 "status": job.status,
                 "phase": job.phase,
-                "progress": selectors.enrolment_progress(job),
+                "progress": enrolment_progress(job),
                 "upload": job.upload,
                 "rows_done": job.rows_done,
                 "counts": {
@@ -102,8 +103,8 @@ class EnrolmentListCreateApi(APIView):
     @extend_schema(responses=EnrolmentOutput(many=True), summary="Recent enrolment jobs")
     def get(self, request: Request, org_id: str) -> Response:
         viewer = request_user(request)
-        org = selectors.organization_get_managed(viewer=viewer, public_id=org_id)
-        jobs = selectors.enrolment_job_list(viewer=viewer, organization=org)[:50]
+        org = organization_get_managed(viewer=viewer, public_id=org_id)
+        jobs = enrolment_job_list(viewer=viewer, organization=org)[:50]
         return Response([_job_data(job, org) for job in jobs])
 
     @extend_schema(
@@ -116,7 +117,7 @@ class EnrolmentListCreateApi(APIView):
     )
     def post(self, request: Request, org_id: str) -> Response:
         viewer = request_user(request)
-        org = selectors.organization_get_managed(viewer=viewer, public_id=org_id, write=True)
+        org = organization_get_managed(viewer=viewer, public_id=org_id, write=True)
         limit: int = settings.IDV_ENROLMENT_MAX_BYTES
         # Refuse before the view reads the body. (A session caller's CSRF check reads it
         # first; IDV_MAX_REQUEST_BYTES bounds that, in idverify.middleware.)
@@ -141,8 +142,8 @@ class EnrolmentListCreateApi(APIView):
 
 def _job(request: Request, org_id: str, job_id: str) -> tuple[Organization, EnrolmentJob]:
     viewer = request_user(request)
-    org = selectors.organization_get_managed(viewer=viewer, public_id=org_id)
-    return org, selectors.enrolment_job_get(viewer=viewer, organization=org, public_id=job_id)
+    org = organization_get_managed(viewer=viewer, public_id=org_id)
+    return org, enrolment_job_get(viewer=viewer, organization=org, public_id=job_id)
 
 
 class EnrolmentDetailApi(APIView):
@@ -193,8 +194,8 @@ class EnrolmentCommitApi(APIView):
     )
     def post(self, request: Request, org_id: str, job_id: str) -> Response:
         viewer = request_user(request)
-        org = selectors.organization_get_managed(viewer=viewer, public_id=org_id, write=True)
-        dry_run = selectors.enrolment_job_get(viewer=viewer, organization=org, public_id=job_id)
+        org = organization_get_managed(viewer=viewer, public_id=org_id, write=True)
+        dry_run = enrolment_job_get(viewer=viewer, organization=org, public_id=job_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         job = enrolments.enrolment_commit(

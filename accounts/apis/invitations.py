@@ -12,9 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors
 from accounts.models import Invitation, Membership
-from accounts.selectors import request_user
+from accounts.selectors.invitations import invitation_get, invitation_list
+from accounts.selectors.organizations import organization_get_managed
+from accounts.selectors.users import request_user
 from accounts.services import invitations, memberships
 from idverify.api_input import StrictInput
 from idverify.openapi import ApiError
@@ -42,8 +43,8 @@ class InvitationListCreateApi(APIView):
     @extend_schema(responses=InvitationOutput(many=True), summary="An organisation's invitations")
     def get(self, request: Request, org_id: str) -> Response:
         viewer = request_user(request)
-        org = selectors.organization_get_managed(viewer=viewer, public_id=org_id)
-        found = selectors.invitation_list(viewer=viewer, organization=org)
+        org = organization_get_managed(viewer=viewer, public_id=org_id)
+        found = invitation_list(viewer=viewer, organization=org)
         return Response(InvitationOutput(found, many=True).data)
 
     @extend_schema(
@@ -58,7 +59,7 @@ class InvitationListCreateApi(APIView):
     )
     def post(self, request: Request, org_id: str) -> Response:
         viewer = request_user(request)
-        org = selectors.organization_get_managed(viewer=viewer, public_id=org_id, write=True)
+        org = organization_get_managed(viewer=viewer, public_id=org_id, write=True)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitation = invitations.invitation_create(
@@ -69,8 +70,8 @@ class InvitationListCreateApi(APIView):
 
 def _invitation(request: Request, org_id: str, invitation_id: str) -> Invitation:
     viewer = request_user(request)
-    org = selectors.organization_get_managed(viewer=viewer, public_id=org_id, write=True)
-    return selectors.invitation_get(viewer=viewer, organization=org, public_id=invitation_id)
+    org = organization_get_managed(viewer=viewer, public_id=org_id, write=True)
+    return invitation_get(viewer=viewer, organization=org, public_id=invitation_id)
 
 
 class InvitationResendApi(APIView):

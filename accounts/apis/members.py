@@ -10,9 +10,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors
 from accounts.models import Membership, Organization, User
-from accounts.selectors import request_user
+from accounts.selectors.memberships import membership_get, membership_list
+from accounts.selectors.organizations import organization_get, organization_get_managed
+from accounts.selectors.users import request_user
 from accounts.services import memberships
 from idverify.api_input import StrictInput
 from idverify.openapi import ApiError
@@ -31,8 +32,8 @@ class OrganizationMembersApi(APIView):
     @extend_schema(responses=MemberOutput(many=True), summary="Members of an organisation")
     def get(self, request: Request, org_id: str) -> Response:
         viewer = request_user(request)
-        organization = selectors.organization_get(viewer=viewer, public_id=org_id)
-        members = selectors.membership_list(viewer=viewer, organization=organization)
+        organization = organization_get(viewer=viewer, public_id=org_id)
+        members = membership_list(viewer=viewer, organization=organization)
         return Response(MemberOutput(members, many=True).data)
 
 
@@ -42,10 +43,8 @@ class OrganizationMemberApi(APIView):
 
     def _member(self, request: Request, org_id: str, user_id: str) -> tuple[Organization, User]:
         viewer = request_user(request)
-        org = selectors.organization_get_managed(viewer=viewer, public_id=org_id, write=True)
-        found: Membership = selectors.membership_get(
-            viewer=viewer, organization=org, user_public_id=user_id
-        )
+        org = organization_get_managed(viewer=viewer, public_id=org_id, write=True)
+        found: Membership = membership_get(viewer=viewer, organization=org, user_public_id=user_id)
         return org, found.user
 
     @extend_schema(

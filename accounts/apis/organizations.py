@@ -10,9 +10,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import declarations, selectors
+from accounts import declarations
 from accounts.models import DomainChallenge, Organization, User
-from accounts.selectors import request_user
+from accounts.selectors.domain_challenges import domain_challenge_current
+from accounts.selectors.memberships import organization_role, signing_officials
+from accounts.selectors.organizations import (
+    organization_ein_conflicts,
+    organization_get,
+    organization_get_managed,
+    organization_list,
+    pending_expires_at,
+)
+from accounts.selectors.users import request_user
 from accounts.services import domain_challenges, organizations
 from idverify.api_input import StrictInput
 from idverify.errors import NotFound
@@ -80,7 +89,7 @@ class OrganizationListCreateApi(APIView):
 
     @extend_schema(responses=OrganizationOutput(many=True), summary="Your organisations")
     def get(self, request: Request) -> Response:
-        listed = selectors.organization_list(viewer=request_user(request))
+        listed = organization_list(viewer=request_user(request))
         return Response(OrganizationOutput(listed, many=True).data)
 
     @extend_schema(
@@ -130,13 +139,13 @@ class OrganizationDetailApi(APIView):
     @extend_schema(responses=OutputSerializer, summary="One organisation")
     def get(self, request: Request, org_id: str) -> Response:
         viewer = request_user(request)
-        org = selectors.organization_get(viewer=viewer, public_id=org_id)
-        signers = selectors.signing_officials(organization=org).count()
-        conflicts = selectors.organization_ein_conflicts(viewer=viewer, organization=org)
+        org = organization_get(viewer=viewer, public_id=org_id)
+        signers = signing_officials(organization=org).count()
+        conflicts = organization_ein_conflicts(viewer=viewer, organization=org)
         data = OrganizationOutput(org).data | {
-            "pending_expires_at": selectors.pending_expires_at(org),
+            "pending_expires_at": pending_expires_at(org),
             "ein_conflicts": EinConflictOutput(conflicts, many=True).data,
-            "your_role": selectors.organization_role(user=viewer, organization=org),
+            "your_role": organization_role(user=viewer, organization=org),
             "signing_officials": signers,
             "recommendation": (
                 "Appoint at least two signing officials, so sponsorships can be given and "
@@ -155,7 +164,7 @@ class _OfficerDecision(Protocol):
 def _officer_decision(request: Request, org_id: str, decide: _OfficerDecision) -> Response:
     """An officer's decision about an organisation, with its reason (the service checks who)."""
     viewer = request_user(request)
-    org = selectors.organization_get(viewer=viewer, public_id=org_id)
+    org = organization_get(viewer=viewer, public_id=org_id)
     serializer = ReasonInput(data=request.data)
     serializer.is_valid(raise_exception=True)
     org = decide(actor=viewer, organization=org, reason=serializer.validated_data["reason"])
@@ -195,8 +204,8 @@ class OrganizationSuspendApi(APIView):
 class DomainChallengeApi(APIView):
     @extend_schema(responses=ChallengeOutput, summary="The current DNS TXT record to publish")
     def get(self, request: Request, org_id: str) -> Response:
-        org = selectors.organization_get_managed(viewer=request_user(request), public_id=org_id)
-        challenge = selectors.domain_challenge_current(organization=org)
+        org = organization_get_managed(viewer=request_user(request), public_id=org_id)
+        challenge = domain_challenge_current(organization=org)
         if challenge is None:
             raise NotFound("No DNS record has been issued for this organisation.")
         return Response(_challenge(challenge))
@@ -211,7 +220,7 @@ class DomainChallengeApi(APIView):
     )
     def post(self, request: Request, org_id: str) -> Response:
         viewer = request_user(request)
-        org = selectors.organization_get_managed(viewer=viewer, public_id=org_id, write=True)
+        org = organization_get_managed(viewer=viewer, public_id=org_id, write=True)
         challenge = domain_challenges.domain_challenge_create(actor=viewer, organization=org)
         return Response(_challenge(challenge), status=status.HTTP_201_CREATED)
 
@@ -231,7 +240,7 @@ class DomainChallengeCheckApi(APIView):
     )
     def post(self, request: Request, org_id: str) -> Response:
         viewer = request_user(request)
-        org = selectors.organization_get_managed(viewer=viewer, public_id=org_id)
+        org = organization_get_managed(viewer=viewer, public_id=org_id)
         challenge = domain_challenges.domain_challenge_check(actor=viewer, organization=org)
         return Response(_challenge(challenge))
 

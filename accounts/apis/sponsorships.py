@@ -11,8 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors
-from accounts.selectors import request_user
+from accounts.selectors.memberships import membership_get
+from accounts.selectors.organizations import organization_get
+from accounts.selectors.sponsorships import sponsorship_get, sponsorship_list
+from accounts.selectors.users import request_user
 from accounts.services import sponsorships
 from idverify.api_input import StrictInput
 from idverify.openapi import ApiError
@@ -46,8 +48,8 @@ class SponsorshipListCreateApi(APIView):
     @extend_schema(responses=SponsorshipOutput(many=True), summary="An organisation's sponsorships")
     def get(self, request: Request, org_id: str) -> Response:
         viewer = request_user(request)
-        org = selectors.organization_get(viewer=viewer, public_id=org_id)
-        found = selectors.sponsorship_list(viewer=viewer, organization=org)
+        org = organization_get(viewer=viewer, public_id=org_id)
+        found = sponsorship_list(viewer=viewer, organization=org)
         return Response(SponsorshipOutput(found, many=True).data)
 
     @extend_schema(
@@ -60,13 +62,11 @@ class SponsorshipListCreateApi(APIView):
     )
     def post(self, request: Request, org_id: str) -> Response:
         viewer = request_user(request)
-        org = selectors.organization_get(viewer=viewer, public_id=org_id)
+        org = organization_get(viewer=viewer, public_id=org_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        member = selectors.membership_get(
-            viewer=viewer, organization=org, user_public_id=data["user"]
-        )
+        member = membership_get(viewer=viewer, organization=org, user_public_id=data["user"])
         created = sponsorships.sponsorship_create(
             actor=viewer,
             organization=org,
@@ -88,8 +88,8 @@ class SponsorshipRevokeApi(APIView):
     )
     def post(self, request: Request, org_id: str, sponsorship_id: str) -> Response:
         viewer = request_user(request)
-        org = selectors.organization_get(viewer=viewer, public_id=org_id)
-        found = selectors.sponsorship_get(viewer=viewer, organization=org, public_id=sponsorship_id)
+        org = organization_get(viewer=viewer, public_id=org_id)
+        found = sponsorship_get(viewer=viewer, organization=org, public_id=sponsorship_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         revoked = sponsorships.sponsorship_revoke(

@@ -10,7 +10,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 
 from accounts.second_factor.policy import SECOND_FACTOR_TYPES
-from accounts.selectors import is_privileged
+from accounts.selectors.users import is_privileged
 from idverify import crypto
 
 # Marks a value we sealed; anything else is a value stored before we encrypted

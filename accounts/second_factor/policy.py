@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.selectors import is_privileged
+from accounts.selectors.users import is_privileged
 from idverify.errors import PermissionDenied
 
 # What counts as a second factor. Recovery codes are a way back in, not a factor

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from accounts.second_factor.policy import SECOND_FACTOR_TYPES, has_second_factor
-from accounts.selectors import is_privileged
+from accounts.selectors.users import is_privileged
 from audit.services import audit_record
 
 

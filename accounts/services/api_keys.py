@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts import api_keys
 from accounts.models import ApiKey, User
-from accounts.selectors import is_privileged
+from accounts.selectors.users import is_privileged
 from audit.services import audit_record
 from idverify.errors import NotFound, ValidationFailed
 from idverify.url_ids import uuid_or_not_found

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts import dns
 from accounts.models import DomainChallenge, Organization, User
-from accounts.selectors import can_manage, is_compliance_officer
+from accounts.selectors.memberships import can_manage
+from accounts.selectors.users import is_compliance_officer
 from audit.services import audit_record
 from idverify.errors import Conflict, DomainError, PermissionDenied, Unavailable
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.enrolment import csvfile
 from accounts.models import EnrolmentJob, EnrolmentUpload, Organization, User
 from accounts.queue import enqueue_on_commit
-from accounts.selectors import can_manage
+from accounts.selectors.memberships import can_manage
 from audit.services import audit_record
 from idverify.errors import Conflict, PermissionDenied, ValidationFailed
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.email_addresses import FORMULA_MESSAGE
 from accounts.models import Invitation, Membership, Organization, RosterEntry, User
 from accounts.queue import enqueue_on_commit
-from accounts.selectors import organization_role
+from accounts.selectors.memberships import organization_role
 from accounts.separation import require_other_person
 from accounts.services.memberships import ASSIGNABLE_ROLES
 from audit.services import audit_record

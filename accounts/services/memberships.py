@@ -11,7 +11,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import Membership, Organization, RosterEntry, Sponsorship, User
-from accounts.selectors import MANAGER_ROLES, organization_role
+from accounts.selectors.memberships import organization_role
+from accounts.selectors.users import MANAGER_ROLES
 from accounts.separation import require_no_self_promotion
 from accounts.services.sponsorships import sponsorship_revoke
 from audit.services import audit_record

@@ -31,7 +31,8 @@ from accounts.models import (
     User,
 )
 from accounts.screening_hook import screen_organization
-from accounts.selectors import ein_holders, is_compliance_officer
+from accounts.selectors.organizations import ein_holders
+from accounts.selectors.users import is_compliance_officer
 from accounts.separation import require_outsider
 from accounts.services.domain_challenges import challenge_create
 from audit.services import audit_record

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from accounts import signals
 from accounts.models import Membership, Organization, Sponsorship, User
-from accounts.selectors import is_compliance_officer, require_signing_official
+from accounts.selectors.memberships import require_signing_official
+from accounts.selectors.users import is_compliance_officer
 from accounts.separation import require_other_person
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed

@@ -13,16 +13,17 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import selectors
 from accounts.forms import ApiKeyCreateForm
 from accounts.models import User
+from accounts.selectors.api_keys import api_key_list
+from accounts.selectors.users import is_privileged
 from accounts.services import api_keys
 from idverify.errors import DomainError
 from idverify.forms import apply_domain_error
 
 
 def _key_form(user: User, data: QueryDict | None = None) -> ApiKeyCreateForm:
-    max_days = settings.IDV_PRIVILEGED_API_KEY_DAYS if selectors.is_privileged(user) else None
+    max_days = settings.IDV_PRIVILEGED_API_KEY_DAYS if is_privileged(user) else None
     return ApiKeyCreateForm(data, max_days=max_days)
 
 
@@ -31,7 +32,7 @@ def _render_account(
 ) -> HttpResponse:
     context = {
         "form": form,
-        "api_keys": selectors.api_key_list(viewer=user),
+        "api_keys": api_key_list(viewer=user),
         "memberships": user.memberships.select_related("organization"),
         "new_key": new_key,
         "now": timezone.now(),

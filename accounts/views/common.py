@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from accounts import selectors
 from accounts.models import Membership, Organization
+from accounts.selectors.memberships import can_manage, is_signing_official, organization_role
+from accounts.selectors.organizations import organization_get, organization_get_managed
+from accounts.selectors.users import is_compliance_officer, request_user
 from idverify.errors import DomainError
 
 
@@ -21,10 +23,8 @@ def organization_for(
     """The organisation in the URL, as this viewer may see it: 404 to outsiders, 403 to
     members when the page is for its admins."""
     if manage:
-        return selectors.organization_get_managed(
-            viewer=selectors.request_user(request), public_id=org_id, write=write
-        )
-    return selectors.organization_get(viewer=selectors.request_user(request), public_id=org_id)
+        return organization_get_managed(viewer=request_user(request), public_id=org_id, write=write)
+    return organization_get(viewer=request_user(request), public_id=org_id)
 
 
 def error_text(error: DomainError) -> str:
@@ -57,14 +57,14 @@ def after_join_url() -> str:
 def org_context(
     request: HttpRequest, organization: Organization, section: str
 ) -> dict[str, object]:
-    user = selectors.request_user(request)
-    role = selectors.organization_role(user=user, organization=organization)
+    user = request_user(request)
+    role = organization_role(user=user, organization=organization)
     return {
         "organization": organization,
         "section": section,
         "your_role": role,
         "your_role_label": dict(Membership.Role.choices).get(role or "", ""),
-        "can_manage": selectors.can_manage(user=user, organization=organization),
-        "is_signing_official": selectors.is_signing_official(user=user, organization=organization),
-        "is_officer": selectors.is_compliance_officer(user),
+        "can_manage": can_manage(user=user, organization=organization),
+        "is_signing_official": is_signing_official(user=user, organization=organization),
+        "is_officer": is_compliance_officer(user),
     }

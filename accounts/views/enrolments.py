@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts import selectors
 from accounts.enrolment import results
 from accounts.forms import EnrolmentUploadForm
 from accounts.models import EnrolmentJob, Organization
-from accounts.selectors import request_user
+from accounts.selectors.enrolments import enrolment_job_get, enrolment_job_list, enrolment_progress
+from accounts.selectors.users import request_user
 from accounts.services import enrolments
 from accounts.views.common import error_text, org_context, organization_for
 from idverify.errors import DomainError
@@ -28,9 +28,7 @@ def _render_list(
     context.update(
         {
             "form": form,
-            "jobs": selectors.enrolment_job_list(viewer=request_user(request), organization=org)[
-                :20
-            ],
+            "jobs": enrolment_job_list(viewer=request_user(request), organization=org)[:20],
         }
     )
     return render(
@@ -67,9 +65,7 @@ def enrolment_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 
 
 def _job(request: HttpRequest, org: Organization, job_id: str) -> EnrolmentJob:
-    return selectors.enrolment_job_get(
-        viewer=request_user(request), organization=org, public_id=job_id
-    )
+    return enrolment_job_get(viewer=request_user(request), organization=org, public_id=job_id)
 
 
 @login_required
@@ -80,7 +76,7 @@ def enrolment_detail_view(request: HttpRequest, org_id: str, job_id: str) -> Htt
     context.update(
         {
             "job": job,
-            "progress": selectors.enrolment_progress(job),
+            "progress": enrolment_progress(job),
             "errors": results.errors_page(job, offset=0, limit=ERRORS_SHOWN),
             "errors_total": results.error_total(job),
             "errors_shown": ERRORS_SHOWN,

@@ -11,10 +11,10 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import selectors
 from accounts.forms import InvitationForm
 from accounts.models import Invitation
-from accounts.selectors import request_user
+from accounts.selectors.invitations import invitation_get, invitation_list
+from accounts.selectors.users import request_user
 from accounts.services import invitations
 from accounts.views.common import (
     after_join_url,
@@ -35,9 +35,7 @@ def _render_invitations(request: HttpRequest, org_id: str, form: InvitationForm)
     context.update(
         {
             "form": form,
-            "invitations": selectors.invitation_list(
-                viewer=request_user(request), organization=org
-            )[:200],
+            "invitations": invitation_list(viewer=request_user(request), organization=org)[:200],
         }
     )
     return render(
@@ -69,9 +67,7 @@ def invitation_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 
 def _invitation(request: HttpRequest, org_id: str, invitation_id: str) -> Invitation:
     org = organization_for(request, org_id, manage=True, write=True)
-    return selectors.invitation_get(
-        viewer=request_user(request), organization=org, public_id=invitation_id
-    )
+    return invitation_get(viewer=request_user(request), organization=org, public_id=invitation_id)
 
 
 @login_required

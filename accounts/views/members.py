@@ -7,10 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts import selectors
 from accounts.forms import RoleForm
 from accounts.models import Membership
-from accounts.selectors import request_user
+from accounts.selectors.memberships import membership_get, membership_list, signing_officials
+from accounts.selectors.users import request_user
 from accounts.services import memberships
 from accounts.views.common import org_context, organization_for, report
 
@@ -19,11 +19,11 @@ from accounts.views.common import org_context, organization_for, report
 def member_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request, org_id)
     context = org_context(request, org, "members")
-    members = selectors.membership_list(viewer=request_user(request), organization=org)
+    members = membership_list(viewer=request_user(request), organization=org)
     context.update(
         {
             "members": [(m, RoleForm(initial={"role": m.role}, prefix=str(m.pk))) for m in members],
-            "signing_official_count": selectors.signing_officials(organization=org).count(),
+            "signing_official_count": signing_officials(organization=org).count(),
         }
     )
     return render(request, "accounts/organizations/members.html", context)
@@ -31,9 +31,7 @@ def member_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 
 def _member(request: HttpRequest, org_id: str, user_id: str) -> Membership:
     org = organization_for(request, org_id, manage=True, write=True)
-    return selectors.membership_get(
-        viewer=request_user(request), organization=org, user_public_id=user_id
-    )
+    return membership_get(viewer=request_user(request), organization=org, user_public_id=user_id)
 
 
 @login_required

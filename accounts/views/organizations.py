@@ -11,10 +11,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts import declarations, selectors
+from accounts import declarations
 from accounts.forms import ReasonForm, RegistrationForm
 from accounts.models import Organization, User
-from accounts.selectors import request_user
+from accounts.selectors.domain_challenges import domain_challenge_current
+from accounts.selectors.memberships import signing_officials
+from accounts.selectors.organizations import (
+    declaration_latest,
+    ein_conflicts_all,
+    organization_ein_conflicts,
+    organization_list,
+    pending_expires_at,
+)
+from accounts.selectors.users import request_user
 from accounts.services import domain_challenges, organizations
 from accounts.views.common import org_context, organization_for, report
 from idverify.errors import DomainError
@@ -24,13 +33,13 @@ from idverify.forms import apply_domain_error
 @login_required
 def organization_list_view(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    listed = selectors.organization_list(viewer=user)
+    listed = organization_list(viewer=user)
     return render(
         request,
         "accounts/organizations/list.html",
         {
             "organizations": listed,
-            "conflicting_eins": selectors.ein_conflicts_all(viewer=user),
+            "conflicting_eins": ein_conflicts_all(viewer=user),
         },
     )
 
@@ -74,14 +83,14 @@ def organization_detail_view(request: HttpRequest, org_id: str) -> HttpResponse:
     context = org_context(request, org, "overview")
     context.update(
         {
-            "signing_officials": selectors.signing_officials(organization=org),
-            "declaration": selectors.declaration_latest(organization=org),
-            "challenge": selectors.domain_challenge_current(organization=org),
+            "signing_officials": signing_officials(organization=org),
+            "declaration": declaration_latest(organization=org),
+            "challenge": domain_challenge_current(organization=org),
             "reason_form": ReasonForm(),
-            "ein_conflicts": selectors.organization_ein_conflicts(
+            "ein_conflicts": organization_ein_conflicts(
                 viewer=request_user(request), organization=org
             ),
-            "pending_expires_at": selectors.pending_expires_at(org),
+            "pending_expires_at": pending_expires_at(org),
         }
     )
     return render(request, "accounts/organizations/detail.html", context)

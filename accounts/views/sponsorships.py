@@ -9,10 +9,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts import selectors
 from accounts.forms import ReasonForm, SponsorForm
 from accounts.models import Organization
-from accounts.selectors import request_user
+from accounts.selectors.memberships import membership_get, membership_list
+from accounts.selectors.sponsorships import (
+    sponsorship_candidates,
+    sponsorship_get,
+    sponsorship_list,
+)
+from accounts.selectors.users import request_user
 from accounts.services import sponsorships
 from accounts.views.common import error_text, org_context, organization_for
 from idverify.errors import DomainError, SelfApproval, ValidationFailed
@@ -20,7 +25,7 @@ from idverify.forms import apply_domain_error
 
 
 def _members(request: HttpRequest, org: Organization) -> list[tuple[str, str]]:
-    members = selectors.membership_list(viewer=request_user(request), organization=org)
+    members = membership_list(viewer=request_user(request), organization=org)
     return [(str(m.user.public_id), f"{m.user.get_full_name()} <{m.user.email}>") for m in members]
 
 
@@ -29,12 +34,8 @@ def _render(request: HttpRequest, org: Organization, form: SponsorForm) -> HttpR
     context.update(
         {
             "form": form,
-            "sponsorships": selectors.sponsorship_list(
-                viewer=request_user(request), organization=org
-            ),
-            "candidates": selectors.sponsorship_candidates(
-                viewer=request_user(request), organization=org
-            ),
+            "sponsorships": sponsorship_list(viewer=request_user(request), organization=org),
+            "candidates": sponsorship_candidates(viewer=request_user(request), organization=org),
             "reason_form": ReasonForm(),
         }
     )
@@ -54,7 +55,7 @@ def sponsorship_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
     form = SponsorForm(request.POST, members=_members(request, org))
     if form.is_valid():
         try:
-            member = selectors.membership_get(
+            member = membership_get(
                 viewer=request_user(request),
                 organization=org,
                 user_public_id=form.cleaned_data["member"],
@@ -87,7 +88,7 @@ def sponsor_candidates_view(request: HttpRequest, org_id: str) -> HttpResponse:
     wanted = set(request.POST.getlist("member"))
     chosen = [
         m.user
-        for m in selectors.sponsorship_candidates(viewer=user, organization=org)
+        for m in sponsorship_candidates(viewer=user, organization=org)
         if str(m.user.public_id) in wanted
     ]
     try:
@@ -113,7 +114,7 @@ def sponsor_candidates_view(request: HttpRequest, org_id: str) -> HttpResponse:
 @require_POST
 def sponsorship_revoke_view(request: HttpRequest, org_id: str, sponsorship_id: str) -> HttpResponse:
     org = organization_for(request, org_id)
-    found = selectors.sponsorship_get(
+    found = sponsorship_get(
         viewer=request_user(request), organization=org, public_id=sponsorship_id
     )
     try:

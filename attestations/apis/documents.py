@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.selectors import request_user as _user
+from accounts.selectors.users import request_user as _user
 from attestations import selectors, services
 from attestations.models import DocumentType
 from attestations.uploads import refuse_oversized_request

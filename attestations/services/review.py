@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import is_compliance_officer
+from accounts.selectors.users import is_compliance_officer
 from accounts.separation import require_other_person
 from attestations.models import (
     APPROVAL_REASONS,

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from accounts.selectors import request_user
+from accounts.selectors.users import request_user
 from attestations.countries import country_name
 from attestations.forms import STATUS_HELP, DeclarationForm, IdentityForm, StatusForm
 from attestations.models import UsPersonStatus

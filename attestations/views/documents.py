@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.selectors import request_user
+from accounts.selectors.users import request_user
 from attestations.forms import DocumentForm, MrzTypeForm
 from attestations.models import Document, ReviewReason
 from attestations.selectors import (

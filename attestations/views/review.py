@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from accounts.selectors import request_user
+from accounts.selectors.users import request_user
 from attestations.countries import country_name
 from attestations.forms import ReviewDecisionForm
 from attestations.models import ReviewReason, UsPersonStatus

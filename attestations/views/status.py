@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from accounts.selectors import request_user
+from accounts.selectors.users import request_user
 from attestations import vendors
 from attestations.countries import country_name
 from attestations.models import US_PERSON_STATUSES, Attestation, UsPersonStatus, VendorVerification

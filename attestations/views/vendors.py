@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import request_user
+from accounts.selectors.users import request_user
 from accounts.views.common import error_text
 from attestations import vendors
 from attestations.services.vendors import vendor_verification_start, vendor_webhook_receive

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.selectors import request_user as _user
+from accounts.selectors.users import request_user as _user
 from entitlements.middleware import revocations_response
 from entitlements.services.revocations import revocation_create
 from idverify.api_input import StrictInput

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from accounts.selectors import request_user
+from accounts.selectors.users import request_user
 from entitlements import selectors
 from entitlements.models import Assurance, DirectiveState
 from entitlements.services.revocations import require_officer

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.selectors import request_user as _user
+from accounts.selectors.users import request_user as _user
 from entitlements import token_store
 from entitlements.services.tokens import token_issue
 from geo.selectors import request_signals

@@ -35,7 +35,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from accounts.selectors import is_compliance_officer
+from accounts.selectors.users import is_compliance_officer
 from accounts.separation import require_other_person
 from accounts.services.sponsorships import organization_sponsorships_revoke
 from audit.services import AuditEntry, audit_record, audit_record_many

@@ -35,8 +35,9 @@ def tier_for_token(*, slug: str) -> ModelTier | None:
 
 
 def _sponsor_sql(*, user_column: str) -> str:
-    """``accounts.selectors.sponsorships_counting`` as a scalar subquery: the public id
-    of the organisation whose sponsorship counts for the person in ``user_column``."""
+    """``accounts.selectors.sponsorships.sponsorships_counting`` as a scalar subquery: the
+    public id of the organisation whose sponsorship counts for the person in
+    ``user_column``."""
     sponsorship = Sponsorship._meta.db_table
     organization = Organization._meta.db_table
     return (

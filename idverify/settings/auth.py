@@ -56,7 +56,7 @@ SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 
 # --- Second factors -----------------------------------------------------------------
 # Compliance officers, signing officials, organisation admins and staff must use one
-# (accounts.selectors.is_privileged; enforced by accounts.second_factor.middleware).
+# (accounts.selectors.users.is_privileged; enforced by accounts.second_factor.middleware).
 # Anyone else may. Authenticator apps (TOTP), passkeys and security keys (WebAuthn,
 # through fido2), and single-use recovery codes for a lost device.
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from accounts.selectors import require_signing_official
+from accounts.selectors.memberships import require_signing_official
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, ValidationFailed
 from idverify.url_ids import uuid_or_not_found

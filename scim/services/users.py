@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Organization, User
 from accounts.queue import enqueue_on_commit
-from accounts.selectors import email_in_proven_domain
+from accounts.selectors.domain_challenges import email_in_proven_domain
 from accounts.services.invitations import SEND_TASK, clean_email, new_invitation
 from audit.services import audit_record
 from idverify.errors import NotFound, ValidationFailed

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from accounts.selectors import is_compliance_officer
+from accounts.selectors.users import is_compliance_officer
 from accounts.services.sponsorships import organization_sponsorships_revoke
 from audit.services import audit_record
 from idverify.errors import Conflict, NotFound, PermissionDenied, ValidationFailed

@@ -8,7 +8,7 @@ from django import template
 from django.urls import reverse
 
 from accounts.models import Membership, Organization, User
-from accounts.selectors import organization_role
+from accounts.selectors.memberships import organization_role
 from sso.selectors import connection_for_organization
 from sso.services import slug_for
 

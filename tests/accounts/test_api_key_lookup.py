@@ -1,5 +1,5 @@
 """The API key lookup every API request makes is one prepared statement
-(accounts.selectors.api_key_by_digest); it returns what the ORM query returns."""
+(accounts.selectors.api_keys.api_key_by_digest); it returns what the ORM query returns."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts import api_keys
 from accounts.models import ApiKey, User
-from accounts.selectors import api_key_by_digest
+from accounts.selectors.api_keys import api_key_by_digest
 from accounts.services.api_keys import api_key_create, api_key_revoke
 from tests.support.factories import UserFactory
 

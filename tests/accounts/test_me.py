@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.apis.account import MeApi
 from accounts.models import Membership, Organization, User
-from accounts.selectors import membership_roles
+from accounts.selectors.memberships import membership_roles
 from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

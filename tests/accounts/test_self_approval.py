@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from accounts.admin import MembershipInline
 from accounts.models import Membership, Organization, RosterEntry, Sponsorship, User
-from accounts.selectors import sponsorship_candidates
+from accounts.selectors.sponsorships import sponsorship_candidates
 from accounts.services.invitations import invitation_accept, invitation_create, invitation_token
 from accounts.services.memberships import membership_role_set
 from accounts.services.organizations import organization_verify

@@ -140,8 +140,8 @@ def test_the_level_query_and_the_sponsorship_selector_agree(
     situation: str, stranger: User, org: Organization, other_org: Organization
 ) -> None:
     """The token path inlines the sponsorship rule as SQL; it must say what
-    accounts.selectors.sponsorship_active says, in every situation."""
-    from accounts.selectors import sponsorship_active
+    accounts.selectors.sponsorships.sponsorship_active says, in every situation."""
+    from accounts.selectors.sponsorships import sponsorship_active
 
     AttestationFactory.create(user=stranger)
     now = timezone.now()
