@@ -130,12 +130,17 @@ class ServerCpu:
         return [int(row[0]) for row in rows]
 
     def snapshot(self) -> dict[int, float]:
-        return {pid: cpu_seconds(pid) for pid in [*self.server.pids(), *self.backends()]}
+        """CPU seconds so far of each web process and backend; backends' pids negated,
+        so that ``spent`` can tell the database's share."""
+        web = {pid: cpu_seconds(pid) for pid in self.server.pids()}
+        return {**web, **{-pid: cpu_seconds(pid) for pid in self.backends()}}
 
     @staticmethod
-    def spent(before: dict[int, float], after: dict[int, float]) -> float:
-        # A backend that started in between counts from zero; one that ended is lost (rare).
-        return sum(value - before.get(pid, 0.0) for pid, value in after.items())
+    def spent(before: dict[int, float], after: dict[int, float]) -> tuple[float, float]:
+        """(all, the backends' share) between two snapshots. A backend that started in
+        between counts from zero; one that ended is lost (rare)."""
+        deltas = {pid: value - before.get(pid, 0.0) for pid, value in after.items()}
+        return sum(deltas.values()), sum(d for pid, d in deltas.items() if pid < 0)
 
 
 @dataclass
@@ -145,6 +150,8 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     cpu_seconds: float = 0.0
+    # The PostgreSQL backends' share of cpu_seconds.
+    db_cpu_seconds: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -157,6 +164,10 @@ class Run:
     @property
     def cpu_ms_per_request(self) -> float:
         return self.cpu_seconds * 1000 / max(1, len(self.latencies))
+
+    @property
+    def db_cpu_ms_per_request(self) -> float:
+        return self.db_cpu_seconds * 1000 / max(1, len(self.latencies))
 
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
@@ -231,7 +242,7 @@ def measure(
     before = cpu.snapshot() if cpu else {}
     run = asyncio.run(_measure(name, port, requests, seconds))
     if cpu:
-        run.cpu_seconds = cpu.spent(before, cpu.snapshot())
+        run.cpu_seconds, run.db_cpu_seconds = cpu.spent(before, cpu.snapshot())
     return run
 
 

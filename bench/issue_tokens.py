@@ -23,7 +23,8 @@ One run reports:
 
 With ``--json`` the last line is one JSON object: capacity_rps,
 cpu_ms_per_token, p50_ms_at_50, p99_ms_at_50, p50_ms_at_75, p99_ms_at_75,
-me_cpu_ms, healthz_cpu_ms, revocations_cpu_ms (and db_writes_per_token).
+me_cpu_ms, healthz_cpu_ms, revocations_cpu_ms (and db_writes_per_token, and
+db_cpu_ms_per_token: the PostgreSQL backends' share of cpu_ms_per_token).
 
 Targets (2 cores): <= 4 ms server CPU per token; p99 < 50 ms at 75% of
 capacity, open loop; /api/v1/me within 2x /healthz's CPU; the revocation
@@ -257,6 +258,10 @@ def main() -> None:  # noqa: PLR0915 - one report, read top to bottom
         name: sum(run.cpu_ms_per_request for run in name_runs) / len(name_runs)
         for name, name_runs in runs.items()
     }
+    db_cpu_ms = {
+        name: sum(run.db_cpu_ms_per_request for run in name_runs) / len(name_runs)
+        for name, name_runs in runs.items()
+    }
     best = {name: max(name_runs, key=lambda run: run.rate) for name, name_runs in runs.items()}
     print(
         f"idverify token issuance, {platform.python_implementation()} {platform.python_version()}"
@@ -268,7 +273,7 @@ def main() -> None:  # noqa: PLR0915 - one report, read top to bottom
     print()
     print(
         f"{'closed loop (best round)':<34}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'requests':>9}"
-        f"{'CPU ms/req':>12}"
+        f"{'CPU ms/req':>12}{'of it DB':>10}"
     )
     for name, label in (
         ("tokens", "POST /api/v1/tokens"),
@@ -276,7 +281,7 @@ def main() -> None:  # noqa: PLR0915 - one report, read top to bottom
         ("healthz", "GET /healthz"),
         ("revocations", "GET /api/v1/revocations"),
     ):
-        print(percentile_line(label, best[name]) + f"{cpu_ms[name]:>12.2f}")
+        print(percentile_line(label, best[name]) + f"{cpu_ms[name]:>12.2f}{db_cpu_ms[name]:>10.2f}")
     print()
     print(f"{'open loop, tokens':<34}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'requests':>9}")
     for share, run in offered.items():
@@ -300,6 +305,7 @@ def main() -> None:  # noqa: PLR0915 - one report, read top to bottom
                 {
                     "capacity_rps": round(capacity, 1),
                     "cpu_ms_per_token": round(cpu_ms["tokens"], 3),
+                    "db_cpu_ms_per_token": round(db_cpu_ms["tokens"], 3),
                     "p50_ms_at_50": round(offered[50].percentile(0.50), 2),
                     "p99_ms_at_50": round(offered[50].percentile(0.99), 2),
                     "p50_ms_at_75": round(offered[75].percentile(0.50), 2),
