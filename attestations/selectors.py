@@ -25,8 +25,8 @@ from attestations.models import (
 )
 from attestations.vendors import vendor_label
 from idverify import crypto
-from idverify.errors import NotFound, PermissionDenied
-from idverify.url_ids import uuid_or_not_found
+from idverify.errors import PermissionDenied
+from idverify.url_ids import get_by_public_id
 
 Basis = Literal["self", "document", "sponsorship", "both", "review"]
 # Document.mrz_source of lines the person typed (not read from an image).
@@ -272,14 +272,10 @@ def document_get(*, viewer: User, public_id: object) -> Document:
 
     404 rather than 403, so nobody learns that someone else's document id exists.
     """
-    wanted = uuid_or_not_found(public_id, what="document")
     documents = Document.objects.select_related("user", "attestation", "reviewed_by")
     if not is_compliance_officer(viewer):
         documents = documents.filter(user=viewer)
-    try:
-        return documents.get(public_id=wanted)
-    except Document.DoesNotExist:
-        raise NotFound("No such document.") from None
+    return get_by_public_id(documents, public_id, what="document")
 
 
 def review_queue(*, viewer: User) -> QuerySet[Document]:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, QuerySet
 
 from idverify.errors import NotFound
+
+M = TypeVar("M", bound=Model)
 
 
 def uuid_or_not_found(value: object, *, what: str) -> uuid.UUID:
@@ -14,4 +20,15 @@ def uuid_or_not_found(value: object, *, what: str) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except ValueError:
+        raise NotFound(f"No such {what}.") from None
+
+
+def get_by_public_id(queryset: QuerySet[M], value: object, *, what: str) -> M:
+    """The row of ``queryset`` (already scoped to who is asking) whose ``public_id`` is
+    the id from a URL, or "No such <what>." for a malformed id and a missing row alike,
+    so an outsider cannot tell the two apart."""
+    wanted = uuid_or_not_found(value, what=what)
+    try:
+        return queryset.get(public_id=wanted)
+    except ObjectDoesNotExist:  # the model's DoesNotExist, whichever model
         raise NotFound(f"No such {what}.") from None

@@ -7,8 +7,7 @@ from django.db.models import QuerySet
 from accounts.models import EnrolmentJob, Organization, User
 from accounts.selectors.memberships import can_manage
 from accounts.selectors.users import is_compliance_officer
-from idverify.errors import NotFound
-from idverify.url_ids import uuid_or_not_found
+from idverify.url_ids import get_by_public_id
 
 
 def enrolment_job_list(*, viewer: User, organization: Organization) -> QuerySet[EnrolmentJob]:
@@ -21,11 +20,8 @@ def enrolment_job_list(*, viewer: User, organization: Organization) -> QuerySet[
 
 
 def enrolment_job_get(*, viewer: User, organization: Organization, public_id: str) -> EnrolmentJob:
-    wanted = uuid_or_not_found(public_id, what="enrolment job")
-    try:
-        return enrolment_job_list(viewer=viewer, organization=organization).get(public_id=wanted)
-    except EnrolmentJob.DoesNotExist:
-        raise NotFound("No such enrolment job.") from None
+    jobs = enrolment_job_list(viewer=viewer, organization=organization)
+    return get_by_public_id(jobs, public_id, what="enrolment job")
 
 
 def enrolment_progress(job: EnrolmentJob) -> float:

@@ -7,8 +7,7 @@ from django.db.models import QuerySet
 from accounts.models import Invitation, Organization, User
 from accounts.selectors.memberships import can_manage
 from accounts.selectors.users import is_compliance_officer
-from idverify.errors import NotFound
-from idverify.url_ids import uuid_or_not_found
+from idverify.url_ids import get_by_public_id
 
 
 def invitation_list(*, viewer: User, organization: Organization) -> QuerySet[Invitation]:
@@ -20,8 +19,5 @@ def invitation_list(*, viewer: User, organization: Organization) -> QuerySet[Inv
 
 
 def invitation_get(*, viewer: User, organization: Organization, public_id: str) -> Invitation:
-    wanted = uuid_or_not_found(public_id, what="invitation")
-    try:
-        return invitation_list(viewer=viewer, organization=organization).get(public_id=wanted)
-    except Invitation.DoesNotExist:
-        raise NotFound("No such invitation.") from None
+    invitations = invitation_list(viewer=viewer, organization=organization)
+    return get_by_public_id(invitations, public_id, what="invitation")

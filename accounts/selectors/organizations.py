@@ -11,8 +11,8 @@ from django.db.models import Count, QuerySet
 from accounts.models import Organization, OrganizationDeclaration, User
 from accounts.selectors.memberships import can_manage
 from accounts.selectors.users import is_compliance_officer
-from idverify.errors import NotFound, PermissionDenied
-from idverify.url_ids import uuid_or_not_found
+from idverify.errors import PermissionDenied
+from idverify.url_ids import get_by_public_id
 
 
 def organization_list(*, viewer: User) -> QuerySet[Organization]:
@@ -36,11 +36,7 @@ def organization_get(*, viewer: User, public_id: str) -> Organization:
 
     Answering 404 rather than 403 does not tell an outsider that the id exists.
     """
-    wanted = uuid_or_not_found(public_id, what="organisation")
-    try:
-        return organization_list(viewer=viewer).get(public_id=wanted)
-    except Organization.DoesNotExist:
-        raise NotFound("No such organisation.") from None
+    return get_by_public_id(organization_list(viewer=viewer), public_id, what="organisation")
 
 
 def ein_holders(*, ein: str) -> QuerySet[Organization]:

@@ -11,8 +11,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organization, RosterEntry, Sponsorship, User
 from accounts.selectors.memberships import can_manage, organization_role
 from accounts.selectors.users import is_compliance_officer
-from idverify.errors import NotFound
-from idverify.url_ids import uuid_or_not_found
+from idverify.url_ids import get_by_public_id
 
 
 def sponsorships_counting(*, at: datetime) -> QuerySet[Sponsorship]:
@@ -50,11 +49,8 @@ def sponsorship_list(*, viewer: User, organization: Organization) -> QuerySet[Sp
 
 
 def sponsorship_get(*, viewer: User, organization: Organization, public_id: str) -> Sponsorship:
-    wanted = uuid_or_not_found(public_id, what="sponsorship")
-    try:
-        return sponsorship_list(viewer=viewer, organization=organization).get(public_id=wanted)
-    except Sponsorship.DoesNotExist:
-        raise NotFound("No such sponsorship.") from None
+    sponsorships = sponsorship_list(viewer=viewer, organization=organization)
+    return get_by_public_id(sponsorships, public_id, what="sponsorship")
 
 
 def sponsorship_candidates(*, viewer: User, organization: Organization) -> QuerySet[Membership]:

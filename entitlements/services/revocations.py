@@ -43,7 +43,7 @@ from entitlements import versions
 from entitlements.models import IssuedToken, ModelTier, RevocationState, UserRevocation
 from idverify.errors import NotFound, PermissionDenied, ValidationFailed
 from idverify.reasons import required_reason
-from idverify.url_ids import uuid_or_not_found
+from idverify.url_ids import get_by_public_id, uuid_or_not_found
 
 # Longest token lifetime plus a generous verifier leeway: a cutoff or a revoked
 # jti older than this can no longer match a token anyone would accept.
@@ -361,18 +361,10 @@ def revocation_create(
     if jti:
         token_revoke(actor=actor, jti=jti, reason=reason)
     elif user:
-        wanted = uuid_or_not_found(user, what="user")
-        try:
-            target = User.objects.get(public_id=wanted)
-        except User.DoesNotExist:
-            raise NotFound("No such user.") from None
+        target = get_by_public_id(User.objects.all(), user, what="user")
         user_revoke(actor=actor, user=target, reason=reason)
     else:
-        wanted = uuid_or_not_found(organization, what="organisation")
-        try:
-            org = Organization.objects.get(public_id=wanted)
-        except Organization.DoesNotExist:
-            raise NotFound("No such organisation.") from None
+        org = get_by_public_id(Organization.objects.all(), organization, what="organisation")
         organization_revoke(actor=actor, organization=org, reason=reason)
     serial = RevocationState.objects.filter(pk=1).values_list("serial", flat=True).first()
     return given[0], int(serial or 0)
