@@ -1,8 +1,9 @@
-"""What the token path reads: the tier, the person's evidence, revocations and screening holds.
+"""What the token path reads: the tier, then everything else about the person in one
+statement (``token_facts``: evidence, revocations in force, screening holds).
 
-Each is one hand-written statement, built once and prepared (``idverify.prepared``): the ORM
+Each is a hand-written statement, built once and prepared (``idverify.prepared``): the ORM
 took longer to compile these queries (subqueries, an OR of two conditions) than
-PostgreSQL took to answer them. Each has an ORM-shaped twin in its own app, which
+PostgreSQL took to answer them. Each part has an ORM-shaped twin in its own app, which
 the rest of the service uses and which tests hold equal to it.
 """
 
@@ -86,9 +87,9 @@ def _evidence_sql() -> str:
     )
 
 
-# One indexed lookup: the lists' version, and the strongest screening hold on the
-# person (2 confirmed, 1 pending, NULL none) and on the organisation behind their
-# sponsorship (partial indexes on both columns).
+# Scalar subqueries, each one indexed lookup: the lists' version, and the strongest
+# screening hold on the person and on an organisation (2 confirmed, 1 pending, NULL
+# none; partial indexes on both columns).
 _HOLDING = "('pending', 'confirmed')"
 _HOLD = "MAX(CASE WHEN m.status = 'confirmed' THEN 2 ELSE 1 END)"
 _LISTS_VERSION = f"(SELECT version FROM {ScreeningState._meta.db_table} WHERE id = 1)"  # noqa: S608
