@@ -25,10 +25,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _isolated_cache() -> None:
-    """Throttle and rate-limit counters must not leak from one test into the next."""
+    """Throttle and rate-limit counters must not leak from one test into the next, nor
+    the place rules a process holds (read inside a test's transaction, rolled back)."""
     from django.core.cache import cache
 
+    from geo.selectors import embargoed_place_rules_forget
+
     cache.clear()
+    embargoed_place_rules_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -86,6 +87,26 @@ def test_codes_must_be_iso_3166(code: str) -> None:
     with pytest.raises(ValidationError) as raised:
         place.full_clean()
     assert "code" in raised.value.message_dict
+
+
+def test_a_change_made_by_another_process_is_seen_within_a_second(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.core.cache import cache
+
+    from geo import selectors
+
+    assert "CU" in {rule.code for rule in embargoed_place_rules()}  # this process holds them
+    read_at = time.monotonic()
+    # Another process saves: the row changes and that process clears the shared cache.
+    EmbargoedPlace.objects.filter(code="CU").update(active=False)
+    cache.delete(selectors.PLACE_RULES_CACHE_KEY)
+
+    monkeypatch.setattr("geo.selectors.monotonic", lambda: read_at + 0.5)
+    assert "CU" in {rule.code for rule in embargoed_place_rules()}  # held, for now
+    later = read_at + selectors.PLACE_RULES_LOCAL_SECONDS + 0.01
+    monkeypatch.setattr("geo.selectors.monotonic", lambda: later)
+    assert "CU" not in {rule.code for rule in embargoed_place_rules()}
 
 
 def test_a_compliance_officer_edits_a_place_and_the_rules_follow(officer_client: Client) -> None:
