@@ -112,7 +112,14 @@ def totp_code(secret: str, *, at: float | None = None) -> str:
     """The code an authenticator app shows (RFC 6238: HMAC-SHA-1, 30 s steps, 6 digits),
     computed here rather than with allauth's helpers, so the two check each other."""
     key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
-    counter = int((time.time() if at is None else at) // 30)
+    if at is None:
+        at = time.time()
+        # The server checks the code a moment later, and accepts only the current step:
+        # a code handed out in a step's last 2 seconds could be checked in the next one.
+        if 30 - at % 30 < 2:
+            time.sleep(30 - at % 30 + 0.05)
+            at = time.time()
+    counter = int(at // 30)
     digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
