@@ -121,7 +121,8 @@ def _facts_sql() -> str:
         " AND r.blocks_issuance AND r.lifted_at IS NULL),"
         f" (SELECT MAX(r.cutoff_at) FROM {revocation} r WHERE r.user_id = %(user)s"
         " AND r.cutoff_at >= %(since)s)"
-        f" FROM (SELECT 1 AS one) o LEFT JOIN ({_evidence_sql()}) e ON 1 = 1"
+        # One row always, the attestation's columns NULL when there is none.
+        f" FROM (SELECT 1 AS one) always LEFT JOIN ({_evidence_sql()}) e ON 1 = 1"
     )
 
 
