@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -21,6 +22,24 @@ def pytest_configure(config: pytest.Config) -> None:
             "Parallel runs (-n) need -p tests.support.workers, which gives each worker its "
             "own cache, Redis database and var directory: run them with scripts/test.sh."
         )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """Hash test passwords cheaply, in every test and the live servers they start.
+
+    The production hasher (Django's PBKDF2, a million rounds) spends about 0.4 s of CPU
+    on each password by design; the tests make about a thousand people, and hashing was
+    most of the suite's run time. Processes a test starts on its own (a quick-start
+    server, a second web node) keep the production hasher: people who sign in to one
+    are made in ``tests.support.factories.production_password_hashing``.
+    """
+    from django.test.utils import override_settings
+
+    from tests.support.factories import FAST_PASSWORD_HASHERS
+
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -27,11 +27,6 @@ from tests.support.people import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _password_login(client: Client, user: User) -> Any:
     return client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
 

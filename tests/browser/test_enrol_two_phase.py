@@ -19,12 +19,6 @@ from tests.support.people import enrol_totp
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    # The production hasher's deliberate slowness is not what these tests are about.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 STAFF = csv_bytes(
     HEADER,
     "ada@example.com,Ada,Lovelace,E1,Research,yes",

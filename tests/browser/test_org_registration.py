@@ -15,12 +15,6 @@ from tests.support.people import enrol_totp
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    # The production hasher's deliberate slowness is not what these tests are about.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_a_person_registers_an_organisation_and_signs_its_declaration(
     page: Any, stranger: User
 ) -> None:

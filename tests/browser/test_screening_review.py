@@ -19,11 +19,6 @@ from tests.support.people import enrol_totp
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_an_officer_compares_both_sides_and_clears_a_false_positive(
     page: Any, officer: User
 ) -> None:

@@ -18,11 +18,6 @@ from tests.support.people import enrol_totp, totp_code
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _confirm_password(page: Any) -> None:
     """allauth asks for the password again before a factor is added."""
     page.wait_for_url("**/accounts/reauthenticate/**")

@@ -42,7 +42,6 @@ def test_the_demo_officer_and_admin_sign_in_with_the_printed_authenticator_secre
     settings: object,
 ) -> None:
     settings.QUICKSTART = True  # type: ignore[attr-defined]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
     out = StringIO()
     call_command("seed_demo", stdout=out)
     call_command("seed_demo", stdout=out)  # re-seeding keeps one app per person

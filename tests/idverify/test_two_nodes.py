@@ -27,7 +27,7 @@ from accounts.services.api_keys import api_key_create
 from entitlements.services.keys import SIGNER_CACHE_SECONDS, signing_keys_ensure
 from idverify_verifier import InvalidToken, Verifier
 from tests.entitlements.support import person, tier
-from tests.support.factories import PASSWORD
+from tests.support.factories import PASSWORD, production_password_hashing
 from tests.support.nodes import (
     WebNode,
     http,
@@ -167,7 +167,9 @@ def check_rate_limits_are_counted_across_both_nodes(a: WebNode, b: WebNode) -> N
 
 
 def check_a_session_begun_on_one_node_is_honoured_by_the_other(a: WebNode, b: WebNode) -> None:
-    someone = person(1)
+    # The nodes are processes of their own, with the project's password hasher.
+    with production_password_hashing():
+        someone = person(1)
     jar = CookieJar()
     browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = http("GET", f"{a.url}/accounts/login/", opener=browser)

@@ -25,11 +25,6 @@ from tests.support.factories import OrganizationFactory
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def verified_org(name: str, domain: str) -> Organization:
     org: Organization = OrganizationFactory.create(
         legal_name=name, website_domain=domain, domain_verified_at=timezone.now()

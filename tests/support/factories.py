@@ -5,15 +5,33 @@ Call ``XFactory.create(...)`` (typed: returns the model) rather than ``XFactory(
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from django.conf import global_settings
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, Sponsorship, User
 
 PASSWORD = "correct-horse-battery-staple"
+# What the tests hash passwords with (tests/conftest.py): the production hasher spends
+# about 0.4 s of CPU on each by design.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@contextmanager
+def production_password_hashing() -> Iterator[None]:
+    """Hash with the project's own hashers, for people who sign in to a server a test
+    started as a process of its own, which does not know the tests' fast hasher."""
+    import idverify.settings as project
+
+    hashers = getattr(project, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
+    with override_settings(PASSWORD_HASHERS=hashers):
+        yield
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
