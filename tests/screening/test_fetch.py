@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -13,6 +12,7 @@ from pytest_django.fixtures import Settings
 from screening.models import ListSnapshot
 from screening.tasks import csl_fetch_and_import
 from tests.screening.conftest import CSL
+from tests.support.serving import serve_in_thread
 
 pytestmark = pytest.mark.django_db
 GOOD = CSL.read_bytes()
@@ -36,8 +36,7 @@ class ListServer(BaseHTTPRequestHandler):
 @pytest.fixture
 def server(settings: Settings) -> Iterator[type[ListServer]]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), ListServer)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(httpd)
     settings.IDV_SCREENING_CSL_URL = f"http://127.0.0.1:{httpd.server_address[1]}/csl.csv"
     ListServer.answer = (200, GOOD, None)
     yield ListServer

@@ -9,7 +9,6 @@ Entra ID do. ``sign``/``audience`` let a test make it misbehave.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_EMAILADDRESS, NameID
 from saml2.server import Server
 
 from tests.sso.certs import KeyPair, self_signed
+from tests.support.serving import serve_in_thread
 
 PASSWORD_CLASS = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
 
@@ -46,7 +46,7 @@ class SamlIdp:
     def __post_init__(self) -> None:
         self.keys = self_signed(f"{self.name} test IdP")
         self._http = make_server("127.0.0.1", 0, self.app, handler_class=_Quiet)
-        threading.Thread(target=self._http.serve_forever, daemon=True).start()
+        serve_in_thread(self._http)
 
     @property
     def base(self) -> str:
