@@ -42,6 +42,22 @@ def _fast_password_hashing() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _live_server_sends_at_once() -> Iterator[None]:
+    """The live server's sockets send each write at once (TCP_NODELAY).
+
+    Django's test server writes a response's headers and its body separately. On a
+    kept-alive connection Nagle's algorithm then held the body until the client
+    acknowledged the headers, which the client delays up to 40 ms: every request a
+    browser or schemathesis sent the live server waited about 40 ms for nothing.
+    """
+    from django.test.testcases import QuietWSGIRequestHandler
+
+    QuietWSGIRequestHandler.disable_nagle_algorithm = True
+    yield
+    QuietWSGIRequestHandler.disable_nagle_algorithm = False
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache() -> None:
     """Throttle and rate-limit counters must not leak from one test into the next, nor
