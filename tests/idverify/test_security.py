@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import get_hasher, make_password
 from django.http.multipartparser import MultiPartParser
 from django.test import Client
 
 from accounts.models import ApiKey, User
 from tests.support.api import assert_api_error
+from tests.support.factories import production_password_hashing
 from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +132,15 @@ def test_a_body_within_the_cap_reaches_the_view(owner: User, settings: Any) -> N
     assert response.status_code == 200
     key = ApiKey.objects.get(user=owner, name="ci")
     assert key.prefix in response.content.decode()
+
+
+def test_the_project_hashes_passwords_slowly_whatever_the_tests_use() -> None:
+    """The tests hash with MD5 (tests/conftest.py); the project itself must not."""
+    with production_password_hashing():
+        hasher = get_hasher()
+        encoded = make_password("correct-horse-battery-staple")
+    assert hasher.algorithm in {"argon2", "pbkdf2_sha256", "scrypt"}
+    if hasher.algorithm == "pbkdf2_sha256":
+        # OWASP's floor for PBKDF2-HMAC-SHA256 is 600,000 iterations.
+        assert int(encoded.split("$")[1]) >= 600_000
+    assert get_hasher().algorithm == "md5"
