@@ -31,6 +31,7 @@ from accounts.services.enrolments import enrolment_submit
 from accounts.services.sponsorships import sponsorship_create
 from tests.accounts.dns_server import dns_server
 from tests.accounts.factories import HEADER, csv_bytes, csv_file, invitation, signing_official
+from tests.support.api import assert_api_error
 from tests.support.factories import MembershipFactory
 from tests.support.people import sign_in_with_second_factor
 
@@ -280,8 +281,11 @@ def test_api_asks_anonymous_callers_to_authenticate(
     endpoint: tuple[str, str, str, Any, dict[str, int]], world: World
 ) -> None:
     _, method, path, _, _ = endpoint
+    before = snapshot(world.org)
     response = getattr(APIClient(), method)("/api/v1/" + path.format(**world.ids()))
-    assert response.status_code == 401
+    assert_api_error(response, 401, "not_authenticated")
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert snapshot(world.org) == before
 
 
 # (name, method, path, data, {person: expected status})

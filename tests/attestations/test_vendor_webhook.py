@@ -65,6 +65,10 @@ def test_a_signed_body_altered_in_transit_gets_400(stripe_server: FakeStripe) ->
     header = stripe_signature(body, "whsec_idverify_local_test_secret")
     response = deliver(body.replace('"livemode": false', '"livemode": true'), header=header)
     assert response.status_code == 400
+    assert response.json()["error"]["code"] == "webhook.bad_signature"
+    verification.refresh_from_db()
+    assert verification.outcome == Outcome.STARTED
+    assert not VendorEvent.objects.exists()
 
 
 def test_an_old_signed_event_outside_stripes_tolerance_gets_400(stripe_server: FakeStripe) -> None:

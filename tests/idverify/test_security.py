@@ -56,6 +56,7 @@ def test_forms_refuse_posts_without_a_csrf_token(owner: object) -> None:
     sign_in_with_second_factor(client, owner)  # type: ignore[arg-type]
     response = client.post("/account/api-keys/", {"name": "x", "expires_in_days": "30"})
     assert response.status_code == 403
+    assert not ApiKey.objects.filter(user=owner).exists()
 
 
 def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
