@@ -51,9 +51,9 @@ def test_every_response_has_a_request_id_and_a_sane_caller_id_is_kept(client: Cl
     assert forged["X-Request-ID"] != "<script>alert(1)</script>"
 
 
-def test_forms_refuse_posts_without_a_csrf_token(owner: object) -> None:
+def test_forms_refuse_posts_without_a_csrf_token(owner: User) -> None:
     client = Client(enforce_csrf_checks=True)
-    sign_in_with_second_factor(client, owner)  # type: ignore[arg-type]
+    sign_in_with_second_factor(client, owner)
     response = client.post("/account/api-keys/", {"name": "x", "expires_in_days": "30"})
     assert response.status_code == 403
     assert not ApiKey.objects.filter(user=owner).exists()
@@ -99,7 +99,7 @@ def test_the_quick_start_starts_with_nothing_configured(tmp_path: Path) -> None:
 
 @pytest.mark.django_db
 def test_an_oversized_body_is_refused_before_anything_reads_it(
-    owner: object, settings: Any, monkeypatch: pytest.MonkeyPatch
+    owner: User, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Django's CSRF check reads request.POST, which spools a multipart body of any
     # size to disk; the cap answers from the declared length, before that.
@@ -110,7 +110,7 @@ def test_an_oversized_body_is_refused_before_anything_reads_it(
 
     monkeypatch.setattr(MultiPartParser, "parse", never)
     client = Client(enforce_csrf_checks=True)
-    sign_in_with_second_factor(client, owner)  # type: ignore[arg-type]
+    sign_in_with_second_factor(client, owner)
     upload = io.BytesIO(b"\xff" * (3 * 1024 * 1024))
     upload.name = "passport.jpg"
     page = client.post("/documents/", {"document_type": "us_passport", "file": upload})
