@@ -53,9 +53,10 @@ def _live_server_sends_at_once() -> Iterator[None]:
     """
     from django.test.testcases import QuietWSGIRequestHandler
 
+    was = QuietWSGIRequestHandler.disable_nagle_algorithm
     QuietWSGIRequestHandler.disable_nagle_algorithm = True
     yield
-    QuietWSGIRequestHandler.disable_nagle_algorithm = False
+    QuietWSGIRequestHandler.disable_nagle_algorithm = was
 
 
 @pytest.fixture(autouse=True)
