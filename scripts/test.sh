@@ -58,9 +58,8 @@ export IDV_TESSDATA_DIR="${IDV_TESSDATA_DIR:-$PWD/share/tesseract}"
 # The plugin is loaded here, not in addopts: `python -m pytest` can import it from
 # the checkout, a bare `pytest` could not (tests/conftest.py refuses -n without it).
 # Two per core: many tests spend their time waiting on a browser, a server they
-# started or a database restart; on 2 cores four workers finished the suite in
-# 8 min 17 s where two took 11 min 37 s (measured before the tests' password hashing
-# and the live server's 40 ms waits were cut, tests/conftest.py).
+# started or a database restart; on 2 cores four workers ran the PostgreSQL pass in
+# 6 min 4 s where two took 6 min 49 s.
 default_workers=$(( 2 * $(nproc) ))
 workers=(-p tests.support.workers -n "${IDV_TEST_WORKERS:-$default_workers}" --maxprocesses 4 --dist loadgroup)
 [ "${IDV_TEST_WORKERS:-$default_workers}" = 0 ] && workers=(-p tests.support.workers -n 0)
