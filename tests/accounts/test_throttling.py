@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +23,7 @@ from rest_framework.test import APIClient
 from accounts import throttling
 from accounts.models import User
 from tests.support.api import assert_api_error
+from tests.support.clock import ThrottleClock
 
 pytestmark = pytest.mark.django_db
 
@@ -36,32 +36,16 @@ def limit_users_to(settings: Settings, rate: str) -> None:
     settings.REST_FRAMEWORK = rest  # DRF reloads its settings on the change
 
 
-class Clock:
-    def __init__(self) -> None:
-        # Early in a minute, so the test does not straddle a window by accident.
-        self.now = (time.time() // 60 + 1) * 60 + 1
-
-    def time(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(throttling, "time", fake)
-    return fake
-
-
 def test_the_limit_reached_is_a_429_with_retry_after(
     api_client_for: Callable[[User | None], APIClient],
     teammate: User,
     settings: Settings,
-    clock: Clock,
+    throttle_clock: ThrottleClock,
 ) -> None:
     limit_users_to(settings, "3/min")
     client = api_client_for(teammate)
     assert [client.get("/api/v1/me").status_code for _ in range(3)] == [200, 200, 200]
-    clock.now += 20
+    throttle_clock.now += 20
     response = client.get("/api/v1/me")
     error = assert_api_error(response, 429, "throttled")
     assert int(response["Retry-After"]) == 39  # the seconds left in the window
@@ -72,12 +56,12 @@ def test_the_count_starts_again_with_the_next_window(
     api_client_for: Callable[[User | None], APIClient],
     teammate: User,
     settings: Settings,
-    clock: Clock,
+    throttle_clock: ThrottleClock,
 ) -> None:
     limit_users_to(settings, "2/min")
     client = api_client_for(teammate)
     assert [client.get("/api/v1/me").status_code for _ in range(3)] == [200, 200, 429]
-    clock.now += 60
+    throttle_clock.now += 60
     assert [client.get("/api/v1/me").status_code for _ in range(3)] == [200, 200, 429]
 
 
@@ -86,7 +70,7 @@ def test_each_person_has_their_own_count(
     teammate: User,
     owner: User,
     settings: Settings,
-    clock: Clock,
+    throttle_clock: ThrottleClock,
 ) -> None:
     limit_users_to(settings, "1/min")
     assert api_client_for(teammate).get("/api/v1/me").status_code == 200
@@ -95,7 +79,7 @@ def test_each_person_has_their_own_count(
 
 
 def test_anonymous_callers_are_counted_by_address_not_by_what_they_claim(
-    settings: Settings, clock: Clock
+    settings: Settings, throttle_clock: ThrottleClock
 ) -> None:
     rest = dict(settings.REST_FRAMEWORK)
     rest["DEFAULT_THROTTLE_RATES"] = {**rest["DEFAULT_THROTTLE_RATES"], "anon": "2/min"}
@@ -109,13 +93,15 @@ def test_anonymous_callers_are_counted_by_address_not_by_what_they_claim(
 
 
 def test_the_counter_is_one_key_that_expires_with_its_window(
-    api_client_for: Callable[[User | None], APIClient], teammate: User, clock: Clock
+    api_client_for: Callable[[User | None], APIClient],
+    teammate: User,
+    throttle_clock: ThrottleClock,
 ) -> None:
     from django.core.cache import cache
 
     api_client_for(teammate).get("/api/v1/me")
     api_client_for(teammate).get("/api/v1/me")
-    window = int(clock.now // 60)
+    window = int(throttle_clock.now // 60)
     assert cache.get(f"throttle:user:u{teammate.pk}:60:{window}") == 2
 
 

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.support.api import assert_api_error
+from tests.support.clock import ThrottleClock
 from tests.support.people import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,9 @@ def test_the_main_error_kinds_share_one_shape(
 
 
 def test_throttled_requests_get_429_with_retry_after(
-    api_client_for: Callable[[User | None], APIClient], teammate: User, settings: object
+    api_client_for: Callable[[User | None], APIClient],
+    teammate: User,
+    throttle_clock: ThrottleClock,
 ) -> None:
     client = api_client_for(teammate)
     for number in range(10):  # the "auth" scope allows 10 key creations a minute
@@ -62,8 +65,9 @@ def test_throttled_requests_get_429_with_retry_after(
         assert created.status_code == 201, created.content
     response = client.post("/api/v1/api-keys", {"name": "one too many"}, format="json")
     error = assert_api_error(response, 429, "throttled")
-    assert int(response["Retry-After"]) > 0
-    assert error["retry_after"] == int(response["Retry-After"])
+    # The clock stands one second into the minute: the window ends in 59.
+    assert response["Retry-After"] == "59"
+    assert error["retry_after"] == 59
 
 
 def test_403_from_a_csrf_failure_on_an_api_path_is_json(owner: User) -> None:
