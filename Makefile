@@ -16,11 +16,7 @@ run:
 ## The quick start without the install step (its own target so a test can run it as is).
 quickstart:
 	@$(QUICKSTART) $(PY) -m idverify.quickstart
-	@$(QUICKSTART) $(PY) manage.py migrate --noinput
-	@$(QUICKSTART) $(PY) manage.py geoip_demo_db >/dev/null
-	@$(QUICKSTART) $(PY) manage.py rotate_signing_keys --if-due
-	@$(QUICKSTART) $(PY) manage.py collectstatic --noinput --verbosity 0
-	@$(QUICKSTART) $(PY) manage.py seed_demo
+	@$(QUICKSTART) $(PY) manage.py prepare_quickstart
 	@echo "Serving on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/v1/docs/)"
 	@echo "Commands in this checkout use the quick start's settings: .venv/bin/python manage.py help"
 	@$(QUICKSTART) exec .venv/bin/gunicorn idverify.wsgi:application \

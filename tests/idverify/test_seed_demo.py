@@ -23,6 +23,14 @@ def test_seed_demo_refuses_outside_the_quick_start() -> None:
         call_command("seed_demo", stdout=StringIO())
 
 
+def test_prepare_quickstart_refuses_outside_the_quick_start_before_its_first_step() -> None:
+    out = StringIO()
+    with pytest.raises(CommandError, match="only in the quick start"):
+        call_command("prepare_quickstart", stdout=out)
+    assert out.getvalue() == ""  # not even migrate ran
+    assert not User.objects.exists()
+
+
 def test_seed_demo_is_idempotent_and_prints_working_logins(settings: object) -> None:
     settings.QUICKSTART = True  # type: ignore[attr-defined]
     out = StringIO()
