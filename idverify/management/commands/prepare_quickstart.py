@@ -24,8 +24,9 @@ class Command(BaseCommand):
             )
         # One process rather than one per step: each Django start costs about 1.5 s of
         # CPU, and a person waits for all of them before the first page.
-        call_command("migrate", interactive=False, stdout=self.stdout, stderr=self.stderr)
-        call_command("geoip_demo_db", stdout=io.StringIO(), stderr=self.stderr)
-        call_command("rotate_signing_keys", if_due=True, stdout=self.stdout, stderr=self.stderr)
-        call_command("collectstatic", interactive=False, verbosity=0, stderr=self.stderr)
-        call_command("seed_demo", stdout=self.stdout, stderr=self.stderr)
+        out = {"stdout": self.stdout, "stderr": self.stderr, "verbosity": options["verbosity"]}
+        call_command("migrate", interactive=False, **out)
+        call_command("geoip_demo_db", **{**out, "stdout": io.StringIO()})
+        call_command("rotate_signing_keys", if_due=True, **out)
+        call_command("collectstatic", interactive=False, **{**out, "verbosity": 0})
+        call_command("seed_demo", **out)  # the logins are printed whatever the verbosity
