@@ -24,8 +24,8 @@ from attestations.services import document_submit
 from audit.models import AuditEvent
 from entitlements.models import IssuedToken, ModelTier
 from entitlements.services.tokens import token_issue
-from tests.accounts import test_org_access_matrix as matrix
-from tests.accounts.test_org_access_matrix import World, world  # noqa: F401 - fixture
+from tests.accounts import org_world
+from tests.accounts.org_world import World, csv_upload, fill
 from tests.attestations import images
 from tests.attestations.factories import AttestationFactory
 from tests.entitlements.support import person, signals, tier
@@ -116,11 +116,11 @@ OFFICER_API: list[Endpoint] = [
 # An organisation admin's pages and API: the access matrix's own lists.
 ADMIN_WEB: list[Endpoint] = [
     (name, method, "/organizations/" + path, body, expected["owner"])
-    for name, method, path, body, expected in matrix.WEB
+    for name, method, path, body, expected in org_world.WEB
 ]
 ADMIN_API: list[Endpoint] = [
     (name, method, "/api/v1/" + path, body, expected["owner"])
-    for name, method, path, body, expected in matrix.API
+    for name, method, path, body, expected in org_world.API
 ]
 
 # Creating an API key: privileged for everyone privileged.
@@ -199,7 +199,7 @@ class Places:
 
 
 @pytest.fixture
-def places(world: World, officer: User, stranger: User) -> Places:  # noqa: F811
+def places(world: World, officer: User, stranger: User) -> Places:
     tier("fable-5", name="Fable 5", min_level=2)
     holder = person(2, email="holder@example.org")
     token_issue(user=holder, tier=ModelTier.objects.get(slug="fable-5"), signals=signals())
@@ -224,27 +224,19 @@ def staff(db: None) -> User:
     return user
 
 
-def _fill(value: Any, ids: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return value.format(**ids)
-    if isinstance(value, dict):
-        return {_fill(k, ids): _fill(v, ids) for k, v in value.items()}
-    return value
-
-
 def _call(client: Client, endpoint: Endpoint, ids: dict[str, str], *, api: bool) -> Any:
     _, method, path, body, _ = endpoint
     url = path.format(**ids)
     if body == "csv":
-        data: Any = {"file": matrix._csv()}
+        data: Any = {"file": csv_upload()}
         if api:
             data["mode"] = "dry_run"
         return client.post(url, data)
     if method == "get":
         return client.get(url)
     if api:
-        return getattr(client, method)(url, _fill(body, ids), content_type="application/json")
-    return client.post(url, _fill(body, ids))
+        return getattr(client, method)(url, fill(body, ids), content_type="application/json")
+    return client.post(url, fill(body, ids))
 
 
 def _in_sequence(endpoints: list[Endpoint]) -> list[Endpoint]:
@@ -261,7 +253,7 @@ def _finish_enrolments(org: Organization) -> None:
 
 
 def _state(org: Organization) -> tuple[object, ...]:
-    return (AuditEvent.objects.count(), matrix.snapshot(org))
+    return (AuditEvent.objects.count(), org_world.snapshot(org))
 
 
 PRIVILEGED = ["officer", "owner", "staff"]
