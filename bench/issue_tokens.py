@@ -5,7 +5,9 @@
 Starts its own PostgreSQL database (``BENCH_DB``, default ``idverify_bench``, on
 DATABASE_URL's server, default postgres@127.0.0.1:5432, dropped and recreated),
 migrates it, creates one verified person per client with their own API key,
-and serves the project with gunicorn (gthread workers). Requests arrive
+and serves the project with gunicorn (gthread workers) with the production
+cache, Redis (``BENCH_CACHE_URL``, default redis://127.0.0.1:6379/5): the
+throttles count there, as on every production node. Requests arrive
 through a trusted proxy with X-Forwarded-For set to a U.S. address of the demo
 GeoIP database, so every decision does a real lookup.
 
@@ -91,6 +93,7 @@ def server_env(port: int, var_dir: Path) -> dict[str, str]:
         "IDV_AUTH_FAILURES_PER_MINUTE": "1000000",
         "LOG_LEVEL": "WARNING",
         "DB_CONN_MAX_AGE": "600",
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/5"),
     }
 
 
