@@ -13,6 +13,19 @@ class AccountsConfig(AppConfig):
         from accounts import navigation, schema, tasks  # noqa: F401
 
         self._connect_second_factor_receivers()
+        self._connect_api_key_receivers()
+
+    def _connect_api_key_receivers(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from accounts.models import ApiKey, User
+        from accounts.selectors.api_key_cache import forget_on_change
+
+        # A changed key or person is not served from a process's recent reads.
+        for model in (ApiKey, User):
+            uid = f"accounts.api_key_cache.{model.__name__}"
+            post_save.connect(forget_on_change, sender=model, dispatch_uid=uid)
+            post_delete.connect(forget_on_change, sender=model, dispatch_uid=uid)
 
     def _connect_second_factor_receivers(self) -> None:
         from allauth.mfa import signals as mfa_signals

@@ -10,7 +10,8 @@ from rest_framework.request import Request
 
 from accounts import api_keys
 from accounts.models import ApiKey, User
-from accounts.selectors.api_keys import api_key_by_digest
+from accounts.selectors.api_key_cache import api_key_noted
+from accounts.selectors.api_keys import api_key_for_request
 from accounts.services.api_keys import api_key_mark_used
 from geo.selectors import request_client_ip
 from idverify.credential_failures import CredentialAttempt
@@ -48,7 +49,9 @@ class ApiKeyAuthentication(BaseAuthentication):
         # The checksum rejects typos and guesses without touching the database.
         if not api_keys.is_well_formed(presented):
             raise _attempt(request).failed("The API key is not valid.")
-        key = api_key_by_digest(api_keys.digest(presented))
+        digest = api_keys.digest(presented)
+        # From this process's reads of the last few seconds, or the database.
+        key = api_key_for_request(digest)
         now = timezone.now()
         if key is None or not key.is_usable(now) or not key.user.is_active:
             raise _attempt(request, presented).failed(
@@ -56,6 +59,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             )
         if key.last_used_at is None or now - key.last_used_at > _TOUCH_EVERY:
             api_key_mark_used(key=key, now=now)
+            api_key_noted(digest, key)
         return key.user, key
 
     def authenticate_header(self, request: Request) -> str:

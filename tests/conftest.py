@@ -62,13 +62,16 @@ def _live_server_sends_at_once() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _isolated_cache() -> None:
     """Throttle and rate-limit counters must not leak from one test into the next, nor
-    the place rules a process holds (read inside a test's transaction, rolled back)."""
+    the place rules and API keys a process holds (read inside a test's transaction,
+    rolled back)."""
     from django.core.cache import cache
 
+    from accounts.selectors.api_key_cache import api_keys_forget
     from geo.selectors import embargoed_place_rules_forget
 
     cache.clear()
     embargoed_place_rules_forget()
+    api_keys_forget()
 
 
 @pytest.fixture(autouse=True)

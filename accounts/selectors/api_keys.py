@@ -6,6 +6,7 @@ from django.db import router
 from django.db.models import QuerySet
 
 from accounts.models import ApiKey, User
+from accounts.selectors.api_key_cache import api_key_held
 from idverify.prepared import fetch, select_list
 
 
@@ -38,3 +39,9 @@ def api_key_by_digest(digest: str) -> ApiKey | None:
     user = User.from_db(using, [field.attname for field in _USER_FIELDS], list(user_values))
     ApiKey._meta.get_field("user").set_cached_value(key, user)
     return key
+
+
+def api_key_for_request(digest: str) -> ApiKey | None:
+    """``api_key_by_digest``, from this process's copy of the last few seconds' reads
+    when it has one (``accounts.selectors.api_key_cache``): what API authentication asks."""
+    return api_key_held(digest, api_key_by_digest)
