@@ -252,10 +252,23 @@ def _screening_reasons(person: int | None, organisation: int | None) -> list[Rea
     return []
 
 
-def decide(user: User, tier: ModelTier, signals: GeoSignals) -> Decision:
+def token_request_read(user: User, slug: str) -> tuple[ModelTier | None, token_store.TokenFacts]:
+    """The tier called ``slug`` (None: no such tier) and what ``decide`` reads about
+    ``user``, in one statement: a token request's one read."""
     now = timezone.now()
     # A token signed within a cutoff's second would carry iat <= cutoff.
-    facts = token_store.token_facts(user=user, at=now, since=now - ONE_SECOND)
+    return token_store.tier_and_token_facts(slug=slug, user=user, at=now, since=now - ONE_SECOND)
+
+
+def decide(
+    user: User, tier: ModelTier, signals: GeoSignals, facts: token_store.TokenFacts | None = None
+) -> Decision:
+    """Whether ``user`` may have a token for ``tier`` now, and why not; ``facts``, if
+    given, are ``token_request_read``'s, read as of the moment of deciding."""
+    if facts is None:
+        at = timezone.now()
+        facts = token_store.token_facts(user=user, at=at, since=at - ONE_SECOND)
+    now = facts.at
     status = facts.status
     rules = place_rules(tier)
     geo = evaluate(

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors.users import request_user as _user
-from entitlements import token_store
+from entitlements.policy import token_request_read
 from entitlements.services.tokens import token_issue
 from geo.selectors import request_signals
 from idverify.api_input import StrictInput
@@ -72,16 +72,19 @@ class TokenCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         slug = serializer.validated_data["model"]
-        tier = token_store.tier_for_token(slug=slug)
+        user = _user(request)
+        # The tier and what the decision reads about the person: one statement.
+        tier, facts = token_request_read(user, slug)
         if tier is None:
             raise ValidationFailed(
                 fields={"model": [f"There is no model called {slug!r}. See GET /api/v1/tiers."]}
             )
         outcome = token_issue(
-            user=_user(request),
+            user=user,
             tier=tier,
             signals=request_signals(_django_request(request)),
             jkt=serializer.validated_data.get("jkt"),
+            facts=facts,
         )
         if outcome.token is None:
             raise EntitlementDenied([reason.as_api_dict() for reason in outcome.decision.reasons])

@@ -147,11 +147,17 @@ def _claims(decision: Decision, *, issued_at: int, jkt: str | None) -> dict[str,
 
 
 def token_issue(
-    *, user: User, tier: ModelTier, signals: GeoSignals, jkt: str | None = None
+    *,
+    user: User,
+    tier: ModelTier,
+    signals: GeoSignals,
+    jkt: str | None = None,
+    facts: token_store.TokenFacts | None = None,
 ) -> IssueOutcome:
-    """Decide for ``user`` on ``tier``; record it; sign and record a token when allowed."""
+    """Decide for ``user`` on ``tier``; record it; sign and record a token when allowed.
+    ``facts``: what ``policy.token_request_read`` read with the tier, if it was."""
     jkt = _check_jkt(jkt)
-    decision = decide(user, tier, signals)
+    decision = decide(user, tier, signals, facts)
     now = timezone.now()
     if not decision.allowed:
         record = _record_decision(user=user, tier=tier, decision=decision, signals=signals, now=now)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from entitlements.token_store.reads import (
     TokenFacts,
     screening_holds,
-    tier_for_token,
+    tier_and_token_facts,
     token_facts,
 )
 from entitlements.token_store.writes import decision_save, decision_save_orm
@@ -24,6 +24,6 @@ __all__ = [
     "decision_save",
     "decision_save_orm",
     "screening_holds",
-    "tier_for_token",
+    "tier_and_token_facts",
     "token_facts",
 ]

@@ -1,5 +1,6 @@
-"""What the token path reads: the tier, then everything else about the person in one
-statement (``token_facts``: evidence, revocations in force, screening holds).
+"""What the token path reads: the tier asked for and everything about the person in one
+statement (``tier_and_token_facts``: the tier, evidence, revocations in force, screening
+holds; ``token_facts`` without the tier, for other callers of ``decide``).
 
 Each is a hand-written statement, built once and prepared (``idverify.prepared``): the ORM
 took longer to compile these queries (subqueries, an OR of two conditions) than
@@ -22,17 +23,6 @@ from attestations.selectors import NONE, TYPED, VerificationStatus, status_from_
 from entitlements.models import ModelTier, UserRevocation
 from idverify.prepared import fetch, fetch_values, model_fields, select_list
 from screening.models import ScreeningMatch, ScreeningState
-
-_TIER_SQL = (
-    f"SELECT {select_list(ModelTier, 't')}"  # noqa: S608 - value is a parameter
-    f" FROM {ModelTier._meta.db_table} t WHERE t.slug = %s"
-)
-
-
-def tier_for_token(*, slug: str) -> ModelTier | None:
-    """The tier a token is asked for, as it is now (its directive matters), or None."""
-    rows = fetch(ModelTier, _TIER_SQL, [slug])
-    return rows[0][0] if rows else None
 
 
 def _sponsor_sql(*, user_column: str) -> str:
@@ -107,12 +97,15 @@ def _organization_hold(public_id: str) -> str:
     )
 
 
-def _facts_sql() -> str:
+def _facts_sql(*, with_tier: bool = False) -> str:
     """The evidence statement joined (left: a person may have no attestation) to one row
     of everything else issuance reads about the person: the screening lists' version and
     holds, the newest officer withdrawal still in force, and the latest cutoff at or after
-    ``since``. One statement, one round trip."""
+    ``since``; ``with_tier``, the columns of the tier called ``slug`` last (NULL: none).
+    One statement, one round trip."""
     revocation = UserRevocation._meta.db_table
+    tier_columns = f", {select_list(ModelTier, 't')}" if with_tier else ""
+    tier_join = f" LEFT JOIN {ModelTier._meta.db_table} t ON t.slug = %(slug)s" if with_tier else ""
     return (
         f"SELECT {select_list(Attestation, 'e')}, e.passed_document, e.typed_document,"  # noqa: S608
         " e.approved_document, e.vendor, e.sponsor,"
@@ -120,13 +113,16 @@ def _facts_sql() -> str:
         f" (SELECT MAX(r.created_at) FROM {revocation} r WHERE r.user_id = %(user)s"
         " AND r.blocks_issuance AND r.lifted_at IS NULL),"
         f" (SELECT MAX(r.cutoff_at) FROM {revocation} r WHERE r.user_id = %(user)s"
-        " AND r.cutoff_at >= %(since)s)"
+        f" AND r.cutoff_at >= %(since)s){tier_columns}"
         # One row always, the attestation's columns NULL when there is none.
-        f" FROM (SELECT 1 AS one) always LEFT JOIN ({_evidence_sql()}) e ON 1 = 1"
+        f" FROM (SELECT 1 AS one) always LEFT JOIN ({_evidence_sql()}) e ON 1 = 1{tier_join}"
     )
 
 
 _FACTS_SQL = _facts_sql()
+_TIER_AND_FACTS_SQL = _facts_sql(with_tier=True)
+_TIER_FIELDS = tuple(ModelTier._meta.concrete_fields)
+_TIER_ATTNAMES = [field.attname for field in _TIER_FIELDS]
 # What its columns after the attestation's hold: three flags, the name of a vendor whose
 # verification counts (or NULL), the sponsor's public id, the lists' version, the two
 # holds, and two revocation times.
@@ -159,11 +155,40 @@ class TokenFacts:
     withdrawn_at: datetime | None
     # The latest tokens-revoked cutoff at or after ``since``, or None.
     cutoff_at: datetime | None
+    # The moment they were read as of.
+    at: datetime
 
 
 def token_facts(*, user: User, at: datetime, since: datetime) -> TokenFacts:
     """Everything ``entitlements.policy.decide`` reads about ``user``, in one statement."""
-    params = {
+    [(attestation, extra)] = fetch(
+        Attestation, _FACTS_SQL, _facts_params(user, at, since), extra=_FACTS_EXTRA
+    )
+    return _token_facts(attestation, extra, at)
+
+
+def tier_and_token_facts(
+    *, slug: str, user: User, at: datetime, since: datetime
+) -> tuple[ModelTier | None, TokenFacts]:
+    """The tier a token is asked for, as it is now (its directive matters), or None; and
+    ``token_facts``: one statement, the one read of a token request, so the tier and
+    the person are read as of the same moment."""
+    [(attestation, extra)] = fetch(
+        Attestation,
+        _TIER_AND_FACTS_SQL,
+        {**_facts_params(user, at, since), "slug": slug},
+        extra=(*_FACTS_EXTRA, *_TIER_FIELDS),
+    )
+    width = len(_FACTS_EXTRA)
+    tier_values = list(extra[width:])
+    tier = None
+    if tier_values[0] is not None:  # the left join found the tier (its id comes first)
+        tier = ModelTier.from_db("default", _TIER_ATTNAMES, tier_values)
+    return tier, _token_facts(attestation, extra[:width], at)
+
+
+def _facts_params(user: User, at: datetime, since: datetime) -> dict[str, Any]:
+    return {
         "sponsorship_active": Sponsorship.Status.ACTIVE.value,
         "organization_verified": Organization.Status.VERIFIED.value,
         "user": user.pk,
@@ -177,7 +202,9 @@ def token_facts(*, user: User, at: datetime, since: datetime) -> TokenFacts:
         "accepted": VendorVerification.Outcome.ACCEPTED.value,
         "yes": True,
     }
-    [(attestation, extra)] = fetch(Attestation, _FACTS_SQL, params, extra=_FACTS_EXTRA)
+
+
+def _token_facts(attestation: Attestation, extra: tuple[Any, ...], at: datetime) -> TokenFacts:
     passed, typed, approved, vendor, sponsor, version, person, organisation, withdrawn, cutoff = (
         extra
     )
@@ -199,6 +226,7 @@ def token_facts(*, user: User, at: datetime, since: datetime) -> TokenFacts:
         organization_hold=organisation if status.organization_id is not None else None,
         withdrawn_at=withdrawn,
         cutoff_at=cutoff,
+        at=at,
     )
 
 

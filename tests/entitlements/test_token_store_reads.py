@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from entitlements import token_store
 from entitlements.models import ModelTier
-from entitlements.token_store.reads import _FACTS_SQL, _SCREENING_SQL, _TIER_SQL
+from entitlements.token_store.reads import _FACTS_SQL, _SCREENING_SQL, _TIER_AND_FACTS_SQL
 from idverify import prepared as _sql
 from tests.support.factories import UserFactory
 
@@ -87,15 +87,38 @@ def test_model_fields_are_columns_only() -> None:
         _sql.model_fields(User, "memberships")
 
 
+def _tier_read(slug: str = "fable-5", user: User | None = None) -> ModelTier | None:
+    """The token request's read (the tier and the person's facts, one statement)."""
+    now = timezone.now()
+    tier, facts = token_store.tier_and_token_facts(
+        slug=slug, user=user or UserFactory.create(), at=now, since=now
+    )
+    assert facts.at == now
+    return tier
+
+
 @pytest.mark.sqlite
 def test_fetch_of_no_rows_is_an_empty_list() -> None:
-    assert token_store.tier_for_token(slug="no-such-tier") is None
+    columns = _sql.select_list(ModelTier, "t")
+    sql = f"SELECT {columns} FROM entitlements_modeltier t WHERE t.slug = %s"  # noqa: S608
+    assert _sql.fetch(ModelTier, sql, ["no-such-tier"]) == []
+
+
+@pytest.mark.sqlite
+def test_the_tier_comes_with_the_facts_as_the_orm_reads_it_or_not_at_all() -> None:
+    made = _tier()
+    assert _tier_read("no-such-tier") is None
+    found = _tier_read()
+    assert found is not None
+    assert not found._state.adding
+    fields = ModelTier._meta.concrete_fields
+    assert [getattr(found, f.attname) for f in fields] == [getattr(made, f.attname) for f in fields]
 
 
 def test_hot_path_statements_name_their_columns() -> None:
     # A prepared "SELECT *" fails with "cached plan must not change result type"
     # once a migration adds a column under a running server.
-    for sql in (_TIER_SQL, _FACTS_SQL, _SCREENING_SQL):
+    for sql in (_TIER_AND_FACTS_SQL, _FACTS_SQL, _SCREENING_SQL):
         assert "*" not in sql
     assert '"directive_state"' in _sql.select_list(ModelTier, "t")
 
@@ -108,14 +131,15 @@ def _prepared() -> list[str]:
 
 def test_the_token_paths_statements_are_prepared_and_nothing_else_is() -> None:
     _tier()
+    reader = UserFactory.create()
     for _ in range(20):
-        assert token_store.tier_for_token(slug="fable-5") is not None
+        assert _tier_read(user=reader) is not None
         assert ModelTier.objects.filter(slug="fable-5").exists()
     prepared = _prepared()
-    assert sum("WHERE t.slug = $1" in statement for statement in prepared) == 1
+    assert sum("entitlements_modeltier t ON t.slug = $" in sql for sql in prepared) == 1
     # An ORM query run as often is not: its generic plan, made while a table is
     # small, could outlive the table's growth (a bulk import).
-    assert not any("LIMIT 1" in statement for statement in prepared), prepared
+    assert not any('SELECT 1 AS "a"' in statement for statement in prepared), prepared
 
 
 @pytest.mark.django_db(transaction=True)
@@ -123,11 +147,12 @@ def test_prepared_statements_show_in_djangos_query_log(
     django_assert_num_queries: Any,
 ) -> None:
     _tier()
+    reader = UserFactory.create()
     # In autocommit, as the token path runs: the statement alone. (Inside a
     # transaction a savepoint guards it: see test_prepared_after_migration.)
     with django_assert_num_queries(1) as queries:
-        token_store.tier_for_token(slug="fable-5")
-    assert "FROM entitlements_modeltier t WHERE t.slug" in queries.captured_queries[0]["sql"]
+        _tier_read(user=reader)
+    assert "JOIN entitlements_modeltier t ON t.slug" in queries.captured_queries[0]["sql"]
 
 
 def _database_options(**env: str) -> str:
