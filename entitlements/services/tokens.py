@@ -92,9 +92,11 @@ def _record_decision(
     now: datetime,
     token: IssuedToken | None = None,
     token_entry: AuditEntry | None = None,
+    ids: token_store.ReservedIds | None = None,
 ) -> DecisionRecord:
     """Write the decision, its geo signal and reasons, the token record if any, and their
-    audit events: all or nothing (``entitlements.token_store``)."""
+    audit events: all or nothing (``entitlements.token_store``). ``ids``: taken by the
+    request's read, if it did."""
     geo_signal = (
         geosignal_build(signals=signals, evaluation=decision.geo, purpose=GeoSignal.Purpose.TOKEN)
         if decision.geo is not None
@@ -128,6 +130,7 @@ def _record_decision(
         token=token,
         reason_codes=decision.reason_codes,
         audit_entries=entries,
+        ids=ids,
     )
     return record
 
@@ -158,9 +161,12 @@ def token_issue(
     ``facts``: what ``policy.token_request_read`` read with the tier, if it was."""
     jkt = _check_jkt(jkt)
     decision = decide(user, tier, signals, facts)
+    ids = facts.reserved_ids if facts is not None else None
     now = timezone.now()
     if not decision.allowed:
-        record = _record_decision(user=user, tier=tier, decision=decision, signals=signals, now=now)
+        record = _record_decision(
+            user=user, tier=tier, decision=decision, signals=signals, now=now, ids=ids
+        )
         return IssueOutcome(decision=decision, record=record)
     try:
         signer = active_signer()
@@ -215,6 +221,7 @@ def token_issue(
         now=now,
         token=issued,
         token_entry=issued_entry,
+        ids=ids,
     )
     return IssueOutcome(
         decision=decision, record=record, token=token, claims=claims, expires_at=expires_at

@@ -11,6 +11,7 @@ the query log and monitoring see them. docs/architecture.md says why.
 
 from __future__ import annotations
 
+from entitlements.token_store.ids import ReservedIds
 from entitlements.token_store.reads import (
     TokenFacts,
     screening_holds,
@@ -20,6 +21,7 @@ from entitlements.token_store.reads import (
 from entitlements.token_store.writes import decision_save, decision_save_orm
 
 __all__ = [
+    "ReservedIds",
     "TokenFacts",
     "decision_save",
     "decision_save_orm",

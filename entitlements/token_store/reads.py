@@ -10,7 +10,7 @@ the rest of the service uses and which tests hold equal to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -21,6 +21,7 @@ from accounts.models import Organization, Sponsorship, User
 from attestations.models import Attestation, Document, VendorVerification
 from attestations.selectors import NONE, TYPED, VerificationStatus, status_from_evidence
 from entitlements.models import ModelTier, UserRevocation
+from entitlements.token_store.ids import RESERVE_COLUMNS, ReservedIds, reserved
 from idverify.prepared import fetch, fetch_values, model_fields, select_list
 from screening.models import ScreeningMatch, ScreeningState
 
@@ -97,14 +98,17 @@ def _organization_hold(public_id: str) -> str:
     )
 
 
-def _facts_sql(*, with_tier: bool = False) -> str:
+def _facts_sql(*, with_tier: bool = False, with_ids: bool = False) -> str:
     """The evidence statement joined (left: a person may have no attestation) to one row
     of everything else issuance reads about the person: the screening lists' version and
     holds, the newest officer withdrawal still in force, and the latest cutoff at or after
-    ``since``; ``with_tier``, the columns of the tier called ``slug`` last (NULL: none).
-    One statement, one round trip."""
+    ``since``; ``with_tier``, the columns of the tier called ``slug`` (NULL: none);
+    ``with_ids`` (PostgreSQL), last, the ids the write will need (``ids``). One
+    statement, one round trip."""
     revocation = UserRevocation._meta.db_table
     tier_columns = f", {select_list(ModelTier, 't')}" if with_tier else ""
+    if with_ids:
+        tier_columns += ", " + ", ".join(RESERVE_COLUMNS)
     tier_join = f" LEFT JOIN {ModelTier._meta.db_table} t ON t.slug = %(slug)s" if with_tier else ""
     return (
         f"SELECT {select_list(Attestation, 'e')}, e.passed_document, e.typed_document,"  # noqa: S608
@@ -121,6 +125,7 @@ def _facts_sql(*, with_tier: bool = False) -> str:
 
 _FACTS_SQL = _facts_sql()
 _TIER_AND_FACTS_SQL = _facts_sql(with_tier=True)
+_TIER_FACTS_AND_IDS_SQL = _facts_sql(with_tier=True, with_ids=True)
 _TIER_FIELDS = tuple(ModelTier._meta.concrete_fields)
 _TIER_ATTNAMES = [field.attname for field in _TIER_FIELDS]
 # What its columns after the attestation's hold: three flags, the name of a vendor whose
@@ -157,6 +162,8 @@ class TokenFacts:
     cutoff_at: datetime | None
     # The moment they were read as of.
     at: datetime
+    # The ids the decision's write will need, when the read took them (PostgreSQL).
+    reserved_ids: ReservedIds | None = None
 
 
 def token_facts(*, user: User, at: datetime, since: datetime) -> TokenFacts:
@@ -173,18 +180,22 @@ def tier_and_token_facts(
     """The tier a token is asked for, as it is now (its directive matters), or None; and
     ``token_facts``: one statement, the one read of a token request, so the tier and
     the person are read as of the same moment."""
+    with_ids = connection.vendor == "postgresql"
     [(attestation, extra)] = fetch(
         Attestation,
-        _TIER_AND_FACTS_SQL,
+        _TIER_FACTS_AND_IDS_SQL if with_ids else _TIER_AND_FACTS_SQL,
         {**_facts_params(user, at, since), "slug": slug},
-        extra=(*_FACTS_EXTRA, *_TIER_FIELDS),
+        extra=(*_FACTS_EXTRA, *_TIER_FIELDS, *[None] * (len(RESERVE_COLUMNS) * with_ids)),
     )
-    width = len(_FACTS_EXTRA)
-    tier_values = list(extra[width:])
+    width, tier_width = len(_FACTS_EXTRA), len(_TIER_FIELDS)
+    tier_values = list(extra[width : width + tier_width])
     tier = None
     if tier_values[0] is not None:  # the left join found the tier (its id comes first)
         tier = ModelTier.from_db("default", _TIER_ATTNAMES, tier_values)
-    return tier, _token_facts(attestation, extra[:width], at)
+    facts = _token_facts(attestation, extra[:width], at)
+    if with_ids:
+        facts = replace(facts, reserved_ids=reserved(extra[width + tier_width :]))
+    return tier, facts
 
 
 def _facts_params(user: User, at: datetime, since: datetime) -> dict[str, Any]:

@@ -2,12 +2,13 @@
 
 Two ways, the same rows. ``decision_save_orm`` is the reference: the ORM, in one
 transaction (BEGIN, an INSERT per table, COMMIT). On PostgreSQL ``decision_save``
-sends two statements instead, in autocommit: one takes from the sequences the ids
-that must be known before the insert (the geo signal's, which the decision's audit
-event names, and the audit events' own, which their content hash and MAC cover),
-and one inserts every row, atomic on its own as a statement with data-modifying
-CTEs is. The token's and the decision's ids come back from ``RETURNING`` and the
-rows that refer to them read them from the CTEs. Django's foreign keys are
+sends one statement instead, in autocommit, inserting every row, atomic on its own
+as a statement with data-modifying CTEs is. The ids that must be known before it
+(``ids``: the geo signal's, which the decision's audit event names, and the audit
+events' own, which their content hash and MAC cover) come taken by the token
+request's read; a caller without them gets one more statement taking them. The
+token's and the decision's ids come back from ``RETURNING`` and the rows that
+refer to them read them from the CTEs. Django's foreign keys are
 DEFERRABLE INITIALLY DEFERRED, so the order of the inserts does not matter.
 Every row's values travel as one JSON parameter, read back per column type by
 ``jsonb_to_recordset``, not one parameter (or one array) per column: psycopg's
@@ -33,6 +34,7 @@ from psycopg.types.json import Jsonb
 from audit.models import AuditEvent
 from audit.services import AuditEntry, audit_events_build, audit_record_many
 from entitlements.models import DecisionReason, DecisionRecord, IssuedToken
+from entitlements.token_store.ids import ReservedIds, nextval
 from geo.models import GeoSignal
 from idverify.prepared import cursor, execute
 
@@ -52,17 +54,28 @@ def decision_save(
     token: IssuedToken | None,
     reason_codes: Sequence[str],
     audit_entries: AuditEntries,
+    ids: ReservedIds | None = None,
 ) -> None:
     """Save ``record`` (unsaved) with its geo signal and token (unsaved, or None), a
     reason row per code, and an audit event from each of ``audit_entries`` (called once
-    the rows have their ids): all or nothing. Afterwards the instances count as saved."""
-    save = _save_in_one_statement if use_single_statement() else decision_save_orm
-    save(
+    the rows have their ids): all or nothing. Afterwards the instances count as saved.
+    ``ids``: taken beforehand by the request's read (PostgreSQL), if it did."""
+    if not use_single_statement():
+        decision_save_orm(
+            record=record,
+            geo_signal=geo_signal,
+            token=token,
+            reason_codes=reason_codes,
+            audit_entries=audit_entries,
+        )
+        return
+    _save_in_one_statement(
         record=record,
         geo_signal=geo_signal,
         token=token,
         reason_codes=reason_codes,
         audit_entries=audit_entries,
+        ids=ids,
     )
 
 
@@ -95,10 +108,20 @@ def _fields(model: type[Model], *, with_pk: bool) -> list[Field[Any, Any]]:
 
 
 def _ids_sql(geo: bool, events: int) -> str:
-    def nextval(model: type[Model]) -> str:
-        return f"nextval(pg_get_serial_sequence('{model._meta.db_table}', 'id'))"
-
     return "SELECT " + ", ".join([nextval(GeoSignal)] * geo + [nextval(AuditEvent)] * events)
+
+
+def _ids(
+    wrapped: Any, ids: ReservedIds | None, *, geo: bool, events: int
+) -> tuple[int | None, list[int]]:
+    """The geo signal's id (None: no geo signal) and the audit events', ascending: the
+    ones the read took when they are enough, else taken now (one statement)."""
+    if ids is not None and len(ids.audit_events) >= events:
+        return (ids.geo_signal if geo else None), list(ids.audit_events[:events])
+    execute(wrapped, _ids_sql(geo, events), [])
+    taken = [int(value) for value in wrapped.fetchone() or ()]
+    geo_id = taken.pop(0) if geo else None  # the first column
+    return geo_id, sorted(taken)
 
 
 # (geo signal, token, reasons) -> SQL: the token path repeats a handful of shapes.
@@ -203,15 +226,18 @@ def _save_in_one_statement(
     token: IssuedToken | None,
     reason_codes: Sequence[str],
     audit_entries: AuditEntries,
+    ids: ReservedIds | None = None,
 ) -> None:
-    """``decision_save`` in two statements (PostgreSQL): the ids, then every row."""
+    """``decision_save`` in one statement (PostgreSQL), after one taking the ids unless
+    ``ids`` (taken by the request's read) has them."""
     with cursor() as wrapped:
-        execute(wrapped, _ids_sql(geo_signal is not None, len(audit_entries)), [])
-        ids = [int(value) for value in wrapped.fetchone() or ()]
+        geo_id, event_ids = _ids(
+            wrapped, ids, geo=geo_signal is not None, events=len(audit_entries)
+        )
         if geo_signal is not None:
-            geo_signal.pk = ids.pop(0)  # the first column
+            geo_signal.pk = geo_id
             record.geo_signal = geo_signal
-        events = audit_events_build([entry() for entry in audit_entries], ids=sorted(ids))
+        events = audit_events_build([entry() for entry in audit_entries], ids=event_ids)
         reasons = [
             DecisionReason(decision_id=0, code=code, decided_at=record.decided_at)
             for code in reason_codes

@@ -20,6 +20,7 @@ from audit.selectors import audit_verify
 from audit.services import AuditEntry, audit_seal_pending
 from entitlements import token_store
 from entitlements.models import DecisionReason, DecisionRecord, IssuedToken, ModelTier
+from entitlements.policy import token_request_read
 from entitlements.services.keys import signing_keys_rotate
 from entitlements.services.tokens import token_issue
 from entitlements.token_store import writes
@@ -216,3 +217,49 @@ def test_a_token_decision_is_stored_whole_on_every_database() -> None:
         )
     )
     assert {"entitlement.decided", "token.issued"} <= set(actions)
+
+
+@pytest.mark.parametrize("level", [2, 0], ids=["issued", "refused"])
+def test_a_token_requests_write_uses_the_ids_its_read_took(level: int) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the read takes the ids on PostgreSQL")
+    signing_keys_rotate()
+    user, model_tier = person(level), tier(min_level=2)
+    token_issue(user=user, tier=model_tier, signals=signals())  # warm the caches
+    sent: list[str] = []
+
+    def spy(execute: Callable[..., Any], sql: str, params: Any, many: bool, ctx: Any) -> Any:
+        # Inside a test's transaction a savepoint guards each prepared statement.
+        if not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")):
+            sent.append(sql)
+        return execute(sql, params, many, ctx)
+
+    with connection.execute_wrapper(spy):
+        found, facts = token_request_read(user, model_tier.slug)
+        assert found == model_tier
+        ids = facts.reserved_ids
+        assert ids is not None
+        outcome = token_issue(user=user, tier=model_tier, signals=signals(), facts=facts)
+    # The read and the insert: no statement of their own for the ids.
+    assert len(sent) == 2, sent
+    assert "nextval" in sent[0]
+    assert sent[1].startswith("WITH")
+    assert "nextval" not in sent[1]
+    record = outcome.record
+    assert record.geo_signal_id == ids.geo_signal
+    events = AuditEvent.objects.filter(id__in=ids.audit_events).order_by("id")
+    # A refused decision writes one event (its id's twin is a gap); an issued token two.
+    expected = ["entitlement.decided", "token.issued"] if level else ["entitlement.decided"]
+    assert [event.action for event in events] == expected
+    assert [event.id for event in events] == list(ids.audit_events[: len(expected)])
+    assert events[0].data["geo_signal"] == ids.geo_signal
+    assert (outcome.token is not None) == bool(level)
+
+
+@pytest.mark.sqlite
+def test_the_quick_starts_read_takes_no_ids() -> None:
+    if connection.vendor == "postgresql":
+        pytest.skip("SQLite has no sequences to take from")
+    found, facts = token_request_read(person(2), tier().slug)
+    assert found is not None
+    assert facts.reserved_ids is None
