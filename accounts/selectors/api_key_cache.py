@@ -85,13 +85,26 @@ def api_key_held(digest: str, load: Callable[[str], ApiKey | None]) -> ApiKey | 
     return key
 
 
+_LAST_USED = _KEY_COLUMNS.index("last_used_at")
+_EXPIRES = _KEY_COLUMNS.index("expires_at")
+
+
 def api_key_noted(digest: str, key: ApiKey) -> None:
-    """Hold ``key``'s columns as they are now (its use was just written down), so the
-    next requests do not write it down again."""
+    """Note on the held copy that ``key``'s use was just written down (``last_used_at``,
+    and an expiry the privileged-key limit brought forward), so the next requests do
+    not write it down again. Only those two columns, and an expiry only ever earlier:
+    the copy may have been read afresh since ``key`` was (a revocation in between), and
+    nothing noted here may undo what that read saw."""
     with _lock:
         held = _held.get(digest)
-        if held is not None:
-            _held[digest] = held._replace(key=[getattr(key, c) for c in _KEY_COLUMNS])
+        if held is None:
+            return
+        values = list(held.key)
+        values[_LAST_USED] = key.last_used_at
+        expires = values[_EXPIRES]
+        if key.expires_at is not None and (expires is None or key.expires_at < expires):
+            values[_EXPIRES] = key.expires_at
+        _held[digest] = held._replace(key=values)
 
 
 def _build(held: _Held) -> ApiKey:

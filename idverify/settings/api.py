@@ -42,7 +42,8 @@ SPECTACULAR_SETTINGS = {
 }
 # How long each process serves a verified API key from its own copy: a revoked key or a
 # deactivated person is refused at once where the change was made and within this many
-# seconds everywhere else (accounts/selectors/api_key_cache.py). 0: read every time.
-IDV_API_KEY_CACHE_SECONDS = env_int("IDV_API_KEY_CACHE_SECONDS", 5, minimum=0)
+# seconds everywhere else (accounts/selectors/api_key_cache.py). 0: read every time. At
+# most a minute: a slip of the finger must not leave revoked keys working for an hour.
+IDV_API_KEY_CACHE_SECONDS = env_int("IDV_API_KEY_CACHE_SECONDS", 5, minimum=0, maximum=60)
 # Failed bearer-token attempts allowed per client address per minute before 429.
 IDV_AUTH_FAILURES_PER_MINUTE = env_int("IDV_AUTH_FAILURES_PER_MINUTE", 20, minimum=1)

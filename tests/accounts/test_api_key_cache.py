@@ -205,3 +205,23 @@ def test_a_held_key_writes_its_use_down_once_a_minute(
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert writes() == 1  # a minute on, from the held copy
     assert writes() == 0  # and the copy knows it was written down
+
+
+def test_noting_a_use_never_undoes_a_revocation_read_since(owner: User, clock: Clock) -> None:
+    created = api_key_create(user=owner, name="bot")
+    digest = api_keys.digest(created.plaintext)
+    # A request holds the key, and starts writing its use down...
+    in_flight = api_key_cache.api_key_held(digest, api_key_by_digest)
+    assert in_flight is not None
+    # ...while another thread revokes it and a third request reads the revoked row.
+    api_key_revoke(user=owner, key_public_id=str(created.api_key.public_id))
+    assert api_key_cache.api_key_held(digest, api_key_by_digest) is not None
+    in_flight.last_used_at = timezone.now()
+    in_flight.expires_at = timezone.now() + timedelta(days=400)
+    api_key_cache.api_key_noted(digest, in_flight)
+    held = api_key_cache.api_key_held(digest, api_key_by_digest)
+    assert held is not None
+    assert held.revoked_at is not None
+    assert held.last_used_at == in_flight.last_used_at
+    assert held.expires_at != in_flight.expires_at  # an expiry is only ever brought forward
+    assert_api_error(_me(created.plaintext), 401, "authentication_failed")
