@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts import api_keys
@@ -93,15 +94,25 @@ def api_key_mark_used(*, key: ApiKey, now: datetime) -> None:
     latest = privileged_key_expiry(now)
     if (key.expires_at is None or key.expires_at > latest) and is_privileged(key.user):
         with transaction.atomic():
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now, expires_at=latest)
-            audit_record(
-                action="api_key.expiry_limited",
-                actor=None,
-                subject_type="api_key",
-                subject_id=key.public_id,
-                data={"expires_at": latest, "was": key.expires_at},
+            # Only if the row still has the later expiry: another process (or request)
+            # holding an older copy of the key may have limited it a moment ago.
+            limited = (
+                ApiKey.objects.filter(pk=key.pk)
+                .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=latest))
+                .update(last_used_at=now, expires_at=latest)
             )
-        key.expires_at = latest
+            if limited:
+                audit_record(
+                    action="api_key.expiry_limited",
+                    actor=None,
+                    subject_type="api_key",
+                    subject_id=key.public_id,
+                    data={"expires_at": latest, "was": key.expires_at},
+                )
+            else:
+                ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        if limited:
+            key.expires_at = latest
     else:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     key.last_used_at = now

@@ -14,7 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import ApiKey, Membership, Organization, User
-from accounts.services.api_keys import api_key_create
+from accounts.services.api_keys import api_key_create, api_key_mark_used
 from audit.models import AuditEvent
 from tests.support.api import assert_api_error
 from tests.support.people import sign_in_with_second_factor
@@ -81,6 +81,22 @@ def test_an_older_key_without_expiry_gets_one_at_its_next_use(officer: User) -> 
     assert 89.9 < _days_left(key) <= 90
     event = AuditEvent.objects.get(action="api_key.expiry_limited")
     assert event.subject_id == str(key.public_id)
+
+
+def test_an_expiry_is_limited_once_though_two_processes_hold_the_older_copy(
+    officer: User,
+) -> None:
+    created = api_key_create(user=officer, name="old")
+    ApiKey.objects.filter(user=officer).update(expires_at=None)  # as keys made before the rule
+    # Two processes each hold the key as it was read before either used it.
+    first, second = (ApiKey.objects.select_related("user").get(user=officer) for _ in range(2))
+    now = timezone.now()
+    api_key_mark_used(key=first, now=now)
+    api_key_mark_used(key=second, now=now + timedelta(seconds=3))
+    assert AuditEvent.objects.filter(action="api_key.expiry_limited").count() == 1
+    stored = ApiKey.objects.get(pk=created.api_key.pk)
+    assert stored.expires_at == first.expires_at  # the first limit stands, not pushed on
+    assert stored.last_used_at == now + timedelta(seconds=3)
 
 
 def test_a_key_made_before_its_owner_became_an_admin_is_limited_at_its_next_use(
