@@ -268,6 +268,8 @@ def decide(
     if facts is None:
         at = timezone.now()
         facts = token_store.token_facts(user=user, at=at, since=at - ONE_SECOND)
+    elif facts.user_id != user.pk:
+        raise ValueError("the facts given were read for another person")
     now = facts.at
     status = facts.status
     rules = place_rules(tier)

@@ -1,8 +1,9 @@
 """Everything the token path does to the database, in one place.
 
 ``POST /api/v1/tokens`` is the service's hottest path, and its reads and writes are
-written by hand here rather than through the ORM: the reads as prepared statements
-(``reads``), the writes as two statements in autocommit (``writes``). Nothing else
+written by hand here rather than through the ORM: one read, a prepared statement that
+also takes the ids the write needs (``reads``, ``ids``), and one write, a statement in
+autocommit (``writes``). Nothing else
 in the service uses this package; the other apps keep ORM-shaped APIs, and each
 statement here has an ORM twin that tests hold it equal to. Every statement goes
 through Django's cursor wrappers (``idverify.prepared``), so ``connection.execute_wrapper``,

@@ -160,7 +160,8 @@ class TokenFacts:
     withdrawn_at: datetime | None
     # The latest tokens-revoked cutoff at or after ``since``, or None.
     cutoff_at: datetime | None
-    # The moment they were read as of.
+    # Whose they are (a user's pk), and the moment they were read as of.
+    user_id: int
     at: datetime
     # The ids the decision's write will need, when the read took them (PostgreSQL).
     reserved_ids: ReservedIds | None = None
@@ -171,7 +172,7 @@ def token_facts(*, user: User, at: datetime, since: datetime) -> TokenFacts:
     [(attestation, extra)] = fetch(
         Attestation, _FACTS_SQL, _facts_params(user, at, since), extra=_FACTS_EXTRA
     )
-    return _token_facts(attestation, extra, at)
+    return _token_facts(attestation, extra, user.pk, at)
 
 
 def tier_and_token_facts(
@@ -192,7 +193,7 @@ def tier_and_token_facts(
     tier = None
     if tier_values[0] is not None:  # the left join found the tier (its id comes first)
         tier = ModelTier.from_db("default", _TIER_ATTNAMES, tier_values)
-    facts = _token_facts(attestation, extra[:width], at)
+    facts = _token_facts(attestation, extra[:width], user.pk, at)
     if with_ids:
         facts = replace(facts, reserved_ids=reserved(extra[width + tier_width :]))
     return tier, facts
@@ -215,7 +216,9 @@ def _facts_params(user: User, at: datetime, since: datetime) -> dict[str, Any]:
     }
 
 
-def _token_facts(attestation: Attestation, extra: tuple[Any, ...], at: datetime) -> TokenFacts:
+def _token_facts(
+    attestation: Attestation, extra: tuple[Any, ...], user_id: int, at: datetime
+) -> TokenFacts:
     passed, typed, approved, vendor, sponsor, version, person, organisation, withdrawn, cutoff = (
         extra
     )
@@ -237,6 +240,7 @@ def _token_facts(attestation: Attestation, extra: tuple[Any, ...], at: datetime)
         organization_hold=organisation if status.organization_id is not None else None,
         withdrawn_at=withdrawn,
         cutoff_at=cutoff,
+        user_id=user_id,
         at=at,
     )
 

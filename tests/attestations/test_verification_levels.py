@@ -129,6 +129,9 @@ def _both_ways(user: User) -> list[VerificationStatus]:
     now = timezone.now()
     by_sql = token_store.token_facts(user=user, at=now, since=now).status
     assert by_sql == by_orm
+    # And the token request's read, which adds the tier (and on PostgreSQL the ids).
+    _, facts = token_store.tier_and_token_facts(slug="fable-5", user=user, at=now, since=now)
+    assert facts.status == by_orm
     return [by_orm, by_sql]
 
 

@@ -6,6 +6,7 @@ The evidence part is held to attestations.selectors.verification_status elsewher
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -37,6 +38,11 @@ def _facts(user: User) -> token_store.TokenFacts:
     now = timezone.now()
     facts = token_store.token_facts(user=user, at=now, since=now - timedelta(seconds=1))
     assert (facts.withdrawn_at, facts.cutoff_at) == _by_orm(user, now - timedelta(seconds=1))
+    # The token request's read (with the tier, and on PostgreSQL the ids) reads the same.
+    _, with_tier = token_store.tier_and_token_facts(
+        slug="no-such-tier", user=user, at=now, since=now - timedelta(seconds=1)
+    )
+    assert replace(with_tier, reserved_ids=None) == facts
     return facts
 
 

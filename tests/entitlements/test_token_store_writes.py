@@ -3,8 +3,10 @@ and every statement of the token path is visible to Django's hooks and query log
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,16 +40,25 @@ _IDS = {"id", "jti", "content_hash", "mac", "geo_signal", "token", "decision", "
 Save = Callable[..., None]
 
 
-def _write(save: Save, user: User, model_tier: ModelTier, *, allowed: bool) -> DecisionRecord:
+# The same rows again, with values of other shapes: an IPv6 address, a sponsoring
+# organisation's id, a time written with a non-UTC offset (the same instant).
+ORG = uuid.UUID("5b1f3c2e-0d4a-4c7e-9a51-1f0e2d3c4b5a")
+AWAY = NOW.astimezone(timezone.get_fixed_timezone(-300))
+
+
+def _write(
+    save: Save, user: User, model_tier: ModelTier, *, allowed: bool, other_shapes: bool = False
+) -> DecisionRecord:
     """One decision with a geo signal, reasons (or a token) and audit events, via ``save``."""
+    found = signals()
+    if other_shapes:
+        found = replace(found, ip=ipaddress.ip_address("2001:db8::7"))
     geo_signal = geosignal_build(
-        signals=signals(),
-        evaluation=evaluate(
-            signals(), blocked_places=[], anonymizers_allowed=True, fail_closed=False
-        ),
+        signals=found,
+        evaluation=evaluate(found, blocked_places=[], anonymizers_allowed=True, fail_closed=False),
         purpose="token",
     )
-    geo_signal.created_at = NOW  # its default was bound before the clock was stopped
+    geo_signal.created_at = AWAY if other_shapes else NOW  # bound before the clock stopped
     token = (
         IssuedToken(
             jti=uuid.uuid4(),
@@ -55,9 +66,9 @@ def _write(save: Save, user: User, model_tier: ModelTier, *, allowed: bool) -> D
             tier=model_tier,
             kid="kid-1",
             epoch=model_tier.epoch,
-            organization_id=None,
+            organization_id=ORG if other_shapes else None,
             cnf_jkt="",
-            issued_at=NOW,
+            issued_at=AWAY if other_shapes else NOW,
             expires_at=NOW + timedelta(minutes=15),
         )
         if allowed
@@ -146,16 +157,18 @@ def _differences(left: Any, right: Any, path: str = "") -> list[str]:
     return [] if left == right else [f"{path}: {left!r} != {right!r}"]
 
 
+@pytest.mark.parametrize("other_shapes", [False, True], ids=["plain", "other-shapes"])
 @pytest.mark.parametrize("allowed", [True, False])
 def test_the_single_statement_stores_the_rows_the_orm_reference_stores(
-    allowed: bool, monkeypatch: pytest.MonkeyPatch
+    allowed: bool, other_shapes: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the single statement is PostgreSQL's")
     monkeypatch.setattr(timezone, "now", lambda: NOW)
     user, model_tier = person(2), tier()
-    by_orm = _write(token_store.decision_save_orm, user, model_tier, allowed=allowed)
-    by_sql = _write(writes._save_in_one_statement, user, model_tier, allowed=allowed)
+    shapes = {"allowed": allowed, "other_shapes": other_shapes}
+    by_orm = _write(token_store.decision_save_orm, user, model_tier, **shapes)
+    by_sql = _write(writes._save_in_one_statement, user, model_tier, **shapes)
 
     assert by_sql.pk
     assert by_sql.pk != by_orm.pk
@@ -262,3 +275,10 @@ def test_the_read_takes_ids_on_postgresql_only() -> None:
     assert found is not None
     # SQLite (the quick start) has no sequences: its ORM write numbers the rows itself.
     assert (facts.reserved_ids is not None) == (connection.vendor == "postgresql")
+
+
+def test_facts_read_for_one_person_cannot_decide_for_another() -> None:
+    model_tier = tier(min_level=2)
+    _, facts = token_request_read(person(2), model_tier.slug)
+    with pytest.raises(ValueError, match="another person"):
+        token_issue(user=person(0), tier=model_tier, signals=signals(), facts=facts)
