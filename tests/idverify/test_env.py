@@ -28,8 +28,12 @@ def test_integers_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("N", "-5")
     with pytest.raises(ImproperlyConfigured, match="must be at least 0"):
         env_int("N", 1, minimum=0)
+    monkeypatch.setenv("N", "3600")
+    with pytest.raises(ImproperlyConfigured, match="N=3600 must be at most 60"):
+        env_int("N", 1, minimum=0, maximum=60)
     monkeypatch.setenv("N", " 42 ")
     assert env_int("N", 1) == 42
+    assert env_int("N", 1, minimum=0, maximum=60) == 42
 
 
 def test_lists_drop_blank_items(monkeypatch: pytest.MonkeyPatch) -> None:
