@@ -92,6 +92,7 @@ def api_key_mark_used(*, key: ApiKey, now: datetime) -> None:
     IDV_PRIVILEGED_API_KEY_DAYS from that moment (audited), not a sudden end.
     """
     latest = privileged_key_expiry(now)
+    limited = 0
     if (key.expires_at is None or key.expires_at > latest) and is_privileged(key.user):
         with transaction.atomic():
             # Only if the row still has the later expiry: another process (or request)
@@ -109,10 +110,8 @@ def api_key_mark_used(*, key: ApiKey, now: datetime) -> None:
                     subject_id=key.public_id,
                     data={"expires_at": latest, "was": key.expires_at},
                 )
-            else:
-                ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        if limited:
-            key.expires_at = latest
+    if limited:
+        key.expires_at = latest
     else:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     key.last_used_at = now

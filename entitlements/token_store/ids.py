@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Model
 
@@ -37,7 +38,7 @@ def nextval(model: type[Model]) -> str:
 RESERVE_COLUMNS = (nextval(GeoSignal), nextval(AuditEvent), nextval(AuditEvent))
 
 
-def reserved(values: Sequence[object]) -> ReservedIds:
+def reserved(values: Sequence[Any]) -> ReservedIds:
     """``RESERVE_COLUMNS``' values, read."""
-    geo, *events = (int(str(value)) for value in values)
+    geo, *events = (int(value) for value in values)
     return ReservedIds(geo_signal=geo, audit_events=tuple(sorted(events)))

@@ -106,9 +106,8 @@ def _facts_sql(*, with_tier: bool = False, with_ids: bool = False) -> str:
     ``with_ids`` (PostgreSQL), last, the ids the write will need (``ids``). One
     statement, one round trip."""
     revocation = UserRevocation._meta.db_table
-    tier_columns = f", {select_list(ModelTier, 't')}" if with_tier else ""
-    if with_ids:
-        tier_columns += ", " + ", ".join(RESERVE_COLUMNS)
+    more = [select_list(ModelTier, "t")] * with_tier + list(RESERVE_COLUMNS) * with_ids
+    more_columns = "".join(f", {columns}" for columns in more)
     tier_join = f" LEFT JOIN {ModelTier._meta.db_table} t ON t.slug = %(slug)s" if with_tier else ""
     return (
         f"SELECT {select_list(Attestation, 'e')}, e.passed_document, e.typed_document,"  # noqa: S608
@@ -117,7 +116,7 @@ def _facts_sql(*, with_tier: bool = False, with_ids: bool = False) -> str:
         f" (SELECT MAX(r.created_at) FROM {revocation} r WHERE r.user_id = %(user)s"
         " AND r.blocks_issuance AND r.lifted_at IS NULL),"
         f" (SELECT MAX(r.cutoff_at) FROM {revocation} r WHERE r.user_id = %(user)s"
-        f" AND r.cutoff_at >= %(since)s){tier_columns}"
+        f" AND r.cutoff_at >= %(since)s){more_columns}"
         # One row always, the attestation's columns NULL when there is none.
         f" FROM (SELECT 1 AS one) always LEFT JOIN ({_evidence_sql()}) e ON 1 = 1{tier_join}"
     )
