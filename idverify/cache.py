@@ -71,10 +71,10 @@ def redis_options() -> dict[str, object]:
     return {"socket_connect_timeout": CONNECT_TIMEOUT, "socket_timeout": SOCKET_TIMEOUT}
 
 
-# Add one to a counter and, if this made it, set when it lapses: atomic, one round trip.
+# Add to a counter and, if this made it, set when it lapses: atomic, one round trip.
 _COUNT_IN_WINDOW = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
+if count == tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return count
 """
 
@@ -112,18 +112,19 @@ class FailOpenRedisCache(RedisCache):
         """The redis-py client for ``full_key`` (a key made by ``make_and_validate_key``)."""
         return self._cache.get_client(full_key, write=write)  # type: ignore[attr-defined]
 
-    def count_in_window(self, key: Any, seconds: int) -> int:
-        """Add one to ``key``'s counter, which lapses ``seconds`` after its first count,
-        and return the new count; 1 (a fresh count, nothing refused) if Redis is down."""
+    def count_in_window(self, key: Any, seconds: int, amount: int = 1) -> int:
+        """Add ``amount`` to ``key``'s counter, which lapses ``seconds`` after its first
+        count, and return the new count; ``amount`` (a fresh count, nothing refused) if
+        Redis is down."""
 
         def count() -> int:
             full_key = self.make_and_validate_key(key)
             client = self.redis_client(full_key, write=True)
             if self._window_script is None:
                 self._window_script = client.register_script(_COUNT_IN_WINDOW)
-            return int(self._window_script(keys=[full_key], args=[seconds], client=client))
+            return int(self._window_script(keys=[full_key], args=[seconds, amount], client=client))
 
-        return self._open("count_in_window", count, 1)
+        return self._open("count_in_window", count, amount)
 
     def _open(self, operation: str, call: Callable[[], T], fallback: T) -> T:
         try:
@@ -192,9 +193,10 @@ class FailOpenRedisCache(RedisCache):
         self._open("clear", lambda: super(FailOpenRedisCache, self).clear(), None)
 
 
-def count_in_window(key: str, seconds: int) -> int:
-    """Add one to ``key``'s counter in the shared cache and return the new count. The
-    counter lapses ``seconds`` after its first count (later counts do not extend it).
+def count_in_window(key: str, seconds: int, amount: int = 1) -> int:
+    """Add ``amount`` (one) to ``key``'s counter in the shared cache and return the new
+    count. The counter lapses ``seconds`` after its first count (later counts do not
+    extend it).
 
     The one counter behind the API throttles and the failed-credential limits: on
     Redis an atomic script, one round trip; on the quick start's file cache (and
@@ -202,11 +204,11 @@ def count_in_window(key: str, seconds: int) -> int:
     """
     backend = caches["default"]
     if isinstance(backend, FailOpenRedisCache):
-        return backend.count_in_window(key, seconds)
-    if backend.add(key, 1, timeout=seconds):
-        return 1
+        return backend.count_in_window(key, seconds, amount)
+    if backend.add(key, amount, timeout=seconds):
+        return amount
     try:
-        return int(backend.incr(key))
+        return int(backend.incr(key, amount))
     except ValueError:  # lapsed between the two calls: this count starts it again
-        backend.add(key, 1, timeout=seconds)
-        return 1
+        backend.add(key, amount, timeout=seconds)
+        return amount
