@@ -18,14 +18,19 @@ class AccountsConfig(AppConfig):
     def _connect_api_key_receivers(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from accounts.models import ApiKey, User
-        from accounts.selectors.api_key_cache import forget_on_change
+        from accounts.models import ApiKey, Membership, Organization, User
+        from accounts.selectors import api_key_cache, memberships
 
-        # A changed key or person is not served from a process's recent reads.
-        for model in (ApiKey, User):
-            uid = f"accounts.api_key_cache.{model.__name__}"
-            post_save.connect(forget_on_change, sender=model, dispatch_uid=uid)
-            post_delete.connect(forget_on_change, sender=model, dispatch_uid=uid)
+        # A changed key, person, membership or organisation is not served from a
+        # process's recent reads.
+        for reads, models in (
+            (api_key_cache.held, (ApiKey, User)),
+            (memberships.recent_roles, (Membership, Organization, User)),
+        ):
+            for model in models:
+                uid = f"{reads.name}.{model.__name__}"
+                post_save.connect(reads.forget_on_change, sender=model, dispatch_uid=uid)
+                post_delete.connect(reads.forget_on_change, sender=model, dispatch_uid=uid)
 
     def _connect_second_factor_receivers(self) -> None:
         from allauth.mfa import signals as mfa_signals

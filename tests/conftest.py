@@ -62,18 +62,18 @@ def _live_server_sends_at_once() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _isolated_cache() -> None:
     """Throttle and rate-limit counters (and the counts claimed from them) must not leak
-    from one test into the next, nor the place rules and API keys a process holds (read inside a test's transaction,
-    rolled back)."""
+    from one test into the next, nor the place rules, API keys and memberships a process
+    holds (read inside a test's transaction, rolled back)."""
     from django.core.cache import cache
 
-    from accounts.selectors.api_key_cache import api_keys_forget
     from accounts.throttling import leases
     from geo.selectors import embargoed_place_rules_forget
+    from idverify.recent_reads import forget_all
 
     cache.clear()
     leases.forget()
     embargoed_place_rules_forget()
-    api_keys_forget()
+    forget_all()
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from accounts.models import ApiKey
 from accounts.second_factor.policy import SecondFactorRequired
 from accounts.selectors.api_keys import api_key_list
-from accounts.selectors.memberships import membership_roles
+from accounts.selectors.memberships import membership_roles_recent
 from accounts.selectors.users import is_privileged
 from accounts.selectors.users import request_user as _user
 from accounts.services import api_keys as services
@@ -42,7 +42,7 @@ class MeApi(APIView):
         # Built directly, in OutputSerializer's shape (which documents it, and which a
         # test holds this to): the serializer cost more than the rest of the view.
         user = _user(request)
-        memberships = membership_roles(user=user)
+        memberships = membership_roles_recent(user=user)
         return Response(
             {
                 "id": str(user.public_id),

@@ -18,71 +18,53 @@ How soon a change is seen:
   (``IDV_TOKEN_LIFETIME_SECONDS``); a key's revocation never revoked its tokens.
 
 Only keys that exist are kept (an unknown digest is asked for every time, so
-guessing fills no memory), at most ``CAPACITY`` of them, the oldest dropped
-first. Each request gets its own ``ApiKey`` and ``User`` instances, built from
-the stored column values, so nothing a request changes reaches another.
+guessing fills no memory), at most 4,096 of them, the oldest dropped first
+(``idverify.recent_reads``). Each request gets its own ``ApiKey`` and ``User``
+instances, built from the kept column values, so nothing a request changes
+reaches another.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import transaction
 
 from accounts.models import ApiKey, User
-
-CAPACITY = 4096
+from idverify.recent_reads import RecentReads
 
 _KEY_COLUMNS = [field.attname for field in ApiKey._meta.concrete_fields]
 _USER_COLUMNS = [field.attname for field in User._meta.concrete_fields]
 
 
-class _Held(NamedTuple):
-    lapses_at: float  # on ``clock``
+class _Row(NamedTuple):
     using: str
-    key: list[Any]
-    user: list[Any]
+    key: tuple[Any, ...]
+    user: tuple[Any, ...]
 
 
-_held: dict[str, _Held] = {}
-_lock = threading.Lock()
-# Counts every forgetting: a read that began before one is not kept.
-_generation = 0
-# A monotonic clock (the seam tests move).
-clock: Callable[[], float] = time.monotonic
+held: RecentReads[str, _Row] = RecentReads(
+    "accounts.api_keys", lambda: settings.IDV_API_KEY_CACHE_SECONDS
+)
 
 
 def api_key_held(digest: str, load: Callable[[str], ApiKey | None]) -> ApiKey | None:
     """The key with ``digest`` (its ``user`` loaded) from this process's recent reads,
     or from ``load`` (the database), which is then kept for the next requests."""
-    seconds = settings.IDV_API_KEY_CACHE_SECONDS
-    if seconds <= 0:
-        return load(digest)
-    now = clock()
-    held = _held.get(digest)
-    if held is not None and held.lapses_at > now:
-        return _build(held)
-    generation = _generation
-    key = load(digest)
-    if key is None:
-        _held.pop(digest, None)
-        return None
-    row = _Held(
-        now + seconds,
-        key._state.db or "default",
-        [getattr(key, column) for column in _KEY_COLUMNS],
-        [getattr(key.user, column) for column in _USER_COLUMNS],
-    )
-    with _lock:
-        if generation == _generation:  # nothing changed while it was read
-            if len(_held) >= CAPACITY and digest not in _held:
-                _held.pop(next(iter(_held)))
-            _held[digest] = row
-    return key
+
+    def read() -> _Row | None:
+        key = load(digest)
+        if key is None:
+            return None
+        return _Row(
+            key._state.db or "default",
+            tuple(getattr(key, column) for column in _KEY_COLUMNS),
+            tuple(getattr(key.user, column) for column in _USER_COLUMNS),
+        )
+
+    row = held.get(digest, read)
+    return None if row is None else _build(row)
 
 
 _LAST_USED = _KEY_COLUMNS.index("last_used_at")
@@ -95,35 +77,25 @@ def api_key_noted(digest: str, key: ApiKey) -> None:
     not write it down again. Only those two columns, and an expiry only ever earlier:
     the copy may have been read afresh since ``key`` was (a revocation in between), and
     nothing noted here may undo what that read saw."""
-    with _lock:
-        held = _held.get(digest)
-        if held is None:
-            return
-        values = list(held.key)
+
+    def note(row: _Row) -> _Row:
+        values = list(row.key)
         values[_LAST_USED] = key.last_used_at
         expires = values[_EXPIRES]
         if key.expires_at is not None and (expires is None or key.expires_at < expires):
             values[_EXPIRES] = key.expires_at
-        _held[digest] = held._replace(key=values)
+        return row._replace(key=tuple(values))
+
+    held.update(digest, note)
 
 
-def _build(held: _Held) -> ApiKey:
-    key = ApiKey.from_db(held.using, _KEY_COLUMNS, list(held.key))
-    user = User.from_db(held.using, _USER_COLUMNS, list(held.user))
+def _build(row: _Row) -> ApiKey:
+    key = ApiKey.from_db(row.using, _KEY_COLUMNS, list(row.key))
+    user = User.from_db(row.using, _USER_COLUMNS, list(row.user))
     ApiKey._meta.get_field("user").set_cached_value(key, user)
     return key
 
 
 def api_keys_forget() -> None:
     """Drop every key this process holds (a key or a person changed; before each test)."""
-    global _generation  # noqa: PLW0603 - this process's copies, one lock
-    with _lock:
-        _generation += 1
-        _held.clear()
-
-
-def forget_on_change(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    """``post_save``/``post_delete`` receiver for ``ApiKey`` and ``User``: forget now, and
-    again once the change commits (a read between the two saw the old row)."""
-    api_keys_forget()
-    transaction.on_commit(api_keys_forget, using=using)
+    held.forget()

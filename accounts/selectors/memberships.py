@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.conf import settings
 from django.db import router
 from django.db.models import QuerySet
 
@@ -12,6 +13,7 @@ from accounts.models import Membership, Organization, User
 from accounts.selectors.users import MANAGER_ROLES, is_compliance_officer
 from idverify.errors import NotFound, PermissionDenied
 from idverify.prepared import fetch_values, model_fields
+from idverify.recent_reads import RecentReads
 from idverify.url_ids import uuid_or_not_found
 
 
@@ -88,3 +90,21 @@ def membership_roles(*, user: User) -> list[tuple[UUID, str, str]]:
         _MEMBERSHIP_COLUMNS, _MEMBERSHIPS_SQL, [user.pk], using=router.db_for_read(Membership)
     )
     return [(org, name, role) for org, name, role in rows]
+
+
+Roles = tuple[tuple[UUID, str, str], ...]
+# Each person's memberships as this process read them in the last
+# IDV_API_KEY_CACHE_SECONDS: a changed membership, organisation or person is
+# forgotten here at once (accounts.apps), and seen by other processes when
+# their copy lapses. Rows written without signals (bulk enrolment's inserts)
+# are seen here when the copy lapses too.
+recent_roles: RecentReads[int, Roles] = RecentReads(
+    "accounts.memberships", lambda: settings.IDV_API_KEY_CACHE_SECONDS
+)
+
+
+def membership_roles_recent(*, user: User) -> Roles:
+    """``membership_roles`` as read in the last few seconds: what ``GET /api/v1/me``,
+    asked many times a second by a machine, lists."""
+    roles = recent_roles.get(user.pk, lambda: tuple(membership_roles(user=user)))
+    return () if roles is None else roles

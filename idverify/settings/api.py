@@ -40,9 +40,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
-# How long each process serves a verified API key from its own copy: a revoked key or a
-# deactivated person is refused at once where the change was made and within this many
-# seconds everywhere else (accounts/selectors/api_key_cache.py). 0: read every time. At
+# How long each process serves a verified API key, and the memberships /me lists, from its
+# own copy: a revoked key or a deactivated person is refused at once where the change was
+# made and within this many seconds everywhere else (accounts/selectors/api_key_cache.py,
+# memberships.py; idverify/recent_reads.py). 0: read every time. At
 # most a minute: a slip of the finger must not leave revoked keys working for an hour.
 IDV_API_KEY_CACHE_SECONDS = env_int("IDV_API_KEY_CACHE_SECONDS", 5, minimum=0, maximum=60)
 # Failed bearer-token attempts allowed per client address per minute before 429.

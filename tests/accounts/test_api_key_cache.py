@@ -21,26 +21,14 @@ from accounts.selectors import api_key_cache
 from accounts.selectors.api_keys import api_key_by_digest
 from accounts.services.api_keys import api_key_create, api_key_revoke, api_keys_prune
 from tests.support.api import assert_api_error
+from tests.support.clock import ReadsClock
 
 pytestmark = pytest.mark.django_db
 
 
-class Clock:
-    """The cache's monotonic clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Clock:
-    settings.IDV_API_KEY_CACHE_SECONDS = 5
-    held = Clock()
-    monkeypatch.setattr(api_key_cache, "clock", held)
-    return held
+def clock(recent_reads_clock: ReadsClock) -> ReadsClock:
+    return recent_reads_clock
 
 
 def _me(key: str) -> Any:
@@ -61,7 +49,7 @@ def _key_reads(send: Callable[[], Any]) -> tuple[Any, int]:
     return response, len(reads)
 
 
-def test_a_key_in_use_is_read_once_until_its_copy_lapses(owner: User, clock: Clock) -> None:
+def test_a_key_in_use_is_read_once_until_its_copy_lapses(owner: User, clock: ReadsClock) -> None:
     key = api_key_create(user=owner, name="bot").plaintext
     assert _key_reads(lambda: _me(key))[1] == 1
     clock.now += 4.9
@@ -73,7 +61,7 @@ def test_a_key_in_use_is_read_once_until_its_copy_lapses(owner: User, clock: Clo
 
 
 def test_zero_seconds_reads_the_key_on_every_request(
-    owner: User, clock: Clock, settings: Any
+    owner: User, clock: ReadsClock, settings: Any
 ) -> None:
     settings.IDV_API_KEY_CACHE_SECONDS = 0
     key = api_key_create(user=owner, name="bot").plaintext
@@ -81,7 +69,7 @@ def test_zero_seconds_reads_the_key_on_every_request(
 
 
 def test_revoking_deleting_or_deactivating_here_refuses_a_held_key_at_once(
-    owner: User, clock: Clock
+    owner: User, clock: ReadsClock
 ) -> None:
     revoked = api_key_create(user=owner, name="a")
     assert _me(revoked.plaintext).status_code == 200
@@ -105,7 +93,7 @@ def test_revoking_deleting_or_deactivating_here_refuses_a_held_key_at_once(
 
 
 def test_a_change_made_by_another_process_is_seen_when_the_copy_lapses(
-    owner: User, clock: Clock
+    owner: User, clock: ReadsClock
 ) -> None:
     created = api_key_create(user=owner, name="bot")
     assert _me(created.plaintext).status_code == 200
@@ -117,7 +105,7 @@ def test_a_change_made_by_another_process_is_seen_when_the_copy_lapses(
     assert_api_error(_me(created.plaintext), 401, "authentication_failed")
 
 
-def test_a_held_key_still_expires_on_time(owner: User, clock: Clock, monkeypatch: Any) -> None:
+def test_a_held_key_still_expires_on_time(owner: User, clock: ReadsClock, monkeypatch: Any) -> None:
     soon = timezone.now() + timedelta(minutes=10)
     created = api_key_create(user=owner, name="bot", expires_at=soon)
     assert _me(created.plaintext).status_code == 200
@@ -125,7 +113,7 @@ def test_a_held_key_still_expires_on_time(owner: User, clock: Clock, monkeypatch
     assert_api_error(_me(created.plaintext), 401, "authentication_failed")
 
 
-def test_a_read_that_overlaps_a_change_is_not_kept(owner: User, clock: Clock) -> None:
+def test_a_read_that_overlaps_a_change_is_not_kept(owner: User, clock: ReadsClock) -> None:
     created = api_key_create(user=owner, name="bot")
     digest = api_keys.digest(created.plaintext)
     loads: list[str] = []
@@ -142,7 +130,7 @@ def test_a_read_that_overlaps_a_change_is_not_kept(owner: User, clock: Clock) ->
 
 
 def test_a_copy_read_before_a_change_commits_is_dropped_when_it_commits(
-    owner: User, clock: Clock, django_capture_on_commit_callbacks: Any
+    owner: User, clock: ReadsClock, django_capture_on_commit_callbacks: Any
 ) -> None:
     created = api_key_create(user=owner, name="bot")
     digest = api_keys.digest(created.plaintext)
@@ -151,26 +139,26 @@ def test_a_copy_read_before_a_change_commits_is_dropped_when_it_commits(
         api_key_revoke(user=owner, key_public_id=str(created.api_key.public_id))
         # Another thread read the row as committed before the revocation, and keeps it.
         api_key_cache.api_key_held(digest, lambda _: copy.deepcopy(before))
-        assert digest in api_key_cache._held
-    assert digest not in api_key_cache._held
+        assert digest in api_key_cache.held.kept()
+    assert digest not in api_key_cache.held.kept()
     assert_api_error(_me(created.plaintext), 401, "authentication_failed")
 
 
 def test_unknown_digests_are_not_kept_and_copies_are_bounded(
-    owner: User, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    owner: User, clock: ReadsClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(api_key_cache, "CAPACITY", 2)
+    monkeypatch.setattr(api_key_cache.held, "capacity", 2)
     assert api_key_cache.api_key_held("0" * 64, api_key_by_digest) is None
-    assert api_key_cache._held == {}
+    assert api_key_cache.held.kept() == []
     digests = [
         api_keys.digest(api_key_create(user=owner, name=f"k{n}").plaintext) for n in range(3)
     ]
     for digest in digests:
         assert api_key_cache.api_key_held(digest, api_key_by_digest) is not None
-    assert list(api_key_cache._held) == digests[1:]  # the oldest went first
+    assert api_key_cache.held.kept() == digests[1:]  # the oldest went first
 
 
-def test_each_request_gets_its_own_key_and_person(owner: User, clock: Clock) -> None:
+def test_each_request_gets_its_own_key_and_person(owner: User, clock: ReadsClock) -> None:
     created = api_key_create(user=owner, name="bot")
     digest = api_keys.digest(created.plaintext)
     first = api_key_cache.api_key_held(digest, api_key_by_digest)
@@ -189,7 +177,7 @@ def test_each_request_gets_its_own_key_and_person(owner: User, clock: Clock) -> 
 
 
 def test_a_held_key_writes_its_use_down_once_a_minute(
-    owner: User, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    owner: User, clock: ReadsClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key = api_key_create(user=owner, name="bot").plaintext
 
@@ -207,7 +195,7 @@ def test_a_held_key_writes_its_use_down_once_a_minute(
     assert writes() == 0  # and the copy knows it was written down
 
 
-def test_noting_a_use_never_undoes_a_revocation_read_since(owner: User, clock: Clock) -> None:
+def test_noting_a_use_never_undoes_a_revocation_read_since(owner: User, clock: ReadsClock) -> None:
     created = api_key_create(user=owner, name="bot")
     digest = api_keys.digest(created.plaintext)
     # A request holds the key, and starts writing its use down...
