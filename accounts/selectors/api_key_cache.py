@@ -94,8 +94,3 @@ def _build(row: _Row) -> ApiKey:
     user = User.from_db(row.using, _USER_COLUMNS, list(row.user))
     ApiKey._meta.get_field("user").set_cached_value(key, user)
     return key
-
-
-def api_keys_forget() -> None:
-    """Drop every key this process holds (a key or a person changed; before each test)."""
-    held.forget()

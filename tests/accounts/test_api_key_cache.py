@@ -121,7 +121,7 @@ def test_a_read_that_overlaps_a_change_is_not_kept(owner: User, clock: ReadsCloc
     def load_while_changed(wanted: str) -> ApiKey | None:
         loads.append(wanted)
         found = api_key_by_digest(wanted)
-        api_key_cache.api_keys_forget()  # a key or person changed during the read
+        api_key_cache.held.forget()  # a key or person changed during the read
         return found
 
     assert api_key_cache.api_key_held(digest, load_while_changed) is not None
