@@ -1,25 +1,20 @@
-"""API rate limits as fixed-window counters: one cache increment a request.
+"""API rate limits as fixed-window counters shared by every process and node.
 
 DRF's ``SimpleRateThrottle`` keeps, per client, the list of every request's
 time in the window and reads, filters, pickles and writes it back on each
 request: with 6,000 requests a minute allowed, that is a list of up to 6,000
 floats per request, and two processes racing lose each other's entries. Here a
 client's count for the current window (``now // duration``) is one key: Redis
-``INCR`` with the expiry set in the same round trip, atomic across every web
+``INCRBY`` with the expiry set in the same round trip, atomic across every web
 process and node sharing ``CACHE_URL``. Other cache backends (the quick
 start's files, tests) add the key then increment it.
 
-A client busy enough to matter is not counted one round trip a request: each
-process claims its counts from the shared counter in blocks (``CountLeases``),
-and hands them out from memory. Every count number belongs to one process, so
-across all processes and nodes no more than the limit is ever allowed, exactly
-as before; what a block costs is that counts a process claimed and did not
-use before the window ended are lost to the client. The first claim in a
-window is one count and each next claim doubles, up to 1% of the limit (at
-most ``MAX_BLOCK``), shrinking again to one as the count nears the limit, so a
-client sending one request a second is still counted one by one, and limits
-under 200 a window (``anon``, ``auth``) always are. Once a process sees the
-limit spent, it refuses until the window ends without asking again.
+A busy client is not counted one round trip a request: each process claims
+its counts in blocks and hands them out from memory (``accounts.count_leases``:
+never more than the limit across all processes; a block's unused counts are
+lost when the window ends; limits under 200 a window, ``anon`` and ``auth`` as
+shipped, are counted one request at a time, and so is everything on the quick
+start's file cache, whose increments are not atomic).
 
 The limits and their names (``DEFAULT_THROTTLE_RATES``: ``user``, ``anon``,
 ``auth``) are unchanged. A fixed window lets a client that spends its whole
@@ -34,18 +29,16 @@ the API does not.
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from accounts.count_leases import MAX_BLOCK, CountLeases
 from geo.selectors import request_client_ip
-from idverify.cache import count_in_window
+from idverify.cache import claim_in_window, counts_atomically
 
 log = logging.getLogger("accounts.throttling")
 
@@ -58,60 +51,11 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), _DURATIONS[period.strip()[0]]
 
 
-def window_count(key: str, window_seconds: int, amount: int = 1) -> int:
+def window_count(key: str, window_seconds: int, amount: int = 1) -> int | None:
     """Add ``amount`` to ``key``'s count for this window and return the new count (the
-    key outlives its window by a second, for requests that straddle the boundary)."""
-    return count_in_window(key, window_seconds + 1, amount)
-
-
-# A block is at most this many counts, and at most 1% of the limit.
-MAX_BLOCK = 64
-# Near the limit a block is at most a sixteenth of what is left of it.
-TAPER = 16
-CAPACITY = 4096
-
-
-@dataclass
-class _Lease:
-    window: int
-    next: int  # the next count number to hand out
-    end: int  # the last count number held
-    size: int  # how many the last claim took
-
-
-class CountLeases:
-    """The count numbers this process has claimed, per client, for the current window."""
-
-    def __init__(self) -> None:
-        self._leases: dict[str, _Lease] = {}
-        self._lock = threading.Lock()
-
-    def count(self, client: str, window: int, limit: int, claim: Callable[[int], int]) -> int:
-        """This request's count number in ``window``: from the block held, or from a new
-        block that ``claim(size)`` adds to the shared counter (returning its new total)."""
-        with self._lock:
-            lease = self._leases.get(client)
-            size = 1
-            if lease is not None and lease.window == window:
-                if lease.next <= lease.end:
-                    lease.next += 1
-                    return lease.next - 1
-                if lease.end >= limit:  # spent: every later claim would be past it too
-                    return lease.end + 1
-                size = max(
-                    1, min(2 * lease.size, MAX_BLOCK, limit // 100, (limit - lease.end) // TAPER)
-                )
-        end = claim(size)
-        with self._lock:
-            self._leases.pop(client, None)
-            if len(self._leases) >= CAPACITY:
-                self._leases.pop(next(iter(self._leases)))
-            self._leases[client] = _Lease(window, end - size + 2, end, size)
-        return end - size + 1
-
-    def forget(self) -> None:
-        with self._lock:
-            self._leases.clear()
+    key outlives its window by a second, for requests that straddle the boundary);
+    None when the shared cache is down."""
+    return claim_in_window(key, window_seconds + 1, amount)
 
 
 leases = CountLeases()
@@ -145,12 +89,18 @@ class FixedWindowThrottle(BaseThrottle):
         key = f"throttle:{self.scope}:{ident}:{duration}"
         try:
             count = leases.count(
-                key, window, limit, lambda size: window_count(f"{key}:{window}", duration, size)
+                key,
+                window=window,
+                duration=duration,
+                now=now,
+                limit=limit,
+                claim=lambda size: window_count(f"{key}:{window}", duration, size),
+                most=MAX_BLOCK if counts_atomically() else 1,
             )
         except Exception as error:  # the shared cache is down: limits degrade, the API does not
             log.warning("rate limit %s not applied, the cache is down: %s", self.scope, error)
             return True
-        if count <= limit:
+        if count is None or count <= limit:  # None: Redis is down (idverify.cache logs it)
             return True
         self.retry_after = (window + 1) * duration - now
         return False

@@ -112,10 +112,9 @@ class FailOpenRedisCache(RedisCache):
         """The redis-py client for ``full_key`` (a key made by ``make_and_validate_key``)."""
         return self._cache.get_client(full_key, write=write)  # type: ignore[attr-defined]
 
-    def count_in_window(self, key: Any, seconds: int, amount: int = 1) -> int:
+    def count_in_window(self, key: Any, seconds: int, amount: int = 1) -> int | None:
         """Add ``amount`` to ``key``'s counter, which lapses ``seconds`` after its first
-        count, and return the new count; ``amount`` (a fresh count, nothing refused) if
-        Redis is down."""
+        count, and return the new count; None if Redis is down (logged)."""
 
         def count() -> int:
             full_key = self.make_and_validate_key(key)
@@ -124,7 +123,7 @@ class FailOpenRedisCache(RedisCache):
                 self._window_script = client.register_script(_COUNT_IN_WINDOW)
             return int(self._window_script(keys=[full_key], args=[seconds, amount], client=client))
 
-        return self._open("count_in_window", count, amount)
+        return self._open("count_in_window", count, None)
 
     def _open(self, operation: str, call: Callable[[], T], fallback: T) -> T:
         try:
@@ -193,15 +192,28 @@ class FailOpenRedisCache(RedisCache):
         self._open("clear", lambda: super(FailOpenRedisCache, self).clear(), None)
 
 
-def count_in_window(key: str, seconds: int, amount: int = 1) -> int:
-    """Add ``amount`` (one) to ``key``'s counter in the shared cache and return the new
-    count. The counter lapses ``seconds`` after its first count (later counts do not
-    extend it).
+def counts_atomically() -> bool:
+    """Whether ``claim_in_window`` adds atomically across processes: on Redis, yes; the
+    file cache's add-then-increment can give two racing processes the same count."""
+    return isinstance(caches["default"], FailOpenRedisCache)
 
-    The one counter behind the API throttles and the failed-credential limits: on
-    Redis an atomic script, one round trip; on the quick start's file cache (and
-    tests' local memory) an add, then an increment.
+
+def count_in_window(key: str, seconds: int) -> int:
+    """Add one to ``key``'s counter in the shared cache and return the new count. The
+    counter lapses ``seconds`` after its first count (later counts do not extend it).
+    With Redis down, 1: a fresh count, nothing refused (``claim_in_window`` tells).
+
+    With ``claim_in_window``, the one counter behind the API throttles and the
+    failed-credential limits: on Redis an atomic script, one round trip; on the quick
+    start's file cache (and tests' local memory) an add, then an increment.
     """
+    counted = claim_in_window(key, seconds, 1)
+    return 1 if counted is None else counted
+
+
+def claim_in_window(key: str, seconds: int, amount: int) -> int | None:
+    """Add ``amount`` to ``key``'s counter, which lapses ``seconds`` after its first
+    count, and return the new count; None when the shared cache (Redis) is down."""
     backend = caches["default"]
     if isinstance(backend, FailOpenRedisCache):
         return backend.count_in_window(key, seconds, amount)

@@ -96,8 +96,8 @@ Roles = tuple[tuple[UUID, str, str], ...]
 # Each person's memberships as this process read them in the last
 # IDV_API_KEY_CACHE_SECONDS: a changed membership, organisation or person is
 # forgotten here at once (accounts.apps), and seen by other processes when
-# their copy lapses. Rows written without signals (bulk enrolment's inserts)
-# are seen here when the copy lapses too.
+# their copy lapses. A write that bypassed the models' signals (QuerySet.update,
+# bulk or raw SQL; none does today) would be seen here only when it lapses too.
 recent_roles: RecentReads[int, Roles] = RecentReads(
     "accounts.memberships", lambda: settings.IDV_API_KEY_CACHE_SECONDS
 )

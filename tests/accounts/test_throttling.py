@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +34,20 @@ def limit_users_to(settings: Settings, rate: str) -> None:
     rest = dict(settings.REST_FRAMEWORK)
     rest["DEFAULT_THROTTLE_RATES"] = {**rest["DEFAULT_THROTTLE_RATES"], "user": rate}
     settings.REST_FRAMEWORK = rest  # DRF reloads its settings on the change
+
+
+def count_on_redis(settings: Settings) -> None:
+    """The production cache, Redis, in this test's own key space."""
+    from idverify.cache import redis_options
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "idverify.cache.FailOpenRedisCache",
+            "LOCATION": os.environ.get("IDV_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            "OPTIONS": redis_options(),
+        }
+    }
 
 
 def test_the_limit_reached_is_a_429_with_retry_after(
@@ -159,83 +172,6 @@ def test_with_the_cache_down_requests_are_allowed(
     assert [client.get("/api/v1/me").status_code for _ in range(3)] == [200, 200, 200]
 
 
-class SharedCounter:
-    """The shared counter the processes claim from, counting the claims."""
-
-    def __init__(self) -> None:
-        self.total = 0
-        self.claims: list[int] = []
-
-    def claim(self, size: int) -> int:
-        self.claims.append(size)
-        self.total += size
-        return self.total
-
-
-def test_a_busy_clients_counts_are_claimed_in_blocks_never_past_the_limit() -> None:
-    counter = SharedCounter()
-    processes = [throttling.CountLeases() for _ in range(4)]
-    limit = 6000
-    numbers = [processes[n % 4].count("u1", 7, limit, counter.claim) for n in range(limit + 500)]
-    allowed = [number for number in numbers if number <= limit]
-    # Each count number is handed out once, whichever process holds it.
-    assert len(set(allowed)) == len(allowed)
-    # At most the limit, and short of it by no more than the blocks still held.
-    assert limit - 4 * throttling.MAX_BLOCK < len(allowed) <= limit
-    # Far fewer round trips than requests: the blocks grew, to 1% of the limit at most.
-    assert len(counter.claims) < (limit + 500) / 20
-    assert counter.claims[:4] == [1, 1, 1, 1]  # each process's first claim is one count
-    assert max(counter.claims) == 60
-    # Near the limit the blocks shrink again, to one.
-    assert counter.claims[-1] == 1
-
-
-def test_threads_of_one_process_never_share_a_count_number() -> None:
-    counter = SharedCounter()
-    lock = threading.Lock()
-    leases = throttling.CountLeases()
-    numbers: list[int] = []
-
-    def claim(size: int) -> int:
-        with lock:
-            return counter.claim(size)
-
-    def send() -> None:
-        mine = [leases.count("u1", 7, 6000, claim) for _ in range(1000)]
-        with lock:
-            numbers.extend(mine)
-
-    threads = [threading.Thread(target=send) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    allowed = [number for number in numbers if number <= 6000]
-    assert len(set(allowed)) == len(allowed)
-    assert 6000 - 8 * throttling.MAX_BLOCK < len(allowed) <= 6000
-
-
-def test_small_limits_are_counted_one_request_at_a_time() -> None:
-    counter = SharedCounter()
-    leases = throttling.CountLeases()
-    numbers = [leases.count("a1", 7, 199, counter.claim) for _ in range(250)]
-    assert counter.claims[:199] == [1] * 199
-    assert numbers[:199] == list(range(1, 200))
-
-
-def test_a_spent_window_is_refused_without_asking_again_and_the_next_starts_anew() -> None:
-    counter = SharedCounter()
-    leases = throttling.CountLeases()
-    for _ in range(3):
-        leases.count("u1", 7, 3, counter.claim)
-    assert leases.count("u1", 7, 3, counter.claim) == 4  # refused, having asked
-    claims = len(counter.claims)
-    assert all(leases.count("u1", 7, 3, counter.claim) > 3 for _ in range(10))
-    assert len(counter.claims) == claims  # the spent window is known here
-    counter.total = 0  # the next window's key starts at nothing
-    assert leases.count("u1", 8, 3, counter.claim) == 1
-
-
 def test_a_block_is_claimed_as_one_addition_to_the_shared_counter() -> None:
     from idverify.cache import FailOpenRedisCache, redis_options
 
@@ -248,3 +184,33 @@ def test_a_block_is_claimed_as_one_addition_to_the_shared_counter() -> None:
 
     client: Any = redis.Redis.from_url(redis_url)
     assert 0 < client.ttl(client.keys(f"*{key}")[0]) <= 61  # a first claim of five set it
+
+
+def test_on_redis_a_busy_persons_requests_are_counted_in_blocks(
+    api_client_for: Callable[[User | None], APIClient],
+    teammate: User,
+    settings: Settings,
+    throttle_clock: ThrottleClock,
+) -> None:
+    from django.core.cache import cache
+
+    count_on_redis(settings)
+    limit_users_to(settings, "1000/min")
+    client = api_client_for(teammate)
+    assert {client.get("/api/v1/me").status_code for _ in range(20)} == {200}
+    window = int(throttle_clock.now // 60)
+    # Claimed 1, 2, 4, 8, then 10 (1% of the limit): five round trips for twenty requests.
+    assert cache.get(f"throttle:user:u{teammate.pk}:60:{window}") == 25
+
+
+def test_on_redis_the_limit_is_kept_exactly_by_a_process_counting_in_blocks(
+    api_client_for: Callable[[User | None], APIClient],
+    teammate: User,
+    settings: Settings,
+    throttle_clock: ThrottleClock,
+) -> None:
+    count_on_redis(settings)
+    limit_users_to(settings, "300/min")  # blocks of up to 3, shrinking to 1 near the end
+    client = api_client_for(teammate)
+    statuses = [client.get("/api/v1/me").status_code for _ in range(302)]
+    assert statuses == [200] * 300 + [429] * 2
