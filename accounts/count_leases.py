@@ -16,7 +16,8 @@ request at a time, and blocks shrink to one as the count nears the limit.
 While one thread claims a client's next block, the client's other requests in
 this process claim one count each, for themselves, and the block is kept
 whole. What a block costs is only the counts left in it when the window ends
-(or when the lease is dropped to make room, ``CAPACITY``): at most a block per
+(or when the lease is dropped to make room, ``CAPACITY``; a block claimed
+meanwhile is kept): at most a block per
 process per client and window, lost to the client. Once a process has seen a
 window's allowance spent, it refuses until the window ends without asking.
 """
@@ -74,7 +75,10 @@ class CountLeases:
         window's shared counter. None: the counter cannot be reached (nothing counted)."""
         key = (client, window)
         with self._lock:
-            lease = self._leases.pop(key, None) or self._new(now, (window + 1) * duration)
+            lease = self._leases.pop(key, None)
+            if lease is None:
+                self._make_room(now)
+                lease = _Lease((window + 1) * duration)
             self._leases[key] = lease  # most recently used last
             if lease.next <= lease.end:
                 lease.next += 1
@@ -95,18 +99,23 @@ class CountLeases:
                     lease.claiming = False
                     if end is not None:
                         lease.next, lease.end, lease.size = end - size + 2, end, size
+                        if key not in self._leases:  # dropped to make room meanwhile
+                            self._make_room(now)
+                            self._leases[key] = lease
         return None if end is None else end - size + 1
 
-    def _new(self, now: float, ends_at: float) -> _Lease:
-        """A lease for a window ending at ``ends_at``, room made for it (lock held)."""
+    def _make_room(self, now: float) -> None:
+        """Room for one more lease: drop those of ended windows, else the least recently
+        used (lock held)."""
+        if len(self._leases) < CAPACITY:
+            return
+        # At most once a second (or at once if the clock was set back).
+        if now >= self._next_sweep or self._next_sweep - now > SWEEP_SECONDS:
+            self._next_sweep = now + SWEEP_SECONDS
+            for key in [key for key, lease in self._leases.items() if lease.ends_at <= now]:
+                del self._leases[key]
         if len(self._leases) >= CAPACITY:
-            if now >= self._next_sweep:
-                self._next_sweep = now + SWEEP_SECONDS
-                for key in [key for key, lease in self._leases.items() if lease.ends_at <= now]:
-                    del self._leases[key]
-            if len(self._leases) >= CAPACITY:
-                del self._leases[next(iter(self._leases))]
-        return _Lease(ends_at)
+            del self._leases[next(iter(self._leases))]
 
     def forget(self) -> None:
         with self._lock:

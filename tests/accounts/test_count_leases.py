@@ -6,6 +6,9 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
+from accounts import count_leases
 from accounts.count_leases import CAPACITY, MAX_BLOCK, CountLeases
 
 LIMIT = 6000
@@ -67,7 +70,8 @@ def test_a_busy_clients_counts_are_claimed_in_blocks_never_past_the_limit() -> N
     # Far fewer round trips than requests: the blocks grew, to 1% of the limit at most.
     assert len(counter.claims) < (LIMIT + 500) / 20
     assert counter.claims[:4] == [1, 1, 1, 1]  # each process's first claim is one count
-    assert max(counter.claims) == 60
+    # Each next claim twice the last, to 1% of the limit.
+    assert counter.claims[:28:4] == [1, 2, 4, 8, 16, 32, 60]
     assert counter.claims[-1] == 1  # near the limit the blocks shrink again, to one
 
 
@@ -134,6 +138,41 @@ def test_with_the_counter_down_nothing_is_counted_and_nothing_made_up_is_kept() 
     counter.total = LIMIT  # other nodes spent the window meanwhile
     after = [_count(leases, counter) for _ in range(5)]
     assert all(n is not None and n > LIMIT for n in after)  # refused, as the counter says
+    claims = len(counter.claims)
+    assert all((_count(leases, counter) or 0) > LIMIT for _ in range(5))
+    assert len(counter.claims) == claims  # known spent: no claim left half-made
+
+
+def test_a_claim_that_fails_leaves_the_next_one_to_grow_the_block() -> None:
+    counter = SharedCounter()
+    leases = CountLeases()
+    for _ in range(15):  # blocks of 1, 2, 4 and 8, used up
+        _count(leases, counter)
+
+    def fails(size: int) -> int | None:
+        raise ConnectionError("the counter went away")
+
+    with pytest.raises(ConnectionError):
+        leases.count("u1", window=WINDOW, duration=DURATION, now=NOW, limit=LIMIT, claim=fails)
+    _count(leases, counter)
+    assert counter.claims == [1, 2, 4, 8, 16]
+
+
+def test_room_is_made_by_dropping_the_least_recently_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(count_leases, "CAPACITY", 3)
+    counter = SharedCounter()
+    leases = CountLeases()
+    # "a" claims blocks of 1, 2 and 4 and holds two counts of the last; it is used last.
+    for client in ("a", "a", "a", "a", "b", "c", "a"):
+        _count(leases, counter, client=client)
+    _count(leases, counter, client="d")  # no window has ended: "b" goes
+    claims = len(counter.claims)
+    _count(leases, counter, client="a")
+    assert len(counter.claims) == claims  # "a" kept its block
+    _count(leases, counter, client="b")
+    assert len(counter.claims) == claims + 1  # "b" had to claim again
 
 
 def test_room_is_made_from_ended_windows_first() -> None:
