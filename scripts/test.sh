@@ -64,10 +64,12 @@ unset PYTHONDONTWRITEBYTECODE
 # At most four workers: each holds a test database, a browser and a Redis database.
 # The plugin is loaded here, not in addopts: `python -m pytest` can import it from
 # the checkout, a bare `pytest` could not (tests/conftest.py refuses -n without it).
-# Two per core: many tests spend their time waiting on a browser, a server they
-# started or a database restart; on 2 cores four workers ran the PostgreSQL pass in
-# 6 min 4 s where two took 6 min 49 s.
-default_workers=$(( 2 * $(nproc) ))
+# One more than the cores: many tests spend their time waiting on a browser, a
+# server they started or a database restart, but each worker's start and the
+# contention cost CPU too. On 2 cores the PostgreSQL pass took 6 min 4 s with four
+# workers where two took 6 min 49 s; later, back to back on one machine, three
+# took 4 min 30 s and 4 min 56 s where four took 5 min 13 s to 5 min 38 s.
+default_workers=$(( $(nproc) + 1 ))
 workers=(-p tests.support.workers -n "${IDV_TEST_WORKERS:-$default_workers}" --maxprocesses 4 --dist loadgroup)
 [ "${IDV_TEST_WORKERS:-$default_workers}" = 0 ] && workers=(-p tests.support.workers -n 0)
 
