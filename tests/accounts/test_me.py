@@ -152,3 +152,26 @@ def test_each_person_is_told_their_own_memberships(
     theirs = _membership_reads(api_client_for(owner))[0]
     assert other_org.legal_name in theirs
     assert other_org.legal_name not in mine
+
+
+def test_a_held_copy_grants_nothing_a_role_check_reads_the_database(
+    api_client_for: Callable[[User | None], APIClient],
+    owner: User,
+    teammate: User,
+    org: Organization,
+    recent_reads_clock: ReadsClock,
+) -> None:
+    client = api_client_for(owner)
+    members = f"/api/v1/organizations/{org.public_id}/members"
+
+    def listed() -> int:
+        response = client.get(members)
+        assert response.status_code == 200
+        return len(response.json())
+
+    assert client.get("/api/v1/me").json()["memberships"][0]["role"] == "org_admin"
+    assert listed() == 2  # an admin sees every member
+    # Demoted by another process (no signal reaches this one's copy).
+    Membership.objects.filter(user=owner, organization=org).update(role=Membership.Role.MEMBER)
+    assert client.get("/api/v1/me").json()["memberships"][0]["role"] == "org_admin"  # the copy
+    assert listed() == 1  # but the role check already reads "member": their own row only
