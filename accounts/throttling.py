@@ -114,16 +114,20 @@ def _client_address(request: Request) -> str:
     return str(request_client_ip(request) or request.META.get("REMOTE_ADDR") or "unknown")
 
 
+def _person_or_address(request: Request) -> str:
+    user = request.user
+    if user is not None and user.is_authenticated:
+        return f"u{user.pk}"
+    return f"a{_client_address(request)}"
+
+
 class UserRateThrottle(FixedWindowThrottle):
     """Per person when authenticated, per address otherwise (the ``user`` rate)."""
 
     scope = "user"
 
     def ident(self, request: Request, view: Any) -> str | None:
-        user = request.user
-        if user is not None and user.is_authenticated:
-            return f"u{user.pk}"
-        return f"a{_client_address(request)}"
+        return _person_or_address(request)
 
 
 class AnonRateThrottle(FixedWindowThrottle):
@@ -148,7 +152,4 @@ class ScopedRateThrottle(FixedWindowThrottle):
         return super().allow_request(request, view)
 
     def ident(self, request: Request, view: Any) -> str | None:
-        user = request.user
-        if user is not None and user.is_authenticated:
-            return f"u{user.pk}"
-        return f"a{_client_address(request)}"
+        return _person_or_address(request)
