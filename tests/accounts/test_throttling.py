@@ -214,3 +214,21 @@ def test_on_redis_the_limit_is_kept_exactly_by_a_process_counting_in_blocks(
     client = api_client_for(teammate)
     statuses = [client.get("/api/v1/me").status_code for _ in range(302)]
     assert statuses == [200] * 300 + [429] * 2
+
+
+def test_creating_api_keys_has_its_own_smaller_limit_per_person(
+    api_client_for: Callable[[User | None], APIClient],
+    teammate: User,
+    stranger: User,
+    settings: Settings,
+    throttle_clock: ThrottleClock,
+) -> None:
+    rest = dict(settings.REST_FRAMEWORK)
+    rest["DEFAULT_THROTTLE_RATES"] = {**rest["DEFAULT_THROTTLE_RATES"], "auth": "3/min"}
+    settings.REST_FRAMEWORK = rest
+    client = api_client_for(teammate)
+    created = [client.post("/api/v1/api-keys", {"name": f"k{n}"}).status_code for n in range(3)]
+    assert created == [201, 201, 201]
+    assert_api_error(client.post("/api/v1/api-keys", {"name": "k3"}), 429, "throttled")
+    assert client.get("/api/v1/me").status_code == 200  # other requests are not counted here
+    assert api_client_for(stranger).post("/api/v1/api-keys", {"name": "s"}).status_code == 201
