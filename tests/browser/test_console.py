@@ -10,7 +10,7 @@ from accounts.models import User
 from entitlements.models import IssuedToken, ModelTier
 from entitlements.services.tokens import token_issue
 from tests.entitlements.support import person, signals, tier
-from tests.support.browser import axe_check, browser_login
+from tests.support.browser import axe_check, browser_login, next_page
 from tests.support.factories import PASSWORD
 from tests.support.people import enrol_totp
 
@@ -29,16 +29,16 @@ def test_an_officer_suspends_a_model_with_the_keyboard(page: Any, officer: User)
     page.keyboard.press("Enter")
     page.wait_for_url("**/directive")
     axe_check(page, "console-directive")
-    page.get_by_role("button", name="Continue").press("Enter")
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("button", name="Continue").press("Enter")
     assert "There is a problem" in page.get_by_role("alert").inner_text()
     axe_check(page, "console-directive-error")
 
     page.get_by_label("Suspended").focus()
     page.keyboard.press("Space")
     page.get_by_label("Reason").fill("Emergency order 2026-11")
-    page.get_by_role("button", name="Continue").press("Enter")
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("button", name="Continue").press("Enter")
     axe_check(page, "console-directive-confirm")
     assert ModelTier.objects.get().directive_state == "open"
     page.get_by_role("button", name="Yes, switch Fable 5 to “Suspended”").press("Enter")
@@ -55,16 +55,16 @@ def test_an_officer_finds_a_person_and_revokes_a_token(page: Any, officer: User)
     browser_login(page, officer.email, PASSWORD)
     page.goto("/console/")
     page.get_by_label("Email address or user id").fill("holder@")
-    page.get_by_label("Email address or user id").press("Enter")
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_label("Email address or user id").press("Enter")
     axe_check(page, "console-search")
-    page.get_by_role("link", name="holder@example.org").click()
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("link", name="holder@example.org").click()
     axe_check(page, "console-person")
 
     page.get_by_label("Reason for revoking token 1").fill("Seen in a public log")
-    page.get_by_label("Reason for revoking token 1").press("Enter")
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_label("Reason for revoking token 1").press("Enter")
     assert "is revoked" in page.get_by_role("status").inner_text()
     assert IssuedToken.objects.get().revoked_reason == "Seen in a public log"
     axe_check(page, "console-person-revoked")
@@ -80,8 +80,8 @@ def test_an_officer_edits_and_creates_tiers_with_the_keyboard(page: Any, officer
     page.wait_for_url("**/edit")
     axe_check(page, "console-tier-edit")
     page.get_by_label("Minimum verification level").select_option("3")
-    page.get_by_role("button", name="Save the requirements").press("Enter")
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("button", name="Save the requirements").press("Enter")
     assert "Reason" in page.get_by_role("alert").inner_text()
     axe_check(page, "console-tier-edit-error")
     page.get_by_label("Reason").fill("Review 12 raised the bar.")

@@ -16,7 +16,7 @@ from accounts.models import Organization, User
 from attestations.models import Attestation, Document
 from tests.attestations.factories import AttestationFactory
 from tests.attestations.mrz_samples import td3
-from tests.support.browser import axe_check, browser_login
+from tests.support.browser import axe_check, browser_login, next_page
 from tests.support.factories import PASSWORD
 
 pytestmark = [
@@ -50,9 +50,8 @@ def no_script(browser: Any, live_server: Any, transactional_db: None) -> Iterato
 
 
 def _send(page: Any, button: str) -> int:
-    with page.expect_response(lambda r: r.request.method == "POST") as sent:
+    with next_page(page), page.expect_response(lambda r: r.request.method == "POST") as sent:
         page.get_by_role("button", name=button).click()
-    page.wait_for_load_state("networkidle")
     status: int = sent.value.status
     return status
 

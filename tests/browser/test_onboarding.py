@@ -14,7 +14,7 @@ from django.core.mail import EmailMessage
 from accounts.models import User
 from attestations.models import Attestation, Document
 from tests.attestations.mrz_samples import corrupt, td3
-from tests.support.browser import axe_check, browser_login
+from tests.support.browser import axe_check, browser_login, next_page
 from tests.support.factories import PASSWORD
 from tests.support.people import totp_code
 
@@ -48,15 +48,15 @@ def test_sign_up_attest_add_a_document_and_see_the_level(
     page.get_by_label("Email").fill("newcomer@example.com")
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Password (again)").fill(NEW_PASSWORD)
-    page.get_by_label("Password (again)").press("Enter")
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_label("Password (again)").press("Enter")
     assert "verify" in page.content().lower()
     axe_check(page, "02-verification-sent")
 
     page.goto(_confirmation_link(mailoutbox[-1]))
     axe_check(page, "03-confirm-email")
-    page.get_by_role("button", name="Confirm").click()
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("button", name="Confirm").click()
 
     page.goto("/status/")
     assert "Level 0" in page.locator("main").inner_text()
@@ -91,7 +91,6 @@ def test_sign_up_attest_add_a_document_and_see_the_level(
     page.get_by_role("link", name="Change your details").click()
     assert page.get_by_label("Family name").input_value() == "Eriksson"
     page.go_back()
-    page.wait_for_load_state("networkidle")
 
     axe_check(page, "08-attest-declaration")
     text = page.locator("main").inner_text()
@@ -102,8 +101,8 @@ def test_sign_up_attest_add_a_document_and_see_the_level(
     page.get_by_label("Type your full name as your signature").fill("Anna Maria Eriksson")
     page.get_by_label(re.compile("I declare under penalty of perjury")).focus()
     page.keyboard.press("Space")
-    page.get_by_role("button", name="Sign the attestation").click()
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("button", name="Sign the attestation").click()
 
     assert "Level 1" in page.locator("main").inner_text()
     axe_check(page, "09-status-level-1")
@@ -115,15 +114,15 @@ def test_sign_up_attest_add_a_document_and_see_the_level(
     axe_check(page, "10-document-new")
     page.get_by_label("Kind of document").select_option("us_passport")
     page.get_by_label("Machine-readable lines (optional)").fill(corrupt(td3(), line=2, position=14))
-    page.get_by_role("button", name="Send the document").click()
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("button", name="Send the document").click()
 
     # A typo: never a dead end, the lines come back to be corrected.
     assert "Type the machine-readable lines" in page.locator("main").inner_text()
     axe_check(page, "11-document-type-mrz")
     page.get_by_label("Machine-readable lines", exact=True).fill(td3())
-    page.get_by_role("button", name="Check the lines").click()
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("button", name="Check the lines").click()
     # Typed lines prove only that they are consistent, not that the person holds the
     # passport: they go to a compliance officer and the level stays where it was.
     text = page.locator("main").inner_text()
@@ -146,26 +145,26 @@ def test_two_factor_authentication_can_be_set_up_and_is_asked_at_sign_in(
     page.goto("/accounts/2fa/totp/activate/")
     axe_check(page, "21-reauthenticate")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_label("Password").press("Enter")
     axe_check(page, "21-mfa-activate")
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label("Authenticator code").fill(totp_code(secret))
-    page.get_by_role("button", name="Activate").click()
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("button", name="Activate").click()
     page.goto("/accounts/2fa/recovery-codes/")
     axe_check(page, "22-mfa-recovery-codes")
     codes = page.locator("#recovery_codes").input_value().split()
     assert len(codes) >= 5
 
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("button", name="Sign out").click()
     browser_login(page, stranger.email, PASSWORD, answer_code=False)
     assert "Two-factor authentication" in page.locator("main").inner_text()
     axe_check(page, "23-mfa-authenticate")
     page.get_by_label("Code").fill(codes[0])
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("button", name="Sign in").click()
     page.goto("/account/")
     assert stranger.email in page.locator("main").inner_text()
 
@@ -186,8 +185,8 @@ def test_a_document_without_an_mrz_waits_for_review_and_the_person_is_told(
     page.goto(f"/documents/{document.public_id}/")
     assert "compliance officer will look" in page.locator("main").inner_text()
     axe_check(page, "30-document-needs-review")
-    page.get_by_role("button", name="Delete the image now").click()
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("button", name="Delete the image now").click()
     assert "image was deleted" in page.locator("main").inner_text()
     assert not Document.objects.get(pk=document.pk).has_image
 
@@ -198,20 +197,19 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(
     page.goto("/accounts/password/reset/")
     axe_check(page, "50-password-reset")
     page.get_by_label("Email").fill(stranger.email)
-    page.get_by_label("Email").press("Enter")
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_label("Email").press("Enter")
     axe_check(page, "51-password-reset-sent")
     link = re.search(
         r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", str(mailoutbox[-1].body)
     )
     assert link
     page.goto(link.group(1))
-    page.wait_for_load_state("networkidle")
     axe_check(page, "52-password-reset-new")
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("New password (again)").fill(NEW_PASSWORD)
-    page.get_by_label("New password (again)").press("Enter")
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_label("New password (again)").press("Enter")
     axe_check(page, "53-password-reset-done")
     browser_login(page, stranger.email, NEW_PASSWORD)
     page.goto("/status/")

@@ -23,7 +23,7 @@ from tests.attestations import images
 from tests.attestations.factories import AttestationFactory
 from tests.attestations.mrz_samples import td3
 from tests.entitlements.support import person, signals, tier
-from tests.support.browser import CHROMIUM_ARGS, axe_check, browser_login  # noqa: F401
+from tests.support.browser import CHROMIUM_ARGS, axe_check, browser_login, next_page  # noqa: F401
 from tests.support.factories import PASSWORD
 from tests.support.people import enrol_totp
 
@@ -59,7 +59,6 @@ class Widths:
         self.too_wide: list[str] = []
 
     def check(self, name: str, *, axe: bool = False) -> None:
-        self.page.wait_for_load_state("networkidle")
         width = self.page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             widest = self.page.evaluate(
@@ -149,10 +148,12 @@ def test_every_main_page_fits_a_phone(
     phone.get_by_label("Date of birth").fill("1974-08-12")
     phone.get_by_label("Country of birth").select_option("US")
     phone.get_by_label("United States", exact=True).check()
-    phone.get_by_role("button", name="Continue").click()
+    with next_page(phone):
+        phone.get_by_role("button", name="Continue").click()
     widths.check("attest-status")
     phone.get_by_label("U.S. citizen", exact=True).check()
-    phone.get_by_role("button", name="Continue").click()
+    with next_page(phone):
+        phone.get_by_role("button", name="Continue").click()
     widths.check("attest-declaration")
 
     assert not widths.too_wide, "Wider than a phone:\n" + "\n".join(widths.too_wide)

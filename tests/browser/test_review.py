@@ -11,7 +11,7 @@ from attestations.models import Document, DocumentType
 from attestations.services import document_submit
 from tests.attestations import images
 from tests.attestations.factories import AttestationFactory
-from tests.support.browser import axe_check, browser_login
+from tests.support.browser import axe_check, browser_login, next_page
 from tests.support.factories import PASSWORD
 from tests.support.people import enrol_totp
 
@@ -46,15 +46,15 @@ def test_an_officer_rejects_with_a_reason_and_the_person_sees_what_to_do(
     page.get_by_label("Decision").select_option("reject")
     page.get_by_label("Reason").select_option("unreadable")
     page.get_by_label("Note").fill("The seal cannot be made out; please send a sharper scan.")
-    page.get_by_role("button", name="Record the decision").click()
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("button", name="Record the decision").click()
     assert "Decision recorded" in page.locator("main").inner_text()
     assert "Nothing is waiting" in page.locator("main").inner_text()
     axe_check(page, "43-review-queue-empty")
     assert Document.objects.get(pk=document.pk).status == Document.Status.REJECTED
 
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("button", name="Sign out").click()
     browser_login(page, teammate.email, PASSWORD)
     page.goto(f"/documents/{document.public_id}/")
     text = page.locator("main").inner_text()

@@ -11,7 +11,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 
 from accounts.models import User
-from tests.support.browser import axe_check, browser_login
+from tests.support.browser import axe_check, browser_login, next_page
 from tests.support.factories import PASSWORD
 from tests.support.people import enrol_totp, totp_code
 
@@ -22,8 +22,8 @@ def _confirm_password(page: Any) -> None:
     """allauth asks for the password again before a factor is added."""
     page.wait_for_url("**/accounts/reauthenticate/**")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("confirm", re.IGNORECASE)).click()
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("button", name=re.compile("confirm", re.IGNORECASE)).click()
 
 
 def test_an_officer_enrols_an_authenticator_app_at_the_next_sign_in(
@@ -80,8 +80,8 @@ def test_an_officer_adds_a_passkey_and_signs_in_with_it_alone(page: Any, officer
     passkey = Authenticator.objects.get(user=officer, type=Authenticator.Type.WEBAUTHN)
     assert passkey.wrap().is_passwordless
 
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state("networkidle")
+    with next_page(page):
+        page.get_by_role("button", name="Sign out").click()
     page.goto("/accounts/login/")
     page.get_by_role("button", name="Sign in with a passkey").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
