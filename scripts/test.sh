@@ -2,7 +2,7 @@
 # The whole test suite against PostgreSQL (see scripts/test-database.sh), a real
 # Redis broker for the queue tests, Chromium for the browser tests.
 # Extra arguments go to pytest: scripts/test.sh tests/accounts -k api_key
-# Tests run in parallel, two pytest-xdist workers per core, at most four
+# Tests run in parallel, one pytest-xdist worker more than the cores, at most four
 # (IDV_TEST_WORKERS=2, or 0 for one process); each worker has its own test database,
 # cache directory, Redis database and var directory (tests/support/workers.py).
 set -euo pipefail
