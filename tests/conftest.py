@@ -9,7 +9,12 @@ import pytest
 
 from tests.support.mmdb import _demo_geoip, demo_geoip_databases  # noqa: F401 - fixtures
 
-pytest_plugins = ["tests.support.people", "tests.support.browser", "tests.support.clock"]
+pytest_plugins = [
+    "tests.support.people",
+    "tests.support.browser",
+    "tests.support.clock",
+    "tests.support.flush",
+]
 
 
 def pytest_configure(config: pytest.Config) -> None:
