@@ -16,7 +16,7 @@ statement unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -38,14 +38,15 @@ def delete_refused(connection: Any) -> set[str]:
 
 @pytest.fixture(autouse=True, scope="session")
 def _flush_by_delete() -> Iterator[None]:
+    from django.db.backends.base.operations import BaseDatabaseOperations
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     truncate = DatabaseOperations.sql_flush
 
     def sql_flush(
-        self: DatabaseOperations,
+        self: BaseDatabaseOperations,
         style: Any,
-        tables: list[str],
+        tables: Sequence[str],
         *,
         reset_sequences: bool = False,
         allow_cascade: bool = False,
