@@ -28,6 +28,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from idverify import gunicorn_config  # noqa: E402 - the checkout's, found through ROOT
+
 US_ADDRESS = "192.0.2.1"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -49,6 +53,10 @@ class Server:
         command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
         command += ["--threads", str(threads), "--worker-class", "gthread", "--keep-alive", "30"]
         command += ["--backlog", "256", "--log-level", "warning"]
+        # As every node does (idverify/gunicorn_config.py), without its periodic-schedule
+        # hook: a socket per worker, so the clients' kept-alive connections spread over them.
+        if gunicorn_config.reuse_port:
+            command.append("--reuse-port")
         self.process = subprocess.Popen(
             command,
             cwd=ROOT,

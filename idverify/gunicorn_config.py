@@ -1,4 +1,16 @@
-"""Gunicorn hooks for the quick start (``make run`` passes ``-c idverify/gunicorn_config.py``).
+"""Gunicorn's settings and hooks for every web node (the Procfile's ``web``, the
+Dockerfile, ``make run``: each passes ``-c idverify/gunicorn_config.py``).
+
+Each worker listens on a socket of its own (``reuse_port``): the kernel then
+spreads new connections over the workers. With one shared socket, whichever worker
+woke first accepted a burst of connections, and a client that keeps its connection
+(a reverse proxy's pool, a model API's verifier) stays with the worker that
+accepted it: 32 kept-alive connections to a node of two workers all went to one
+of them in four trials of eight, leaving the other worker's CPU idle while the
+first served everything under one interpreter lock. With a socket each they split
+between 11 and 21 of 32. The price: connections still waiting in a worker's
+queue when that worker dies are reset, not handed to another; and a second node
+started by mistake on a port already in use joins it instead of failing.
 
 Each worker, once it has loaded the application, starts the in-process
 periodic schedule (``idverify.periodic``); a file lock lets exactly one of
@@ -12,6 +24,8 @@ Celery beat runs the schedule.
 from __future__ import annotations
 
 from typing import Any
+
+reuse_port = True
 
 _schedule: Any = None
 

@@ -321,3 +321,33 @@ def this_run_database_url() -> str:
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def worker_connections(node: WebNode) -> list[int]:
+    """How many established connections to ``node``'s port each of its workers holds
+    (read from /proc: the sockets' inodes in /proc/net/tcp, and each worker's fds)."""
+    sockets: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local_port = int(fields[1].rsplit(":", 1)[1], 16)
+            if local_port == node.port and fields[3] == "01":  # ESTABLISHED
+                sockets.add(f"socket:[{fields[9]}]")
+    workers = [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and _parent(entry) == node.process.pid
+    ]
+    held = []
+    for pid in workers:
+        with suppress(OSError):
+            fds = Path(f"/proc/{pid}/fd").iterdir()
+            held.append(sum(1 for fd in fds if os.readlink(fd) in sockets))
+    return sorted(held)
+
+
+def _parent(process_dir: Path) -> int | None:
+    try:
+        return int((process_dir / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
