@@ -338,12 +338,15 @@ def worker_connections(node: WebNode) -> list[int]:
         for entry in Path("/proc").iterdir()
         if entry.name.isdigit() and _parent(entry) == node.process.pid
     ]
-    held = []
-    for pid in workers:
-        with suppress(OSError):
-            fds = Path(f"/proc/{pid}/fd").iterdir()
-            held.append(sum(1 for fd in fds if os.readlink(fd) in sockets))
-    return sorted(held)
+    return sorted(_sockets_held(pid, sockets) for pid in workers)
+
+
+def _sockets_held(pid: int, sockets: set[str]) -> int:
+    held = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with suppress(OSError):  # an fd the worker closed since the listing
+            held += os.readlink(fd) in sockets
+    return held
 
 
 def _parent(process_dir: Path) -> int | None:
