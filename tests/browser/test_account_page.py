@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from accounts.models import User
-from tests.support.browser import axe_check, browser_login
+from tests.support.browser import axe_check, browser_login, next_page
 from tests.support.factories import PASSWORD
 from tests.support.people import enrol_totp
 
@@ -31,7 +31,8 @@ def test_sign_in_and_create_an_api_key_with_the_keyboard(page: Any, owner: User)
     assert key.startswith("idv_pat_")
     axe_check(page, "account-new-key")
 
-    page.get_by_role("button", name="Revoke key laptop").click()
+    with next_page(page):
+        page.get_by_role("button", name="Revoke key laptop").click()
     assert page.get_by_text("is revoked").is_visible()
 
 

@@ -35,7 +35,8 @@ def test_an_officer_rejects_with_a_reason_and_the_person_sees_what_to_do(
     browser_login(page, officer.email, PASSWORD)
     page.goto("/review/")
     axe_check(page, "40-review-queue")
-    page.get_by_role("link", name=f"Review the document of {teammate.email}").click()
+    with next_page(page):  # the load event comes after the image has loaded
+        page.get_by_role("link", name=f"Review the document of {teammate.email}").click()
     assert page.get_by_role("img", name="The uploaded U.S. birth certificate").is_visible()
     axe_check(page, "41-review-detail")
 
